@@ -1,0 +1,129 @@
+"""The `briefing` command: each subcommand parses its options and calls one function."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+from pipeline.errors import BriefingError, UsageError
+
+DEFAULT_RECORDS = Path("statements")
+
+
+class _Group(click.Group):
+    """Turn click's usage errors into exit code 2 and keep tracebacks away from users."""
+
+    def main(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        except click.exceptions.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(130)
+        except click.UsageError as error:
+            error.show()
+            sys.exit(2)
+        except click.ClickException as error:
+            error.show()
+            sys.exit(error.exit_code)
+        except click.exceptions.Exit as stop:
+            sys.exit(stop.exit_code)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="briefing")
+def cli() -> None:
+    """Briefing packs and one-page summaries of the IPCNKR joint statements."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+    help="text: file:line:col lines; json: a list of objects; github: annotations.",
+)
+def validate(paths: tuple[Path, ...], output_format: str) -> None:
+    """Check the records (default: statements/) and report every problem."""
+    from pipeline.validate import check_records
+
+    _, problems, checked = check_records(list(paths) or [DEFAULT_RECORDS])
+    if output_format == "json":
+        click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for problem in problems:
+            click.echo(problem.as_github() if output_format == "github" else str(problem))
+    files = len({p.path for p in problems})
+    if problems:
+        noun = "problem" if len(problems) == 1 else "problems"
+        click.echo(f"{len(problems)} {noun} in {files} of {checked} files.", err=True)
+        sys.exit(1)
+    click.echo(f"{checked} files checked, no problems.", err=True)
+
+
+@cli.command(name="list")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def list_statements(paths: tuple[Path, ...]) -> None:
+    """Print the statements: id, date adopted, place, number of resolutions."""
+    from pipeline.validate import load_project
+
+    project = load_project(list(paths) or [DEFAULT_RECORDS])
+    rows = [
+        (s.id, s.adopted.isoformat(), f"{s.meeting.city}, {s.meeting.country}",
+         str(len(s.resolutions)))
+        for s in project.statements.values()
+    ]
+    _echo_table(("id", "adopted", "place", "resolutions"), rows)
+
+
+@cli.command()
+@click.argument("statement_id")
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=DEFAULT_RECORDS,
+              show_default=True, help="Where to write the file.")
+def new(statement_id: str, folder: Path) -> None:
+    """Write a skeleton statement to fill in."""
+    from pipeline.skeleton import write_skeleton
+
+    path = write_skeleton(statement_id, folder)
+    click.echo(f"Wrote {path}. Fill in every empty field, then run `briefing validate {path}`.")
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Fail if the committed schemas are stale.")
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("schemas"),
+              show_default=True)
+def schema(check: bool, folder: Path) -> None:
+    """Write the JSON Schema of every kind of record to schemas/."""
+    from pipeline.schema import check_schemas, write_schemas
+
+    if check:
+        stale = check_schemas(folder)
+        if stale:
+            raise BriefingError(
+                "stale JSON Schema: " + ", ".join(str(p) for p in stale)
+                + "\nRun `briefing schema` and commit the result."
+            )
+        click.echo(f"JSON Schemas in {folder}/ are up to date.")
+        return
+    for path in write_schemas(folder):
+        click.echo(f"Wrote {path}")
+
+
+def _echo_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=True)]
+    for row in (header, *rows):
+        click.echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def main() -> None:
+    """Run the command line; every error the user can fix exits without a traceback."""
+    try:
+        cli.main(prog_name="briefing")
+    except BriefingError as error:  # raised outside click's own handling
+        error.show()
+        sys.exit(error.exit_code)
+
+
+__all__ = ["UsageError", "cli", "main"]

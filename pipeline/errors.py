@@ -1,0 +1,66 @@
+"""The exceptions users see: each one says where and what, never a traceback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+class BriefingError(click.ClickException):
+    """A problem the user can fix; click prints it and exits with `exit_code`."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in one file, where the user can find it."""
+
+    path: Path
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = f" {self.field}:" if self.field else ""
+        return f"{self.path}:{self.line}:{self.column}:{field} {self.message}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": str(self.path),
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+        }
+
+    def as_github(self) -> str:
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        return f"::error file={self.path},line={self.line},col={self.column}::{text}"
+
+
+class RecordError(BriefingError):
+    """All the problems found in the records, reported together."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    def format_message(self) -> str:
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        return f"{self.message}\n{count} {noun} found."
+
+
+class BuildError(BriefingError):
+    """A document could not be built; earlier outputs are left as they were."""
+
+
+class UsageError(BriefingError):
+    """The command was called wrongly."""
+
+    exit_code = 2

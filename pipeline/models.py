@@ -1,0 +1,367 @@
+"""The records: statements, their translations, the coalition, the vocabulary.
+
+Models do no I/O. Every text field is a plain string in the record's own
+language; a translation is a parallel file with the same shape (see
+`StatementTranslation`), so adding a language never changes a record.
+Fields marked "editorial" are the secretariat's words, not the statement's,
+and the documents label them so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80),
+    Field(description="A stable identifier: lowercase words joined by hyphens."),
+]
+Text = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=20_000),
+    Field(description="Text, exactly as published (typographic quotes and spelling kept)."),
+]
+CountryCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]{2}$"),
+    Field(description="An ISO 3166-1 alpha-2 country code, such as JP or KR."),
+]
+LanguageCode = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z]{2,3}$"),
+    Field(description="An ISO 639 language code, such as en or ja."),
+]
+Verb = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Z]+$"),
+    Field(description="An action verb in capitals, as the 2007 statement prints them (URGE)."),
+]
+
+
+class Record(BaseModel):
+    """Strict, closed records: a typo is an error, and YAML's guesses are not text."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class SourceRef(Record):
+    """Where a fact or a text comes from: a source id and, optionally, which part."""
+
+    source: Id
+    part: Text | None = None
+
+
+class Source(Record):
+    """A document the records are taken from."""
+
+    id: Id
+    document: Text = Field(description="The document, as filed (a file name or a URL).")
+    title: Text
+    publisher: Text
+    part: Text = Field(description="Which part of the document is used.")
+    published: dt.date | None = None
+
+
+class Quotation(Record):
+    """A passage of another instrument quoted inside a paragraph."""
+
+    text: Text = Field(description="The quoted words; they must appear in the paragraph.")
+    instrument: Id = Field(description="The instrument quoted, such as udhr.")
+    article: int = Field(ge=1)
+
+
+class Paragraph(Record):
+    """One preamble paragraph, with the quotations it contains."""
+
+    text: Text
+    quotations: list[Quotation] = []
+    themes: list[Id] = []
+
+    @model_validator(mode="after")
+    def _quotations_are_in_text(self) -> Paragraph:
+        for quotation in self.quotations:
+            if quotation.text not in self.text:
+                raise ValueError(f"quotation {quotation.text[:40]!r}… is not in the paragraph")
+        return self
+
+
+class Ask(Record):
+    """Editorial: the ask in a few plain words, for tables and summaries."""
+
+    verb: Verb | None = Field(
+        default=None, description="The verb of the ask; an item's own action by default."
+    )
+    summary: Text
+
+
+class Item(Record):
+    """A sub-item of a resolution: an action verb (kept as data) and its text."""
+
+    action: Verb | None = Field(
+        default=None, description="The leading verb as printed; the text follows it."
+    )
+    text: Text
+    addressees: list[Id] = Field(min_length=1)
+    concerns: list[Id] = Field(
+        default=[], description="Actors whose conduct or territory the ask is about."
+    )
+    themes: list[Id] = []
+    ask: Ask | None = None
+
+    @model_validator(mode="after")
+    def _ask_has_verb(self) -> Item:
+        if self.ask is not None and self.ask.verb is None and self.action is None:
+            raise ValueError("the ask needs a verb, as the item has no action verb")
+        return self
+
+    @property
+    def verb(self) -> str | None:
+        """Return the verb of this item's ask: its own, or its action."""
+        return (self.ask.verb if self.ask else None) or self.action
+
+
+class Resolution(Record):
+    """A numbered resolution, with its sub-items."""
+
+    number: int = Field(ge=1)
+    text: Text
+    addressees: list[Id] = Field(min_length=1)
+    concerns: list[Id] = []
+    themes: list[Id] = []
+    ask: Ask | None = None
+    items: list[Item] = []
+
+    @model_validator(mode="after")
+    def _ask_has_verb(self) -> Resolution:
+        if self.ask is not None and self.ask.verb is None:
+            raise ValueError("a resolution's ask needs a verb")
+        return self
+
+
+class Meeting(Record):
+    """The general meeting that adopted a statement."""
+
+    ordinal: int = Field(ge=1)
+    city: Text
+    country: CountryCode
+    start: dt.date | None = Field(default=None, description="First day, where a source gives it.")
+    end: dt.date | None = Field(default=None, description="Last day, where a source gives it.")
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> Meeting:
+        if (self.start is None) != (self.end is None):
+            raise ValueError("give both the start and the end of the meeting, or neither")
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"the meeting ends ({self.end}) before it starts ({self.start})")
+        return self
+
+
+class Statement(Record):
+    """A joint statement, word for word, with what it asks and of whom."""
+
+    kind: Literal["statement"]
+    id: Id
+    title: Text = Field(description="Editorial: the title the packs use.")
+    heading: list[Text] = Field(min_length=1, description="The heading lines, as published.")
+    issuing_body: Text
+    meeting: Meeting
+    adopted: dt.date
+    language: LanguageCode
+    sources: list[SourceRef] = Field(min_length=1)
+    overview: Text = Field(description="Editorial: what the statement asks, in plain words.")
+    themes: list[Id] = []
+    preamble: list[Paragraph] = Field(min_length=1)
+    resolutions: list[Resolution] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Statement:
+        numbers = [r.number for r in self.resolutions]
+        expected = list(range(1, len(numbers) + 1))
+        if numbers != expected:
+            raise ValueError(f"resolutions are numbered {numbers}; expected {expected}")
+        start, end = self.meeting.start, self.meeting.end
+        if start is not None and end is not None and not start <= self.adopted <= end:
+            raise ValueError(
+                f"adopted on {self.adopted}, outside the meeting "
+                f"({start} to {end})"
+            )
+        return self
+
+    @property
+    def year(self) -> int:
+        return self.adopted.year
+
+    def actor_ids(self) -> set[str]:
+        """Return every actor the statement names as addressee or concern."""
+        found: set[str] = set()
+        for resolution in self.resolutions:
+            found.update(resolution.addressees, resolution.concerns)
+            for item in resolution.items:
+                found.update(item.addressees, item.concerns)
+        return found
+
+    def theme_ids(self) -> set[str]:
+        """Return every theme the statement is tagged with, anywhere."""
+        found = set(self.themes)
+        for paragraph in self.preamble:
+            found.update(paragraph.themes)
+        for resolution in self.resolutions:
+            found.update(resolution.themes)
+            for item in resolution.items:
+                found.update(item.themes)
+        return found
+
+
+# --- Translations -----------------------------------------------------------
+
+
+class AskTranslation(Record):
+    verb: Text | None = None
+    summary: Text | None = None
+
+
+class QuotationTranslation(Record):
+    text: Text
+
+
+class ParagraphTranslation(Record):
+    text: Text | None = None
+    quotations: list[QuotationTranslation] | None = None
+
+
+class ItemTranslation(Record):
+    action: Text | None = None
+    text: Text | None = None
+    ask: AskTranslation | None = None
+
+
+class ResolutionTranslation(Record):
+    number: int = Field(ge=1)
+    text: Text | None = None
+    ask: AskTranslation | None = None
+    items: list[ItemTranslation] | None = None
+
+
+class Translation(Record):
+    """Who translated, when, and whether the translation is official."""
+
+    language: LanguageCode
+    status: Literal["official", "unofficial"]
+    translator: Text
+    date: dt.date
+    note: Text | None = None
+
+
+class StatementTranslation(Record):
+    """A statement's text in another language: the same shape, text fields only.
+
+    A field left out is untranslated and falls back to the original.
+    """
+
+    kind: Literal["translation"]
+    statement: Id
+    translation: Translation
+    title: Text | None = None
+    heading: list[Text] | None = None
+    overview: Text | None = None
+    preamble: list[ParagraphTranslation] | None = None
+    resolutions: list[ResolutionTranslation] | None = None
+
+
+# --- The coalition and the vocabulary ---------------------------------------
+
+
+class Reading(Record):
+    """One source's version of a fact, quoted as the source gives it."""
+
+    quote: Text
+    source: Id
+    part: Text | None = None
+
+
+class EditorialNote(Record):
+    """Where the sources disagree: every reading, and what the records do about it."""
+
+    id: Id
+    subject: Text
+    readings: list[Reading] = Field(min_length=2)
+    resolution: Text = Field(description="What the records and packs do about it.")
+    statements: list[Id] = []
+
+
+class FoundingFact(Record):
+    date: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")] = Field(
+        description="Year and month, YYYY-MM."
+    )
+    members: int = Field(ge=1)
+    sources: list[SourceRef] = Field(min_length=1)
+
+
+class FoundingCountries(Record):
+    countries: list[CountryCode] = Field(min_length=1)
+    source: Id
+    quote: Text
+
+
+class MembershipCount(Record):
+    date: dt.date | Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}$")]
+    members: int = Field(ge=1)
+    countries: int | None = Field(default=None, ge=1)
+    source: Id
+    quote: Text
+
+
+class MeetingRecord(Record):
+    ordinal: int = Field(ge=1)
+    year: int = Field(ge=1900, le=2100)
+    city: Text | None = None
+    country: CountryCode
+    start: dt.date | None = None
+    end: dt.date | None = None
+    statement: Id | None = None
+    sources: list[SourceRef] = Field(min_length=1)
+
+
+class Coalition(Record):
+    """The organisation's facts, each with its source."""
+
+    kind: Literal["coalition"]
+    id: Id
+    name: Text
+    abbreviation: Text
+    other_names: list[Reading] = []
+    sources: list[Source] = Field(min_length=1)
+    founded: FoundingFact
+    founding_countries: list[FoundingCountries] = Field(min_length=1)
+    membership: list[MembershipCount] = Field(min_length=1)
+    meetings: list[MeetingRecord] = Field(min_length=1)
+    notes: list[EditorialNote] = []
+
+
+class Actor(Record):
+    """Someone a statement asks something of."""
+
+    id: Id
+    name: Text
+    kind: Literal["government", "legislature", "organisation", "group", "coalition"]
+    countries: list[CountryCode] = Field(
+        default=[], description="Whose government or legislature this is, if any."
+    )
+
+
+class Theme(Record):
+    id: Id
+    name: Text
+    description: Text | None = None
+
+
+class Vocabulary(Record):
+    """The actors and themes statements may refer to."""
+
+    kind: Literal["vocabulary"]
+    actors: list[Actor] = Field(min_length=1)
+    themes: list[Theme] = Field(min_length=1)
+

@@ -1,0 +1,62 @@
+"""A new statement file: every field present, every text empty until filled in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.errors import UsageError
+from pipeline.models import Id
+from pydantic import TypeAdapter, ValidationError
+
+SKELETON = """\
+# yaml-language-server: $schema=../schemas/statement.schema.json
+# A new joint statement. Fill in every "" and every 0, copy the text word for
+# word from the source, then run: briefing validate {path}
+kind: statement
+id: {id}
+title: ""            # the title the packs use, such as: Joint Statement of the 5th General Meeting
+heading:             # the heading lines exactly as published
+  - ""
+issuing_body: ""
+meeting:
+  ordinal: 0         # 5 for the 5th General Meeting
+  city: ""
+  country: ""        # ISO 3166 code: KR, JP, MN, US, GB...
+  start: 2000-01-01
+  end: 2000-01-01
+adopted: 2000-01-01
+language: en
+sources:
+  - source: ""       # a source id from coalition.yaml
+    part: ""
+overview: ""         # editorial: two or three plain sentences on what the statement asks
+themes: []           # ids from vocabulary.yaml
+preamble:
+  - text: ""
+resolutions:
+  - number: 1
+    text: ""
+    addressees: []   # actor ids from vocabulary.yaml
+    themes: []
+    ask:             # editorial: the ask in a few words, for the tables
+      verb: URGE
+      summary: ""
+    items: []        # sub-items: {{action: URGE, text: "...", addressees: [...]}}
+"""
+
+
+def write_skeleton(statement_id: str, folder: Path) -> Path:
+    """Write `<folder>/<id>.yaml`, refusing a bad id or an existing file."""
+    try:
+        TypeAdapter(Id).validate_python(statement_id)
+    except ValidationError:
+        raise UsageError(
+            f"{statement_id!r} is not a valid id: use lowercase words joined by hyphens, "
+            "such as ipcnkr-2008-tokyo"
+        ) from None
+    path = folder / f"{statement_id}.yaml"
+    if path.exists():
+        raise UsageError(f"{path} already exists")
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(SKELETON.format(id=statement_id, path=path), encoding="utf-8")
+    return path

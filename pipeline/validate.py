@@ -1,0 +1,267 @@
+"""Rules that span files: unique ids, known references, aligned translations."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.errors import Problem, RecordError
+from pipeline.load import Loaded, LoadedFile, load_file, load_records
+from pipeline.models import Coalition, Statement, StatementTranslation, Vocabulary
+
+CONTEXT_FILES = ("vocabulary.yaml", "coalition.yaml")
+
+
+@dataclass
+class Project:
+    """Every valid record, ready for planning and rendering."""
+
+    statements: dict[str, Statement]
+    translations: dict[tuple[str, str], StatementTranslation]
+    coalition: Coalition | None
+    vocabulary: Vocabulary | None
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def sources_of(self, key: str) -> list[Path]:
+        """Return the record files a statement (or the project-wide records) was read from."""
+        return [p for k, p in sorted(self.files.items()) if k == key or k.startswith(key + ".")]
+
+
+def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
+    """Load and check every record under `paths`; return the project, problems, file count."""
+    loaded = load_records(paths)
+    _add_context(loaded)
+    problems = list(loaded.problems)
+    problems += _unique_ids(loaded)
+    vocabulary = _single(loaded, Vocabulary, problems)
+    coalition = _single(loaded, Coalition, problems)
+    statements = {f.record.id: f for f in loaded.of_kind(Statement)}
+    if vocabulary is not None:
+        for loaded_file in loaded.of_kind(Statement):
+            problems += _references(loaded_file, vocabulary.record)
+    if coalition is not None:
+        problems += _coalition_references(coalition, statements)
+        for loaded_file in statements.values():
+            problems += _statement_against_coalition(loaded_file, coalition.record)
+    translations: dict[tuple[str, str], StatementTranslation] = {}
+    for loaded_file in loaded.of_kind(StatementTranslation):
+        record: StatementTranslation = loaded_file.record
+        original = statements.get(record.statement)
+        if original is None:
+            problems.append(loaded_file.problem(
+                ("statement",), f"unknown statement {record.statement!r}"))
+            continue
+        problems += _alignment(loaded_file, original.record)
+        translations[(record.statement, record.translation.language)] = record
+    files = {f.record.id: f.path for f in statements.values()}
+    files.update({f"{k[0]}.{k[1]}": statements[k[0]].path.with_name(f"{k[0]}.{k[1]}.yaml")
+                  for k in translations})
+    project = Project(
+        statements={k: f.record for k, f in sorted(statements.items(),
+                                                    key=lambda kv: kv[1].record.adopted)},
+        translations=translations,
+        coalition=coalition.record if coalition else None,
+        vocabulary=vocabulary.record if vocabulary else None,
+        files=files,
+    )
+    checked = len({f.path for f in loaded.files} | {p.path for p in loaded.problems})
+    return project, sorted(set(problems)), checked
+
+
+def load_project(paths: Sequence[Path]) -> Project:
+    """Return the project's records, or raise every problem found in them."""
+    project, problems, _ = check_records(paths)
+    if problems:
+        raise RecordError(problems)
+    return project
+
+
+def _add_context(loaded: Loaded) -> None:
+    """Read the vocabulary and coalition beside the files given, if not given themselves."""
+    have = {f.path.resolve() for f in loaded.files} | {p.path.resolve() for p in loaded.problems}
+    folders = {f.path.parent for f in loaded.files}
+    for folder in sorted(folders):
+        for name in CONTEXT_FILES:
+            path = folder / name
+            if path.is_file() and path.resolve() not in have:
+                have.add(path.resolve())
+                record, problems = load_file(path)
+                if record is not None:
+                    loaded.files.append(record)
+                loaded.problems.extend(problems)
+
+
+def _single(loaded: Loaded, model: type, problems: list[Problem]) -> LoadedFile | None:
+    found = loaded.of_kind(model)
+    for extra in found[1:]:
+        problems.append(extra.problem(("kind",), f"a second {model.__name__.lower()} record; "
+                                      f"the first is {found[0].path}"))
+    return found[0] if found else None
+
+
+def _unique_ids(loaded: Loaded) -> list[Problem]:
+    problems: list[Problem] = []
+    first: dict[str, LoadedFile] = {}
+    for loaded_file in loaded.of_kind(Statement):
+        key = loaded_file.record.id
+        if key in first:
+            other = first[key]
+            line = other.document.position(("id",))[0]
+            problems.append(loaded_file.problem(
+                ("id",), f"duplicate id {key!r}: also used in {other.path}:{line}"))
+        else:
+            first[key] = loaded_file
+    for loaded_file in loaded.of_kind(Vocabulary):
+        for list_name in ("actors", "themes"):
+            seen: set[str] = set()
+            for index, entry in enumerate(getattr(loaded_file.record, list_name)):
+                if entry.id in seen:
+                    problems.append(loaded_file.problem(
+                        (list_name, index, "id"), f"duplicate {list_name[:-1]} id {entry.id!r}"))
+                seen.add(entry.id)
+    return problems
+
+
+def _references(loaded_file: LoadedFile, vocabulary: Vocabulary) -> list[Problem]:
+    """Every addressee, concern and theme must be in the vocabulary."""
+    actors = {a.id for a in vocabulary.actors}
+    themes = {t.id for t in vocabulary.themes}
+    statement: Statement = loaded_file.record
+    problems: list[Problem] = []
+
+    def check(where: tuple[str | int, ...], values: list[str], known: set[str], what: str) -> None:
+        for index, value in enumerate(values):
+            if value not in known:
+                problems.append(loaded_file.problem(
+                    (*where, index), f"unknown {what} {value!r}{_suggest(value, known)}"))
+
+    check(("themes",), statement.themes, themes, "theme")
+    for p_index, paragraph in enumerate(statement.preamble):
+        check(("preamble", p_index, "themes"), paragraph.themes, themes, "theme")
+    for r_index, resolution in enumerate(statement.resolutions):
+        base: tuple[str | int, ...] = ("resolutions", r_index)
+        check((*base, "addressees"), resolution.addressees, actors, "actor")
+        check((*base, "concerns"), resolution.concerns, actors, "actor")
+        check((*base, "themes"), resolution.themes, themes, "theme")
+        for i_index, item in enumerate(resolution.items):
+            item_base = (*base, "items", i_index)
+            check((*item_base, "addressees"), item.addressees, actors, "actor")
+            check((*item_base, "concerns"), item.concerns, actors, "actor")
+            check((*item_base, "themes"), item.themes, themes, "theme")
+    return problems
+
+
+def _suggest(value: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(value, sorted(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _coalition_references(
+    coalition: LoadedFile, statements: dict[str, LoadedFile]
+) -> list[Problem]:
+    record: Coalition = coalition.record
+    sources = {s.id for s in record.sources}
+    problems: list[Problem] = []
+    for index, meeting in enumerate(record.meetings):
+        if meeting.statement and statements and meeting.statement not in statements:
+            problems.append(coalition.problem(("meetings", index, "statement"),
+                                              f"unknown statement {meeting.statement!r}"))
+        if meeting.start and meeting.end and meeting.end < meeting.start:
+            problems.append(coalition.problem(("meetings", index, "end"),
+                                              "the meeting ends before it starts"))
+        for s_index, ref in enumerate(meeting.sources):
+            if ref.source not in sources:
+                problems.append(coalition.problem(("meetings", index, "sources", s_index),
+                                                  f"unknown source {ref.source!r}"))
+    for index, note in enumerate(record.notes):
+        for r_index, reading in enumerate(note.readings):
+            if reading.source not in sources:
+                problems.append(coalition.problem(("notes", index, "readings", r_index, "source"),
+                                                  f"unknown source {reading.source!r}"))
+        for s_index, statement_id in enumerate(note.statements):
+            if statements and statement_id not in statements:
+                problems.append(coalition.problem(("notes", index, "statements", s_index),
+                                                  f"unknown statement {statement_id!r}"))
+    return problems
+
+
+def _statement_against_coalition(loaded_file: LoadedFile, coalition: Coalition) -> list[Problem]:
+    """A statement's sources and meeting must agree with the coalition record."""
+    statement: Statement = loaded_file.record
+    problems: list[Problem] = []
+    sources = {s.id for s in coalition.sources}
+    for index, ref in enumerate(statement.sources):
+        if ref.source not in sources:
+            problems.append(loaded_file.problem(("sources", index, "source"),
+                                                f"unknown source {ref.source!r}"))
+    meetings = {m.ordinal: m for m in coalition.meetings}
+    meeting = meetings.get(statement.meeting.ordinal)
+    if meeting is None:
+        problems.append(loaded_file.problem(
+            ("meeting", "ordinal"),
+            f"the coalition record has no general meeting number {statement.meeting.ordinal}"))
+        return problems
+    if (meeting.start, meeting.end) != (statement.meeting.start, statement.meeting.end) and (
+        meeting.start is not None
+    ):
+        problems.append(loaded_file.problem(
+            ("meeting", "start"),
+            f"meeting dates {statement.meeting.start} to {statement.meeting.end} differ from "
+            f"the coalition record ({meeting.start} to {meeting.end})"))
+    if meeting.year != statement.adopted.year:
+        problems.append(loaded_file.problem(
+            ("meeting", "start"),
+            f"the coalition record dates meeting {meeting.ordinal} to {meeting.year}"))
+    return problems
+
+
+def _alignment(loaded_file: LoadedFile, original: Statement) -> list[Problem]:
+    """A translation has the same preamble, resolutions and items as its original."""
+    record: StatementTranslation = loaded_file.record
+    problems: list[Problem] = []
+    if record.translation.language == original.language:
+        problems.append(loaded_file.problem(
+            ("translation", "language"), f"the original is already in {original.language!r}"))
+    if record.preamble is not None and len(record.preamble) != len(original.preamble):
+        problems.append(loaded_file.problem(
+            ("preamble",), f"{len(record.preamble)} preamble paragraphs; the original has "
+            f"{len(original.preamble)}"))
+    for p_index, (theirs, ours) in enumerate(
+        zip(record.preamble or [], original.preamble, strict=False)
+    ):
+        if theirs.quotations is not None and len(theirs.quotations) != len(ours.quotations):
+            problems.append(loaded_file.problem(
+                ("preamble", p_index, "quotations"),
+                f"{len(theirs.quotations)} quotations; the original has {len(ours.quotations)}"))
+        for q_index, quotation in enumerate(theirs.quotations or []):
+            if theirs.text is not None and quotation.text not in theirs.text:
+                problems.append(loaded_file.problem(
+                    ("preamble", p_index, "quotations", q_index, "text"),
+                    "the quotation is not in the translated paragraph"))
+    originals = {r.number: r for r in original.resolutions}
+    seen: set[int] = set()
+    for r_index, resolution in enumerate(record.resolutions or []):
+        where: tuple[str | int, ...] = ("resolutions", r_index)
+        ours_r = originals.get(resolution.number)
+        if ours_r is None:
+            problems.append(loaded_file.problem(
+                (*where, "number"), f"the original has no resolution {resolution.number}"))
+            continue
+        if resolution.number in seen:
+            problems.append(loaded_file.problem(
+                (*where, "number"), f"resolution {resolution.number} is translated twice"))
+        seen.add(resolution.number)
+        if resolution.items is not None and len(resolution.items) != len(ours_r.items):
+            problems.append(loaded_file.problem(
+                (*where, "items"), f"{len(resolution.items)} items; resolution "
+                f"{resolution.number} of the original has {len(ours_r.items)}"))
+        for i_index, item in enumerate(resolution.items or []):
+            if i_index < len(ours_r.items) and (item.action is None) != (
+                ours_r.items[i_index].action is None
+            ):
+                problems.append(loaded_file.problem(
+                    (*where, "items", i_index),
+                    "the action verb must be translated exactly where the original has one"))
+    return problems
