@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import click
@@ -109,6 +112,49 @@ def schema(check: bool, folder: Path) -> None:
         return
     for path in write_schemas(folder):
         click.echo(f"Wrote {path}")
+
+
+@cli.command()
+@click.option("--statement", "statements", multiple=True, metavar="ID",
+              help="Build only this statement (repeatable; default: all).")
+@click.option("--only", type=click.Choice(["summary", "pack"]), default=None,
+              help="Build only the one-page summaries, or only the pack.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="Output folder.")
+@click.option("--lang", "langs", default="all", show_default=True,
+              help="Languages, comma-separated (en,ja), or all.")
+@click.option("--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS,
+              show_default=True, help="Folder of the records.")
+def build(statements: tuple[str, ...], only: str | None, out: Path, langs: str,
+          records: Path) -> None:
+    """Typeset the one-page summaries and the briefing pack of each language."""
+    from pipeline.build import BuildRequest, Paths, build_all
+
+    with _progress() as progress:
+        written = build_all(Paths(records=records, out=out),
+                            BuildRequest(statements=statements, only=only, langs=langs,
+                                         progress=progress))
+    _echo_table(("file", "pages", "size"),
+                [(str(w.path), str(w.pages), _size(w.size)) for w in written])
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
+
+
+@contextlib.contextmanager
+def _progress() -> Iterator[Callable[[str], None]]:
+    """A bar on a terminal; plain lines in CI and logs."""
+    if sys.stderr.isatty() and not os.environ.get("CI"):
+        with click.progressbar(length=0, label="Building", file=sys.stderr,
+                               show_pos=True) as bar:
+            def advance(message: str) -> None:
+                bar.label = f"Building {message}"
+                bar.length = (bar.length or 0) + 1
+                bar.update(1)
+            yield advance
+    else:
+        yield lambda message: click.echo(f"building {message}", err=True)
 
 
 def _echo_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:

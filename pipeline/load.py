@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,15 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import Problem
-from pipeline.models import Coalition, Statement, StatementTranslation, Vocabulary
+from pipeline.models import (
+    Coalition,
+    CoalitionTranslation,
+    Instrument,
+    Statement,
+    StatementTranslation,
+    Vocabulary,
+    VocabularyTranslation,
+)
 from pipeline.yamlsafe import MAX_BYTES, Document, YamlProblem, decode, parse
 
 KINDS: dict[str, type[BaseModel]] = {
@@ -19,6 +28,9 @@ KINDS: dict[str, type[BaseModel]] = {
     "translation": StatementTranslation,
     "coalition": Coalition,
     "vocabulary": Vocabulary,
+    "vocabulary-translation": VocabularyTranslation,
+    "coalition-translation": CoalitionTranslation,
+    "instrument": Instrument,
 }
 SUFFIXES = (".yaml", ".yml")
 
@@ -114,7 +126,7 @@ def load_file(path: Path) -> tuple[LoadedFile | None, list[Problem]]:
     try:
         record = model.model_validate(value)
     except ValidationError as error:
-        return None, [_problem(path, document, model, e) for e in error.errors()]
+        return None, _problems(path, document, model, error.errors())
     loaded = LoadedFile(path, document, record)
     return loaded, _name_problems(loaded)
 
@@ -137,6 +149,12 @@ def _name_problems(loaded: LoadedFile) -> list[Problem]:
     if isinstance(record, Statement) and stem != record.id:
         return [loaded.problem(("id",), f"id {record.id!r} does not match the file name "
                                          f"{loaded.path.name!r}")]
+    if isinstance(record, VocabularyTranslation | CoalitionTranslation):
+        base = "vocabulary" if isinstance(record, VocabularyTranslation) else "coalition"
+        expected = f"{base}.{record.translation.language}"
+        if stem != expected:
+            return [loaded.problem(("translation", "language"), f"this translation belongs in "
+                                   f"{expected}.yaml, not {loaded.path.name!r}")]
     if isinstance(record, StatementTranslation):
         expected = f"{record.statement}.{record.translation.language}"
         if stem != expected:
@@ -175,23 +193,85 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 _YAML_GUESSES = {bool: "true/false", int: "a number", float: "a number", type(None): "empty"}
 
 
-def _problem(path: Path, document: Document, model: type[BaseModel], error: Any) -> Problem:
-    """Turn one pydantic error into a problem a contributor can act on."""
-    loc = tuple(part for part in error["loc"] if not isinstance(part, str) or "[" not in part)
+def _problems(
+    path: Path, document: Document, model: type[BaseModel], errors: list[Any]
+) -> list[Problem]:
+    """Turn pydantic's errors into problems: one per place, and a typo reported once."""
+    located = [(_real_loc(document.value, e), e) for e in errors]
+    # A misspelt required field is one mistake: "unknown field 'titel'; did you mean
+    # 'title'?" says it all, so the "missing required field 'title'" is left out.
+    typos = {
+        (*loc[:-1], suggestion)
+        for loc, e in located
+        if e["type"] == "extra_forbidden" and (suggestion := _suggestion(model, loc))
+    }
+    problems: list[Problem] = []
+    seen: set[tuple[str | int, ...]] = set()
+    for loc, error in located:
+        if loc in seen or (error["type"] == "missing" and loc in typos):
+            continue  # another member of a union (`date | str`) failing at the same place
+        seen.add(loc)
+        problems.append(_problem(path, document, model, loc, error))
+    return problems
+
+
+def _real_loc(value: Any, error: Any) -> tuple[str | int, ...]:
+    """Return where in the document an error is, without pydantic's union member names."""
+    loc = tuple(error["loc"])
+    missing = error["type"] == "missing"
+    real: list[str | int] = []
+    for part in loc[:-1] if missing else loc:
+        in_mapping = isinstance(value, dict) and isinstance(part, str) and part in value
+        in_list = isinstance(value, list) and isinstance(part, int) and 0 <= part < len(value)
+        if not (in_mapping or in_list):
+            continue  # such as `date` or `constrained-str` in membership[0].date
+        value = value[part]
+        real.append(part)
+    return (*real, loc[-1]) if missing else tuple(real)
+
+
+def _suggestion(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | None:
+    """Return the field of the mapping at `loc[:-1]` that `loc[-1]` is probably a typo of."""
+    models = [model]
+    for part in loc[:-1]:
+        if isinstance(part, str):  # a field name, or a key of a dict field (kept as is)
+            models = [m for current in models if (info := current.model_fields.get(part))
+                      for m in _models_in(info.annotation)] or models
+    names = {info.alias or name for m in models for name, info in m.model_fields.items()}
+    close = difflib.get_close_matches(str(loc[-1]), sorted(names or _known_fields(model)), n=1)
+    return close[0] if close else None
+
+
+def _rule_loc(value: Any, loc: tuple[str | int, ...], message: str) -> tuple[str | int, ...]:
+    """Point a rule about the whole statement at the field it is about, not at line 1."""
+    if loc or not isinstance(value, dict):
+        return loc
+    if message.startswith("resolutions are numbered"):
+        for index, resolution in enumerate(value.get("resolutions") or []):
+            if isinstance(resolution, dict) and resolution.get("number") != index + 1:
+                return ("resolutions", index, "number")
+    if message.startswith("adopted on"):
+        return ("adopted",)
+    return loc
+
+
+def _problem(
+    path: Path, document: Document, model: type[BaseModel], loc: tuple[str | int, ...],
+    error: Any,
+) -> Problem:
+    """Turn one pydantic error, at `loc` in the document, into a problem one can act on."""
     kind, value = error["type"], error.get("input")
-    where = loc
     if kind == "missing":
-        where = loc[:-1]
-        line, column = document.value_position(where)
+        line, column = document.value_position(loc[:-1])
         message = f"missing required field {loc[-1]!r}"
     else:
-        line, column = document.position(loc)
         message = error["msg"].removeprefix("Value error, ")
+        loc = _rule_loc(document.value, loc, message)
+        line, column = document.position(loc)
     if kind == "extra_forbidden":
-        name = str(loc[-1])
-        close = difflib.get_close_matches(name, _known_fields(model), n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
-        message = f"unknown field {name!r}{hint}"
+        suggestion = _suggestion(model, loc)
+        hint = f"; did you mean {suggestion!r}?" if suggestion else ""
+        message = f"unknown field {str(loc[-1])!r}{hint}"
     elif kind == "string_type" and type(value) in _YAML_GUESSES:
         guess = _YAML_GUESSES[type(value)]
         message = (
@@ -199,8 +279,10 @@ def _problem(path: Path, document: Document, model: type[BaseModel], error: Any)
         )
     elif kind in {"date_type", "date_from_datetime_parsing"}:
         message = f"expected a date as YYYY-MM-DD, got {value!r}"
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            message += "; remove the quotes"
     elif kind == "string_pattern_mismatch":
         message = f"{value!r} is not valid here: {error['msg'].lower()}"
     elif kind in {"int_type", "bool_type"}:
         message = f"{error['msg']}, got {value!r}"
-    return Problem(path, line, column, format_path(loc if kind != "missing" else loc), message)
+    return Problem(path, line, column, format_path(loc), message)

@@ -290,6 +290,7 @@ class EditorialNote(Record):
     readings: list[Reading] = Field(min_length=2)
     resolution: Text = Field(description="What the records and packs do about it.")
     statements: list[Id] = []
+    meetings: list[int] = Field(default=[], description="Ordinals of the meetings concerned.")
 
 
 class FoundingFact(Record):
@@ -365,3 +366,64 @@ class Vocabulary(Record):
     actors: list[Actor] = Field(min_length=1)
     themes: list[Theme] = Field(min_length=1)
 
+
+
+class ActorTranslation(Record):
+    id: Id
+    name: Text
+
+
+class ThemeTranslation(Record):
+    id: Id
+    name: Text
+    description: Text | None = None
+
+
+class VocabularyTranslation(Record):
+    """Actor and theme names in another language, by id."""
+
+    kind: Literal["vocabulary-translation"]
+    translation: Translation
+    actors: list[ActorTranslation] = []
+    themes: list[ThemeTranslation] = []
+
+
+class NoteTranslation(Record):
+    id: Id
+    subject: Text
+    resolution: Text
+
+
+class CoalitionTranslation(Record):
+    """The secretariat's own words in the coalition record, in another language.
+
+    Quotations from the sources are never translated: they are shown as
+    published, in their own language.
+    """
+
+    kind: Literal["coalition-translation"]
+    translation: Translation
+    notes: list[NoteTranslation] = []
+
+
+class Article(Record):
+    number: int = Field(ge=1)
+    title: Text
+    paragraphs: list[Text] = Field(min_length=1)
+
+
+class InstrumentText(Record):
+    title: Text
+    file: Text = Field(description="The corpus file the text was copied from.")
+    articles: list[Article] = Field(min_length=1)
+
+
+class Instrument(Record):
+    """An instrument the statements quote or rest on, in its official texts."""
+
+    kind: Literal["instrument"]
+    id: Id
+    name: Text
+    adopted: Text
+    source: Text
+    texts: dict[LanguageCode, InstrumentText]

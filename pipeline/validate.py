@@ -9,7 +9,14 @@ from pathlib import Path
 
 from pipeline.errors import Problem, RecordError
 from pipeline.load import Loaded, LoadedFile, load_file, load_records
-from pipeline.models import Coalition, Statement, StatementTranslation, Vocabulary
+from pipeline.models import (
+    Coalition,
+    CoalitionTranslation,
+    Statement,
+    StatementTranslation,
+    Vocabulary,
+    VocabularyTranslation,
+)
 
 CONTEXT_FILES = ("vocabulary.yaml", "coalition.yaml")
 
@@ -23,6 +30,7 @@ class Project:
     coalition: Coalition | None
     vocabulary: Vocabulary | None
     files: dict[str, Path] = field(default_factory=dict)
+    extra: dict[tuple[str, str], object] = field(default_factory=dict)
 
     def sources_of(self, key: str) -> list[Path]:
         """Return the record files a statement (or the project-wide records) was read from."""
@@ -55,6 +63,19 @@ def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
             continue
         problems += _alignment(loaded_file, original.record)
         translations[(record.statement, record.translation.language)] = record
+    extra: dict[tuple[str, str], object] = {}
+    for loaded_file in loaded.of_kind(VocabularyTranslation) + loaded.of_kind(CoalitionTranslation):
+        record_t = loaded_file.record
+        base = "vocabulary" if isinstance(record_t, VocabularyTranslation) else "coalition"
+        extra[(base, record_t.translation.language)] = record_t
+        if base == "vocabulary" and vocabulary is not None:
+            problems += _vocabulary_alignment(loaded_file, vocabulary.record)
+        if base == "coalition" and coalition is not None:
+            known = {n.id for n in coalition.record.notes}
+            for index, note in enumerate(record_t.notes):
+                if note.id not in known:
+                    problems.append(loaded_file.problem(("notes", index, "id"),
+                                                        f"unknown note {note.id!r}"))
     files = {f.record.id: f.path for f in statements.values()}
     files.update({f"{k[0]}.{k[1]}": statements[k[0]].path.with_name(f"{k[0]}.{k[1]}.yaml")
                   for k in translations})
@@ -65,6 +86,7 @@ def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
         coalition=coalition.record if coalition else None,
         vocabulary=vocabulary.record if vocabulary else None,
         files=files,
+        extra=extra,
     )
     checked = len({f.path for f in loaded.files} | {p.path for p in loaded.problems})
     return project, sorted(set(problems)), checked
@@ -264,4 +286,18 @@ def _alignment(loaded_file: LoadedFile, original: Statement) -> list[Problem]:
                 problems.append(loaded_file.problem(
                     (*where, "items", i_index),
                     "the action verb must be translated exactly where the original has one"))
+    return problems
+
+
+def _vocabulary_alignment(loaded_file: LoadedFile, vocabulary: Vocabulary) -> list[Problem]:
+    """A vocabulary translation names only known actors and themes."""
+    record: VocabularyTranslation = loaded_file.record
+    problems: list[Problem] = []
+    for list_name, known in (("actors", {a.id for a in vocabulary.actors}),
+                             ("themes", {t.id for t in vocabulary.themes})):
+        for index, entry in enumerate(getattr(record, list_name)):
+            if entry.id not in known:
+                problems.append(loaded_file.problem(
+                    (list_name, index, "id"),
+                    f"unknown {list_name[:-1]} {entry.id!r}{_suggest(entry.id, known)}"))
     return problems

@@ -82,6 +82,10 @@ def _pos(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
+def _text_pos(text: str, index: int) -> tuple[int, int]:
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
 def decode(data: bytes) -> str:
     """Return the text of a file, refusing what is too big, binary or not UTF-8."""
     if len(data) > MAX_BYTES:
@@ -96,7 +100,7 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as error:
         before = data[: error.start]
         line = before.count(b"\n") + 1
-        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8")) + 1  # characters
         raise YamlProblem(
             line, column, f"file is not UTF-8 text (byte 0x{data[error.start]:02x})"
         ) from None
@@ -115,6 +119,9 @@ def _scalar(event: Any, path: Path_) -> Any:
         raise YamlProblem(line, column, f"tag {tag!r} is not allowed", path)
     if tag == _STR:
         return event.value
+    if tag.endswith(":null"):
+        line, column = _pos(event.start_mark)
+        raise YamlProblem(line, column, "empty value: fill it in or remove the key", path)
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
     try:
         value = _CONSTRUCTOR.construct_object(node, deep=True)
@@ -184,6 +191,10 @@ def parse(text: str) -> Document:
                     line, column = _pos(event.start_mark)
                     raise YamlProblem(line, column, "only one YAML document per file is allowed")
             elif isinstance(event, yaml.ScalarEvent):
+                if not stack and event.tag is None and event.implicit[0] and _RESOLVER.resolve(
+                    yaml.ScalarNode, event.value, event.implicit
+                ).endswith(":null"):
+                    continue  # `---` or `~` alone: an empty file, reported as such below
                 current: Path_ = stack[-1][1] if stack else ()
                 if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is not None:
                     current = (*current, stack[-1][2])
@@ -206,8 +217,19 @@ def parse(text: str) -> Document:
         line, column = _pos(mark) if mark is not None else (1, 1)
         message = error.problem or error.context or "malformed YAML"
         raise YamlProblem(line, column, f"malformed YAML: {message}") from None
+    except yaml.reader.ReaderError as error:
+        # No mark here, and the C reader counts bytes: find the character itself.
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        index = text.find(chr(code))
+        line, column = _text_pos(text, index) if index >= 0 else (1, 1)
+        raise YamlProblem(
+            line, column, f"malformed YAML: unacceptable character #x{code:04x}: {error.reason}"
+        ) from None
     except yaml.YAMLError as error:
         raise YamlProblem(1, 1, f"malformed YAML: {error}") from None
+    except UnicodeEncodeError as error:  # a lone surrogate, only possible in a str passed in
+        line, column = _text_pos(text, error.start)
+        raise YamlProblem(line, column, "text contains an unpaired surrogate character") from None
     if seen_documents == 0 or doc.value is None:
         raise YamlProblem(1, 1, "file is empty")
     return doc

@@ -1,0 +1,175 @@
+"""The only module that imports WeasyPrint: safe fetching, page fitting, checked writes."""
+
+from __future__ import annotations
+
+import io
+import logging
+import mimetypes
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import CSS, HTML, Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+from pipeline.errors import BuildError
+
+LOGGER = logging.getLogger("weasyprint")
+PX_PER_MM = 96 / 25.4
+
+
+class RefusedResource(FatalURLFetchingError):
+    """A document asked for something outside the allowed folders."""
+
+
+class SafeFetcher(URLFetcher):
+    """Fetch only existing files inside the allowed folders; anything else stops the build."""
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        super().__init__(fail_on_errors=True)
+        self.roots = [root.resolve() for root in roots]
+
+    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise RefusedResource(f"refused to fetch {url}: only files in the templates "
+                                  "folder may be used")
+        raw = Path(unquote(parts.path))
+        if ".." in raw.parts:
+            raise RefusedResource(f"refused to fetch {url}: the path goes up with '..'")
+        path = raw.resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise RefusedResource(f"refused to fetch {url}: it is outside "
+                                  + " and ".join(str(r) for r in self.roots))
+        if not path.is_file():
+            raise RefusedResource(f"missing file: {path}")
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if path.suffix == ".css":
+            content_type = "text/css"
+        return URLFetcherResponse(
+            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _no_warnings(what: str) -> Iterator[None]:
+    """Any WeasyPrint warning or error fails the document instead of scrolling past."""
+    handler = _Collect()
+    LOGGER.addHandler(handler)
+    try:
+        yield
+    finally:
+        LOGGER.removeHandler(handler)
+    if handler.messages:
+        raise BuildError(f"{what}: WeasyPrint reported problems:\n  "
+                         + "\n  ".join(dict.fromkeys(handler.messages)))
+
+
+class Typesetter:
+    """Lay out HTML into PDF pages, reusing fonts across documents of one process."""
+
+    def __init__(self, templates: Path, extra_roots: Sequence[Path] = ()) -> None:
+        self.templates = templates
+        self.fetcher = SafeFetcher([templates, *extra_roots])
+        self.font_config = FontConfiguration()
+
+    def layout(self, html: str, what: str, stylesheets: Sequence[CSS] = ()) -> Document:
+        """Return the laid-out document; refused resources and warnings are errors."""
+        base_url = self.templates.resolve().as_uri() + "/"
+        try:
+            with _no_warnings(what):
+                return HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
+                    font_config=self.font_config, stylesheets=list(stylesheets),
+                    optimize_images=True)
+        except FatalURLFetchingError as error:
+            cause = error.__cause__ or error
+            raise BuildError(f"{what}: {cause}") from None
+
+    def fit_one_page(self, render: Callable[[int], str], densities: int, what: str
+                     ) -> tuple[Document, int]:
+        """Tighten the layout step by step until it fits one page, or say how far over it is."""
+        document = None
+        for density in range(densities):
+            document = self.layout(render(density), what)
+            if len(document.pages) == 1:
+                return document, density
+        assert document is not None
+        over = _overflow_mm(document)
+        raise BuildError(
+            f"{what} does not fit on one page even at the smallest legible size: it runs "
+            f"onto {len(document.pages)} pages, about {over:.0f} mm over. Shorten its "
+            "overview or its asks."
+        )
+
+    def pdf_bytes(self, document: Document, what: str, **options: Any) -> bytes:
+        with _no_warnings(what):
+            return bytes(document.write_pdf(**options))
+
+
+def _overflow_mm(document: Document) -> float:
+    """Return how much content lies beyond the first page, in millimetres."""
+    total = 0.0
+    for page in document.pages[1:]:
+        box = page._page_box
+        top = box.content_box_y()
+        content = [c for c in box.children if type(c).__name__ != "MarginBox"]
+        bottom = max((_bottom(d) for c in content for d in (c, *_descendants(c))), default=top)
+        total += max(0.0, bottom - top)
+    return total / PX_PER_MM
+
+
+def _descendants(box: Any) -> Iterator[Any]:
+    for child in getattr(box, "children", []):
+        yield child
+        yield from _descendants(child)
+
+
+def _bottom(box: Any) -> float:
+    y, height = getattr(box, "position_y", 0), getattr(box, "height", 0)
+    if not isinstance(height, int | float):
+        return float(y)
+    return float(y + height)
+
+
+def check_pdf(data: bytes, pages: int, what: str) -> None:
+    """Refuse a PDF that does not parse or has the wrong number of pages."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        count = len(PdfReader(io.BytesIO(data)).pages)
+    except (PdfReadError, ValueError, OSError) as error:
+        raise BuildError(f"{what}: the PDF written does not parse: {error}") from None
+    if count != pages:
+        raise BuildError(f"{what}: the PDF has {count} pages, expected {pages}")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename: readers see the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+    )
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except BaseException:
+        Path(handle.name).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,448 @@
+"""What each document shows: statements merged with their translations, asks, themes.
+
+The views here are plain data in one language, with every text tagged with
+the language it is really in, so the templates only lay them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from pipeline.i18n import Formatter, Language, T, pick
+from pipeline.instruments import Instruments
+from pipeline.models import (
+    Actor,
+    Coalition,
+    CoalitionTranslation,
+    Item,
+    ItemTranslation,
+    Resolution,
+    ResolutionTranslation,
+    Statement,
+    StatementTranslation,
+    Theme,
+    Vocabulary,
+    VocabularyTranslation,
+)
+from pipeline.validate import Project
+
+TextFn = Callable[[str, str | None], T]
+
+
+@dataclass(frozen=True)
+class ActorView:
+    id: str
+    name: T
+    anchor: str
+    countries: tuple[str, ...]
+    kind: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of paragraph text; a quotation links to the instrument it quotes."""
+
+    text: str
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class ParagraphView:
+    lang: str
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class ItemView:
+    anchor: str
+    action: T | None
+    text: T
+    verb: T | None
+    ask: T | None
+    addressees: list[ActorView]
+    concerns: list[ActorView]
+
+
+@dataclass(frozen=True)
+class ResolutionView:
+    number: int
+    anchor: str
+    text: T
+    verb: T | None
+    ask: T | None
+    addressees: list[ActorView]
+    concerns: list[ActorView]
+    items: list[ItemView]
+
+
+@dataclass(frozen=True)
+class AskRow:
+    """One line of 'who is asked to do what'."""
+
+    statement_id: str
+    year: int
+    resolution: int
+    anchor: str
+    addressees: list[ActorView]
+    concerns: list[ActorView]
+    verb: T | None
+    summary: T
+
+
+@dataclass(frozen=True)
+class TranslationState:
+    status: str  # original, official, unofficial, partial, untranslated
+    note: T | None
+    original_language: str
+
+
+@dataclass(frozen=True)
+class StatementView:
+    id: str
+    anchor: str
+    lang: str
+    year: int
+    title: T
+    heading: list[T]
+    issuing_body: T
+    meeting_ordinal: int
+    place: str
+    adopted: str
+    overview: T
+    preamble: list[ParagraphView]
+    resolutions: list[ResolutionView]
+    asks: list[AskRow]
+    sources: list[str]
+    state: TranslationState
+    density: int = 0
+
+
+@dataclass(frozen=True)
+class ActorAsks:
+    actor: ActorView
+    by_statement: list[tuple[StatementView, list[AskRow]]]
+
+
+@dataclass(frozen=True)
+class ThemeTrend:
+    theme: T
+    description: T | None
+    counts: list[int]
+    verdict: str  # new, recurs, strengthened, weakened, dropped, constant
+
+
+@dataclass
+class PackView:
+    """Everything one language's pack shows."""
+
+    lang: str
+    statements: list[StatementView]
+    actors: list[ActorAsks]
+    themes: list[ThemeTrend]
+    years: list[int]
+    coalition: Coalition | None
+    notes: dict[str, T] = field(default_factory=dict)
+    instruments: list[object] = field(default_factory=list)
+
+
+def anchor_for(*parts: object) -> str:
+    return "-".join(str(p) for p in parts)
+
+
+class Planner:
+    """Build the views of one language from the project's records."""
+
+    def __init__(self, project: Project, language: Language, instruments: Instruments) -> None:
+        self.project = project
+        self.language = language
+        self.lang = language.code
+        self.fmt = Formatter(language)
+        self.instruments = instruments
+        vocabulary = project.vocabulary or Vocabulary(kind="vocabulary", actors=[], themes=[])
+        self._vocab_tr = _vocabulary_translation(project, self.lang)
+        self.actors = {a.id: self._actor(a) for a in vocabulary.actors}
+        self.themes = {t.id: t for t in vocabulary.themes}
+
+    # --- vocabulary ----------------------------------------------------------
+
+    def _actor(self, actor: Actor) -> ActorView:
+        names = {a.id: a.name for a in self._vocab_tr.actors} if self._vocab_tr else {}
+        return ActorView(actor.id, pick(actor.name, names.get(actor.id), "en", self.lang),
+                         anchor_for("actor", actor.id), tuple(actor.countries), actor.kind)
+
+    def theme_name(self, theme: Theme) -> tuple[T, T | None]:
+        tr = {t.id: t for t in self._vocab_tr.themes} if self._vocab_tr else {}
+        other = tr.get(theme.id)
+        name = pick(theme.name, other.name if other else None, "en", self.lang)
+        description = None
+        if theme.description:
+            description = pick(theme.description, other.description if other else None,
+                               "en", self.lang)
+        return name, description
+
+    # --- statements ----------------------------------------------------------
+
+    def statement(self, statement: Statement, density: int = 0) -> StatementView:
+        translation = self.project.translations.get((statement.id, self.lang))
+        if statement.language == self.lang:
+            translation = None
+        src = statement.language
+        tr = translation
+
+        def text(original: str, translated: str | None) -> T:
+            return pick(original, translated, src, self.lang)
+
+        heading_tr = tr.heading if tr and tr.heading and len(tr.heading) == len(
+            statement.heading) else [None] * len(statement.heading)
+        preamble_tr = (tr.preamble if tr and tr.preamble else []) + [None] * len(
+            statement.preamble)
+        resolutions_tr = {r.number: r for r in (tr.resolutions or [])} if tr else {}
+        anchor = statement.id
+        resolutions = [
+            self._resolution(statement, r, resolutions_tr.get(r.number), text)
+            for r in statement.resolutions
+        ]
+        preamble = []
+        for index, paragraph in enumerate(statement.preamble):
+            ptr = preamble_tr[index]
+            shown = text(paragraph.text, ptr.text if ptr else None)
+            quotes = [q.text for q in paragraph.quotations]
+            if ptr and ptr.text and ptr.quotations:
+                quotes = [q.text for q in ptr.quotations]
+            links = [self.instruments.anchor(q.instrument, q.article)
+                     for q in paragraph.quotations]
+            preamble.append(ParagraphView(shown.lang, _segments(shown.text, quotes, links)))
+        view = StatementView(
+            id=statement.id,
+            anchor=anchor,
+            lang=self.lang,
+            year=statement.year,
+            title=text(statement.title, tr.title if tr else None),
+            heading=[text(h, t) for h, t in zip(statement.heading, heading_tr, strict=True)],
+            issuing_body=T(statement.issuing_body, src),
+            meeting_ordinal=statement.meeting.ordinal,
+            place=f"{statement.meeting.city}, {self.fmt.country(statement.meeting.country)}",
+            adopted=self.fmt.date(statement.adopted),
+            overview=text(statement.overview, tr.overview if tr else None),
+            preamble=preamble,
+            resolutions=resolutions,
+            asks=[],
+            sources=[ref.source for ref in statement.sources],
+            state=self._state(statement, tr),
+            density=density,
+        )
+        view.asks.extend(_asks(view))
+        return view
+
+    def _resolution(self, statement: Statement, resolution: Resolution,
+                    tr: ResolutionTranslation | None, text: TextFn) -> ResolutionView:
+        anchor = anchor_for(statement.id, "r", resolution.number)
+        items_tr: list[ItemTranslation | None] = list(tr.items or []) if tr else []
+        items_tr += [None] * (len(resolution.items) - len(items_tr))
+        items = [self._item(anchor, i, item, items_tr[i], text)
+                 for i, item in enumerate(resolution.items)]
+        ask = resolution.ask
+        return ResolutionView(
+            number=resolution.number,
+            anchor=anchor,
+            text=text(resolution.text, tr.text if tr else None),
+            verb=text(ask.verb, tr.ask.verb if tr and tr.ask else None)
+            if ask and ask.verb else None,
+            ask=text(ask.summary, tr.ask.summary if tr and tr.ask else None) if ask else None,
+            addressees=[self.actors[a] for a in resolution.addressees if a in self.actors],
+            concerns=[self.actors[a] for a in resolution.concerns if a in self.actors],
+            items=items,
+        )
+
+    def _item(self, parent: str, index: int, item: Item, tr: ItemTranslation | None,
+              text: TextFn) -> ItemView:
+        action = text(item.action, tr.action if tr else None) if item.action else None
+        verb: T | None = None
+        if item.ask and item.ask.verb:
+            verb = text(item.ask.verb, tr.ask.verb if tr and tr.ask else None)
+        elif action is not None:
+            verb = action
+        return ItemView(
+            anchor=anchor_for(parent, "i", index + 1),
+            action=action,
+            text=text(item.text, tr.text if tr else None),
+            verb=verb,
+            ask=text(item.ask.summary, tr.ask.summary if tr and tr.ask else None)
+            if item.ask else None,
+            addressees=[self.actors[a] for a in item.addressees if a in self.actors],
+            concerns=[self.actors[a] for a in item.concerns if a in self.actors],
+        )
+
+    def _state(self, statement: Statement, tr: StatementTranslation | None) -> TranslationState:
+        if statement.language == self.lang:
+            return TranslationState("original", None, statement.language)
+        if tr is None:
+            return TranslationState("untranslated", None, statement.language)
+        complete = translated_share(statement, tr) >= 1.0
+        status = tr.translation.status if complete else "partial"
+        note = T(tr.translation.note, self.lang) if tr.translation.note else None
+        return TranslationState(status, note, statement.language)
+
+    # --- the pack --------------------------------------------------------------
+
+    def pack(self, densities: dict[str, int], chosen: list[str] | None = None) -> PackView:
+        statements = [self.statement(s, densities.get(s.id, 0))
+                      for s in self.project.statements.values()
+                      if chosen is None or s.id in chosen]
+        actors = _asks_by_actor(statements, list(self.actors.values()))
+        vocabulary = self.project.vocabulary
+        themes = _themes_over_time(self, statements, vocabulary.themes if vocabulary else [])
+        return PackView(
+            lang=self.lang,
+            statements=statements,
+            actors=actors,
+            themes=themes,
+            years=[s.year for s in statements],
+            coalition=self.project.coalition,
+            notes=self._notes(),
+        )
+
+    def _notes(self) -> dict[str, T]:
+        """Return the note texts (subject and resolution) in this language where translated."""
+        coalition = self.project.coalition
+        if coalition is None:
+            return {}
+        translated = _coalition_translation(self.project, self.lang)
+        by_id = {n.id: n for n in translated.notes} if translated else {}
+        out: dict[str, T] = {}
+        for note in coalition.notes:
+            other = by_id.get(note.id)
+            out[f"{note.id}.subject"] = pick(note.subject, other.subject if other else None,
+                                             "en", self.lang)
+            out[f"{note.id}.resolution"] = pick(
+                note.resolution, other.resolution if other else None, "en", self.lang)
+        return out
+
+
+def _segments(text: str, quotes: list[str], links: list[str]) -> list[Segment]:
+    """Split a paragraph around its quotations, so each can link to its source."""
+    segments: list[Segment] = []
+    rest = text
+    for quote, link in zip(quotes, links, strict=False):
+        before, found, after = rest.partition(quote)
+        if not found:
+            continue
+        if before:
+            segments.append(Segment(before))
+        segments.append(Segment(quote, link))
+        rest = after
+    if rest:
+        segments.append(Segment(rest))
+    return segments
+
+
+def _asks(statement: StatementView) -> list[AskRow]:
+    rows: list[AskRow] = []
+    for resolution in statement.resolutions:
+        if resolution.ask is not None:
+            rows.append(AskRow(statement.id, statement.year, resolution.number,
+                               resolution.anchor, resolution.addressees, resolution.concerns,
+                               resolution.verb, resolution.ask))
+        for item in resolution.items:
+            if item.ask is not None:
+                rows.append(AskRow(statement.id, statement.year, resolution.number, item.anchor,
+                                   item.addressees, item.concerns, item.verb, item.ask))
+    return rows
+
+
+def _asks_by_actor(statements: list[StatementView], actors: list[ActorView]) -> list[ActorAsks]:
+    """For each actor, what each statement asked of it or about it, in vocabulary order."""
+    out = []
+    for actor in actors:
+        by_statement = []
+        for statement in statements:
+            rows = [r for r in statement.asks if actor in r.addressees or actor in r.concerns]
+            if rows:
+                by_statement.append((statement, rows))
+        if by_statement:
+            out.append(ActorAsks(actor, by_statement))
+    return out
+
+
+def _themes_over_time(planner: Planner, statements: list[StatementView],
+                      themes: list[Theme]) -> list[ThemeTrend]:
+    """Count the asks each statement makes under each theme, and say how that changed."""
+    counts: dict[str, list[int]] = {t.id: [0] * len(statements) for t in themes}
+    records = planner.project.statements
+    for index, view in enumerate(statements):
+        statement = records[view.id]
+        for resolution in statement.resolutions:
+            for theme in resolution.themes:
+                counts[theme][index] += 1 if not resolution.items else 0
+            for item in resolution.items:
+                for theme in set(item.themes) | set(resolution.themes):
+                    counts[theme][index] += 1
+        for paragraph in statement.preamble:
+            for theme in paragraph.themes:
+                counts[theme][index] += 0  # mentioned, not asked: shown via the verdict only
+    trends = []
+    for theme in themes:
+        row = counts[theme.id]
+        if not any(row):
+            continue
+        name, description = planner.theme_name(theme)
+        trends.append(ThemeTrend(name, description, row, _verdict(row)))
+    return trends
+
+
+def _verdict(row: list[int]) -> str:
+    if len(row) < 2:
+        return "constant"
+    first, last = row[-2], row[-1]
+    if first == 0 and last > 0:
+        return "new" if not any(row[:-1]) else "returns"
+    if first > 0 and last == 0:
+        return "dropped"
+    if last > first:
+        return "strengthened"
+    if last < first:
+        return "weakened"
+    return "recurs"
+
+
+def translated_share(statement: Statement, tr: StatementTranslation | None) -> float:
+    """Return the share of the statement's text fields that have a translation."""
+    if tr is None:
+        return 0.0
+    total = done = 0
+
+    def count(present: object) -> None:
+        nonlocal total, done
+        total += 1
+        done += 1 if present else 0
+
+    count(tr.title)
+    count(tr.overview)
+    count(tr.heading and len(tr.heading) == len(statement.heading))
+    paragraphs = tr.preamble or []
+    for index in range(len(statement.preamble)):
+        count(index < len(paragraphs) and paragraphs[index].text)
+    by_number = {r.number: r for r in tr.resolutions or []}
+    for resolution in statement.resolutions:
+        other = by_number.get(resolution.number)
+        count(other and other.text)
+        if resolution.ask:
+            count(other and other.ask and other.ask.summary)
+        items = (other.items or []) if other else []
+        for index, item in enumerate(resolution.items):
+            theirs = items[index] if index < len(items) else None
+            count(theirs and theirs.text)
+            if item.action:
+                count(theirs and theirs.action)
+            if item.ask:
+                count(theirs and theirs.ask and theirs.ask.summary)
+    return done / total if total else 1.0
+
+
+def _vocabulary_translation(project: Project, lang: str) -> VocabularyTranslation | None:
+    return project.extra.get(("vocabulary", lang))  # type: ignore[return-value]
+
+
+def _coalition_translation(project: Project, lang: str) -> CoalitionTranslation | None:
+    return project.extra.get(("coalition", lang))  # type: ignore[return-value]

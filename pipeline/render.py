@@ -1,0 +1,235 @@
+"""The Jinja2 environment and the context each template gets, turned into HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
+from jinja2.exceptions import TemplateSyntaxError, UndefinedError
+
+from pipeline import __version__
+from pipeline.errors import BuildError
+from pipeline.i18n import Formatter, Language, gettext_for
+from pipeline.instruments import Instruments
+from pipeline.models import Coalition
+from pipeline.plan import PackView, StatementView
+
+SUMMARY_STYLES = ("fonts.css", "print.css", "summary.css")
+PACK_STYLES = ("fonts.css", "print.css", "summary.css", "pack.css")
+
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction without translating it here."""
+    return message
+
+
+# Ordinals by CLDR plural category: each language's catalog words them its own way.
+ORDINAL_MESSAGES = {
+    "one": N_("%(number)sst General Meeting"),
+    "two": N_("%(number)snd General Meeting"),
+    "few": N_("%(number)srd General Meeting"),
+    "other": N_("%(number)sth General Meeting"),
+}
+
+VERDICTS = {
+    "new": N_("new"),
+    "returns": N_("returns"),
+    "recurs": N_("recurs"),
+    "strengthened": N_("strengthened"),
+    "weakened": N_("fewer asks"),
+    "dropped": N_("not repeated"),
+    "constant": N_("recurs"),
+}
+STATUS_MARKS = {
+    "unofficial": N_("Unofficial translation; the English text is authoritative."),
+    "official": N_("Official translation."),
+    "partial": N_(
+        "Partly translated: passages not yet translated are shown in the original %(language)s."
+    ),
+    "untranslated": N_(
+        "Not yet translated into %(target)s: the statement is shown in its original language, "
+        "%(language)s."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Meta:
+    title: str
+    author: str
+    subject: str
+    keywords: list[str]
+    created: str
+    version: str = __version__
+
+
+class Renderer:
+    """Render the summary and pack templates of one language."""
+
+    def __init__(self, templates: Path, language: Language, instruments: Instruments,
+                 coalition: Coalition | None, today: dt.date) -> None:
+        self.templates = templates
+        self.language = language
+        self.fmt = Formatter(language)
+        self.instruments = instruments
+        self.coalition = coalition
+        self.today = today
+        self.gettext = gettext_for(language)
+        self.env = Environment(
+            loader=FileSystemLoader(str(templates)),
+            autoescape=True,  # every template, whatever its name: statement text is data
+            undefined=StrictUndefined,
+            extensions=["jinja2.ext.i18n"],
+            trim_blocks=True,
+            lstrip_blocks=True,
+        )
+        self.env.install_gettext_translations(self.gettext, newstyle=True)  # type: ignore[attr-defined]
+
+    def _(self, message: str, **values: Any) -> str:
+        text = self.gettext.gettext(message)
+        return text % values if values else text
+
+    # --- helpers the templates call ------------------------------------------
+
+    def meeting_name(self, ordinal: int) -> str:
+        category = self.fmt.locale.ordinal_form(ordinal)
+        message = ORDINAL_MESSAGES.get(category, ORDINAL_MESSAGES["other"])
+        return self._(message, number=self.fmt.number(ordinal))
+
+    def translation_mark(self, statement: StatementView) -> str:
+        state = statement.state
+        if state.status in ("unofficial", "official") and state.note is not None:
+            return self._(STATUS_MARKS[state.status])
+        return self._(STATUS_MARKS.get(state.status, STATUS_MARKS["partial"]),
+                      language=self.fmt.language_name(state.original_language),
+                      target=self.fmt.language_name(self.language.code))
+
+    def _source(self, source_id: str) -> Any:
+        if self.coalition is None:
+            return None
+        return next((s for s in self.coalition.sources if s.id == source_id), None)
+
+    def source_title(self, source_id: str) -> str:
+        source = self._source(source_id)
+        return source.title if source else source_id
+
+    def source_short(self, source_id: str) -> str:
+        source = self._source(source_id)
+        if source is None:
+            return source_id
+        return source.document
+
+    def statement_sources(self, statement: StatementView) -> list[Any]:
+        return [s for s in (self._source(i) for i in statement.sources) if s is not None]
+
+    def page_label(self) -> tuple[str, str, str]:
+        """Split "Page %(page)s of %(pages)s" around its numbers, for the CSS footer."""
+        text = self._("Page %(page)s of %(pages)s", page="\x00", pages="\x01")
+        before, _, rest = text.partition("\x00")
+        middle, _, after = rest.partition("\x01")
+        return before, middle, after
+
+    def coalition_name(self) -> str:
+        if self.coalition is None:
+            return ""
+        return self._("International Parliamentarians’ Coalition for North Korean Refugees")
+
+    def _common(self, title: str, subject: str, running: str,
+                stylesheets: tuple[str, ...]) -> dict[str, Any]:
+        return {
+            "lang": self.language.code,
+            "meta": Meta(
+                title=title,
+                author=self.coalition_name() or "IPCNKR",
+                subject=subject,
+                keywords=[self._("North Korean refugees"), self._("human rights"), "IPCNKR"],
+                created=self.today.isoformat(),
+            ),
+            "stylesheets": stylesheets,
+            "page_label": self.page_label(),
+            "running_title": running,
+            "meeting_name": self.meeting_name,
+            "translation_mark": self.translation_mark,
+            "statement_sources": self.statement_sources,
+            "source_title": self.source_title,
+            "source_short": self.source_short,
+            "number": self.fmt.number,
+        }
+
+    # --- documents ------------------------------------------------------------
+
+    def summary(self, statement: StatementView) -> str:
+        """Return the HTML of one statement's one-page summary."""
+        title = f"{statement.title.text} — {self._('One-page summary')}"
+        context = self._common(title, statement.overview.text, "IPCNKR", SUMMARY_STYLES)
+        context.update(statement=statement, links=False)
+        return self._render("summary.html", context)
+
+    def pack(self, pack: PackView, recipient: str | None = None) -> str:
+        """Return the HTML of the briefing pack."""
+        coalition = pack.coalition
+        if coalition is None:
+            raise BuildError("the briefing pack needs the coalition record (coalition.yaml)")
+        title = self._("IPCNKR briefing pack")
+        subject = self._("The joint statements of the general meetings, %(first)s–%(last)s",
+                         first=pack.years[0], last=pack.years[-1])
+        context = self._common(title, subject, title, PACK_STYLES)
+        founded_year, founded_month = (int(p) for p in coalition.founded.date.split("-"))
+        notes_by_meeting = {n.id: n for n in coalition.notes}
+        context.update({
+            "pack": pack,
+            "links": True,
+            "recipient": recipient,
+            "coalition_name": self.coalition_name(),
+            "pack_date": self.fmt.date(self.today),
+            "language_name": self.language.name,
+            "founded_month": self.fmt.month(founded_year, founded_month),
+            "country_list": lambda codes: self.fmt.list([self.fmt.country(c) for c in codes]),
+            "membership": [self._membership(row) for row in coalition.membership],
+            "meetings": [self._meeting(m, notes_by_meeting) for m in coalition.meetings],
+            "verdict": lambda key: self._(VERDICTS[key]),
+            "instruments": self.instruments.articles(self.language.code),
+        })
+        return self._render("pack.html", context)
+
+    def _membership(self, row: Any) -> dict[str, Any]:
+        if isinstance(row.date, dt.date):
+            when = self.fmt.date(row.date)
+        else:
+            year, month = (int(p) for p in row.date.split("-"))
+            when = self.fmt.month(year, month)
+        return {"date": when, "members": self.fmt.number(row.members),
+                "countries": self.fmt.number(row.countries) if row.countries else None,
+                "source": row.source}
+
+    def _meeting(self, meeting: Any, notes: dict[str, Any]) -> dict[str, Any]:
+        if meeting.start and meeting.end:
+            from babel.dates import format_interval
+
+            when = format_interval(meeting.start, meeting.end, "yMMMd", locale=self.fmt.locale)
+        else:
+            when = str(meeting.year)
+        place = self.fmt.country(meeting.country)
+        if meeting.city:
+            place = f"{meeting.city}, {place}"
+        note = next((n.id for n in notes.values() if meeting.ordinal in n.meetings), None)
+        return {"when": when, "name": self.meeting_name(meeting.ordinal), "place": place,
+                "statement": meeting.statement, "note": note}
+
+    def _render(self, name: str, context: dict[str, Any]) -> str:
+        try:
+            return self.env.get_template(name).render(context)
+        except TemplateNotFound as error:
+            raise BuildError(
+                f"template not found: {error.name} (searched {self.templates})"
+            ) from None
+        except TemplateSyntaxError as error:
+            raise BuildError(
+                f"{error.filename or error.name}:{error.lineno}: template error: {error.message}"
+            ) from None
+        except UndefinedError as error:
+            raise BuildError(f"{name}: {error.message}") from None
