@@ -138,6 +138,71 @@ def build(statements: tuple[str, ...], only: str | None, out: Path, langs: str,
                 [(str(w.path), str(w.pages), _size(w.size)) for w in written])
 
 
+@cli.group()
+def i18n() -> None:
+    """Maintain the interface catalogs and report what is translated."""
+
+
+@i18n.command()
+def extract() -> None:
+    """Extract the interface strings into locales/messages.pot."""
+    from pipeline.build import REPO, Paths
+    from pipeline.catalogs import extract as run
+
+    click.echo(f"Wrote {run(REPO, Paths().locales)}")
+
+
+@i18n.command()
+@click.argument("code")
+@click.option("--locale", default=None, help="CLDR locale for dates and names (default: CODE).")
+def init(code: str, locale: str | None) -> None:
+    """Start the catalog of a new language."""
+    from pipeline.build import Paths
+    from pipeline.catalogs import init as run
+
+    click.echo(f"Wrote {run(Paths().locales, code, locale or code)}")
+
+
+@i18n.command()
+def update() -> None:
+    """Merge locales/messages.pot into every language's catalog."""
+    from pipeline.build import Paths
+    from pipeline.catalogs import update as run
+
+    for path in run(Paths().locales):
+        click.echo(f"Updated {path}")
+
+
+@i18n.command(name="compile")
+def compile_() -> None:
+    """Compile the catalogs to .mo files."""
+    from pipeline.build import Paths
+    from pipeline.catalogs import compile_catalogs
+
+    for path in compile_catalogs(Paths().locales):
+        click.echo(f"Wrote {path}")
+
+
+@i18n.command()
+@click.option("--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS,
+              show_default=True)
+def status(records: Path) -> None:
+    """Show what is translated: catalogs, and statements by language. Exit 1 if incomplete."""
+    from pipeline.build import Paths
+    from pipeline.translation_status import translation_status
+
+    report = translation_status(Paths(records=records))
+    click.echo("Interface catalogs")
+    _echo_table(("language", "translated", "missing", "fuzzy"), report.catalog_rows)
+    for line in report.catalog_details:
+        click.echo(f"  {line}")
+    click.echo("\nStatements")
+    _echo_table(report.statement_header, report.statement_rows)
+    if not report.complete:
+        raise BriefingError("some catalogs are incomplete (see above); no pack may mix "
+                            "languages silently")
+
+
 def _size(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
 

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -115,7 +115,7 @@ class Formatter:
         return format_date(value, format=style, locale=self.locale)
 
     def month(self, year: int, month: int) -> str:
-        return format_date(dt.date(year, month, 1), format="yMMMM", locale=self.locale)
+        return format_skeleton("yMMMM", dt.date(year, month, 1), locale=self.locale)
 
     def number(self, value: int | float) -> str:
         return format_decimal(value, locale=self.locale)

@@ -12,7 +12,7 @@ from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 
 from pipeline import __version__
 from pipeline.errors import BuildError
-from pipeline.i18n import Formatter, Language, gettext_for
+from pipeline.i18n import SOURCE_LANGUAGE, Formatter, Language, T, gettext_for
 from pipeline.instruments import Instruments
 from pipeline.models import Coalition
 from pipeline.plan import PackView, StatementView
@@ -117,11 +117,9 @@ class Renderer:
         source = self._source(source_id)
         return source.title if source else source_id
 
-    def source_short(self, source_id: str) -> str:
+    def source_short(self, source_id: str) -> T:
         source = self._source(source_id)
-        if source is None:
-            return source_id
-        return source.document
+        return T(source.label if source else source_id, SOURCE_LANGUAGE)
 
     def statement_sources(self, statement: StatementView) -> list[Any]:
         return [s for s in (self._source(i) for i in statement.sources) if s is not None]

@@ -7,7 +7,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from support import BAD, RECORDS, STATEMENT, TRANSLATION, good_statement, replace_once
+from support import (
+    BAD,
+    BAD_FILES,
+    RECORDS,
+    STATEMENT,
+    TRANSLATION,
+    good_statement,
+    replace_once,
+    shown,
+)
 
 from pipeline.errors import Problem
 from pipeline.load import format_path, load_file, load_records
@@ -21,11 +30,6 @@ def only_problem(path: Path) -> Problem:
     assert record is None
     assert len(problems) == 1, "\n".join(map(str, problems))
     return problems[0]
-
-
-def line(path: Path, line: int, column: int, field: str, message: str) -> str:
-    """The text a user sees for one problem."""
-    return f"{path}:{line}:{column}: {field + ': ' if field else ''}{message}"
 
 
 # --- The valid records --------------------------------------------------------
@@ -60,7 +64,7 @@ def test_loaded_file_points_into_the_document() -> None:
     loaded, _ = load_file(RECORDS / STATEMENT)
     assert loaded is not None
     problem = loaded.problem(("resolutions", 1, "items", 0, "action"), "a message")
-    assert str(problem) == line(
+    assert str(problem) == shown(
         RECORDS / STATEMENT, 41, 9, "resolutions[1].items[0].action", "a message"
     )
 
@@ -75,33 +79,6 @@ def test_format_path() -> None:
 #
 # Each case is a copy of the valid statement with one defect, in tests/fixtures/bad/<case>/.
 
-BAD_FILES = [
-    ("malformed-yaml", 4, 8, "", "malformed YAML: did not find expected ',' or ']'"),
-    ("duplicate-key", 16, 1, "", "duplicate key 'title' (first at line 3)"),
-    ("yes-as-text", 3, 1, "title",
-     "expected text, but YAML read this as true/false (True); put the text in quotes"),
-    ("no-as-text", 10, 3, "meeting.city",
-     "expected text, but YAML read this as true/false (False); put the text in quotes"),
-    ("on-as-text", 36, 7, "resolutions[0].ask.summary",
-     "expected text, but YAML read this as true/false (True); put the text in quotes"),
-    ("number-as-text", 6, 5, "heading[1]",
-     "expected text, but YAML read this as a number (2005); put the text in quotes"),
-    ("impossible-date", 14, 10, "adopted", "'2007-02-30' is not a real date"),
-    ("unknown-field", 19, 1, "overveiw", "unknown field 'overveiw'; did you mean 'overview'?"),
-    ("unknown-field-nested", 47, 9, "resolutions[1].items[1].adressees",
-     "unknown field 'adressees'; did you mean 'addressees'?"),
-    ("missing-field", 9, 3, "meeting.city", "missing required field 'city'"),
-    ("anchor", 32, 17, "", "YAML anchors (&name) are not allowed"),
-    ("alias", 39, 17, "", "YAML aliases (*name) are not allowed"),
-    ("python-tag", 3, 8, "",
-     "tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
-    ("empty", 1, 1, "", "file is empty"),
-    ("binary", 3, 1, "", "file is binary (it contains NUL bytes), not YAML text"),
-    ("not-utf8", 3, 9, "", "file is not UTF-8 text (byte 0xe9)"),
-    ("resolutions-out-of-sequence", 37, 5, "resolutions[1].number",
-     "resolutions are numbered [1, 3]; expected [1, 2]"),
-]
-
 
 @pytest.mark.parametrize(
     ("case", "line_no", "column", "field", "message"), BAD_FILES, ids=[c[0] for c in BAD_FILES]
@@ -111,7 +88,7 @@ def test_bad_file_gives_one_precise_problem(
 ) -> None:
     path = BAD / case / STATEMENT
     problem = only_problem(path)
-    assert str(problem) == line(path, line_no, column, field, message)
+    assert str(problem) == shown(path, line_no, column, field, message)
     assert (problem.line, problem.column, problem.field) == (line_no, column, field)
 
 
@@ -152,7 +129,7 @@ def test_quoted_guesses_are_text(write_case: Callable[..., Path], word: str) -> 
 @pytest.mark.parametrize("date", ["2007-02-30", "2005-02-29", "2005-13-01", "2005-11-31"])
 def test_dates_that_do_not_exist(write_case: Callable[..., Path], date: str) -> None:
     path = write_case(replace_once(good_statement(), "adopted: 2005-11-20\n", f"adopted: {date}\n"))
-    assert str(only_problem(path)) == line(path, 14, 10, "adopted", f"'{date}' is not a real date")
+    assert str(only_problem(path)) == shown(path, 14, 10, "adopted", f"'{date}' is not a real date")
 
 
 def test_leap_day_is_a_date(write_case: Callable[..., Path]) -> None:
@@ -167,7 +144,7 @@ def test_date_and_time_is_not_a_date(write_case: Callable[..., Path]) -> None:
     path = write_case(
         replace_once(good_statement(), "adopted: 2005-11-20\n", "adopted: 2005-11-20 10:30:00\n")
     )
-    assert str(only_problem(path)) == line(
+    assert str(only_problem(path)) == shown(
         path, 14, 10, "adopted", "a date is expected here, not a date and time"
     )
 
@@ -176,7 +153,7 @@ def test_quoted_date_says_to_remove_the_quotes(write_case: Callable[..., Path]) 
     path = write_case(
         replace_once(good_statement(), "adopted: 2005-11-20\n", 'adopted: "2005-11-20"\n')
     )
-    assert str(only_problem(path)) == line(
+    assert str(only_problem(path)) == shown(
         path, 14, 1, "adopted",
         "expected a date as YYYY-MM-DD, got '2005-11-20'; remove the quotes",
     )
@@ -184,7 +161,7 @@ def test_quoted_date_says_to_remove_the_quotes(write_case: Callable[..., Path]) 
 
 def test_number_where_an_integer_is_expected(write_case: Callable[..., Path]) -> None:
     path = write_case(replace_once(good_statement(), "  ordinal: 3\n", '  ordinal: "3"\n'))
-    assert str(only_problem(path)) == line(
+    assert str(only_problem(path)) == shown(
         path, 9, 3, "meeting.ordinal", "Input should be a valid integer, got '3'"
     )
 
@@ -192,7 +169,7 @@ def test_number_where_an_integer_is_expected(write_case: Callable[..., Path]) ->
 def test_typo_in_a_required_field_is_one_problem(write_case: Callable[..., Path]) -> None:
     """Not also "missing required field 'city'": the typo explains it."""
     path = write_case(replace_once(good_statement(), "  city: Tokyo\n", "  cty: Tokyo\n"))
-    assert str(only_problem(path)) == line(
+    assert str(only_problem(path)) == shown(
         path, 10, 3, "meeting.cty", "unknown field 'cty'; did you mean 'city'?"
     )
 
@@ -204,8 +181,8 @@ def test_unrelated_unknown_field_and_missing_field_are_both_reported(
     record, problems = load_file(path)
     assert record is None
     assert [str(p) for p in sorted(problems)] == [
-        line(path, 9, 3, "meeting.city", "missing required field 'city'"),
-        line(path, 10, 3, "meeting.venue", "unknown field 'venue'"),
+        shown(path, 9, 3, "meeting.city", "missing required field 'city'"),
+        shown(path, 10, 3, "meeting.venue", "unknown field 'venue'"),
     ]
 
 
@@ -228,21 +205,21 @@ def test_missing_required_field_points_at_its_mapping(write_case: Callable[..., 
                         "abductions.\n", "")
     path = write_case(text)
     # The mapping of resolution 1 starts with `number:` on line 30, column 5.
-    assert str(only_problem(path)) == line(
+    assert str(only_problem(path)) == shown(
         path, 30, 5, "resolutions[0].text", "missing required field 'text'"
     )
 
 
 def test_missing_top_level_field_points_at_the_top(write_case: Callable[..., Path]) -> None:
     path = write_case(replace_once(good_statement(), "language: en\n", ""))
-    assert str(only_problem(path)) == line(path, 1, 1, "language",
+    assert str(only_problem(path)) == shown(path, 1, 1, "language",
                                            "missing required field 'language'")
 
 
 def test_adopted_outside_the_meeting_points_at_adopted(write_case: Callable[..., Path]) -> None:
     path = write_case(replace_once(good_statement(), "adopted: 2005-11-20\n",
                                    "adopted: 2005-11-21\n"))
-    assert str(only_problem(path)) == line(
+    assert str(only_problem(path)) == shown(
         path, 14, 1, "adopted",
         "adopted on 2005-11-21, outside the meeting (2005-11-19 to 2005-11-20)",
     )
@@ -260,7 +237,7 @@ def test_id_must_match_the_file_name(write_case: Callable[..., Path]) -> None:
     path = write_case(good_statement(), name="test-2005-seoul.yaml")
     record, problems = load_file(path)
     assert record is not None  # readable, but misnamed
-    assert [str(p) for p in problems] == [line(
+    assert [str(p) for p in problems] == [shown(
         path, 2, 1, "id",
         "id 'test-2005-tokyo' does not match the file name 'test-2005-seoul.yaml'",
     )]
@@ -274,8 +251,8 @@ def test_union_field_gives_one_problem_at_the_real_field(tmp_path: Path) -> None
                      "  - date: 2005-11-20\n", "  - date: 2005-11-200\n"),
         encoding="utf-8",
     )
-    assert str(only_problem(path)) == line(
-        path, 27, 5, "membership[0].date", "expected a date as YYYY-MM-DD, got '2005-11-200'"
+    assert str(only_problem(path)) == shown(
+        path, 29, 5, "membership[0].date", "expected a date as YYYY-MM-DD, got '2005-11-200'"
     )
 
 
@@ -287,7 +264,7 @@ def test_union_field_gives_one_problem_at_the_real_field(tmp_path: Path) -> None
 )
 def test_empty_files(write_case: Callable[..., Path], text: str) -> None:
     path = write_case(text)
-    assert str(only_problem(path)) == line(path, 1, 1, "", "file is empty")
+    assert str(only_problem(path)) == shown(path, 1, 1, "", "file is empty")
 
 
 @pytest.mark.parametrize(
@@ -298,7 +275,7 @@ def test_record_must_be_a_mapping(
     write_case: Callable[..., Path], text: str, line_no: int, column: int
 ) -> None:
     path = write_case(text)
-    assert str(only_problem(path)) == line(
+    assert str(only_problem(path)) == shown(
         path, line_no, column, "", "a record file must be a YAML mapping"
     )
 
@@ -320,7 +297,7 @@ def test_missing_kind(write_case: Callable[..., Path]) -> None:
 
 def test_two_documents(write_case: Callable[..., Path]) -> None:
     path = write_case(good_statement() + "---\nkind: statement\n")
-    assert str(only_problem(path)) == line(
+    assert str(only_problem(path)) == shown(
         path, 48, 1, "", "only one YAML document per file is allowed"
     )
 
@@ -335,7 +312,7 @@ def test_5000_nested_brackets_are_refused_quickly(
     assert time.perf_counter() - start < 2
     # The root mapping is the first level; the 64th bracket would be level 65.
     column = len("id: ") + len(opening) * (MAX_DEPTH - 1) + 1
-    assert str(problem) == line(path, 2, column, "", f"nesting is deeper than {MAX_DEPTH} levels")
+    assert str(problem) == shown(path, 2, column, "", f"nesting is deeper than {MAX_DEPTH} levels")
 
 
 def test_deep_block_nesting_is_refused(write_case: Callable[..., Path]) -> None:
@@ -353,7 +330,7 @@ def test_50_mb_file_is_refused_quickly(write_case: Callable[..., Path]) -> None:
     start = time.perf_counter()
     problem = only_problem(path)
     assert time.perf_counter() - start < 1
-    assert str(problem) == line(
+    assert str(problem) == shown(
         path, 1, 1, "", f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes"
     )
 
@@ -385,7 +362,7 @@ def test_windows_line_endings_keep_line_numbers(write_case: Callable[..., Path])
 def test_control_character_is_reported_where_it_is(write_case: Callable[..., Path]) -> None:
     path = write_case(replace_once(good_statement(), "title: Tokyo statement\n",
                                    "title: Tokyo\x07statement\n"))
-    assert str(only_problem(path)) == line(
+    assert str(only_problem(path)) == shown(
         path, 3, 13, "",
         "malformed YAML: unacceptable character #x0007: control characters are not allowed",
     )
@@ -420,7 +397,7 @@ def test_unreadable_path_is_a_problem(tmp_path: Path) -> None:
 def test_missing_path_is_a_problem(tmp_path: Path) -> None:
     loaded = load_records([tmp_path / "nowhere"])
     assert [str(p) for p in loaded.problems] == [
-        line(tmp_path / "nowhere", 1, 1, "", "no such file or folder")
+        shown(tmp_path / "nowhere", 1, 1, "", "no such file or folder")
     ]
 
 
