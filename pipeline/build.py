@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ class Paths:
     templates: Path = REPO / "templates"
     locales: Path = REPO / "locales"
     instruments: Path = REPO / "instruments"
+    cache: Path = Path(os.environ.get("BRIEFING_CACHE", ".cache"))
 
 
 @dataclass(frozen=True)
@@ -76,14 +78,15 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
     chosen = _choose_statements(project, request.statements)
     instruments = Instruments.load(paths.instruments)
     today = request.today or build_date()
+    fonts = prepare_document_fonts(project, instruments, languages, paths)
 
     from pipeline.pdf import Typesetter, check_pdf, write_atomically  # heavy: only when building
 
-    typesetter = Typesetter(paths.templates)
+    typesetter = Typesetter(paths.templates, [paths.cache / "fonts"])
     pending: list[_Pending] = []
     for language in languages:
         pending += _build_language(project, chosen, language, instruments, today, paths,
-                                   typesetter, request)
+                                   typesetter, request, fonts[language.code])
     for item in pending:
         check_pdf(item.data, item.pages, str(item.path))
     written = []
@@ -96,13 +99,14 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
 
 def _build_language(project: Project, chosen: list[str], language: Language,
                     instruments: Instruments, today: dt.date, paths: Paths,
-                    typesetter: object, request: BuildRequest) -> list[_Pending]:
+                    typesetter: object, request: BuildRequest, fonts_css: Path) -> list[_Pending]:
     from pipeline.pdf import Typesetter
     from pipeline.render import Renderer
 
     assert isinstance(typesetter, Typesetter)
     planner = Planner(project, language, instruments)
-    renderer = Renderer(paths.templates, language, instruments, project.coalition, today)
+    renderer = Renderer(paths.templates, language, instruments, project.coalition, today,
+                        fonts_css.resolve().as_uri())
     out = paths.out / language.code
     pending: list[_Pending] = []
     densities: dict[str, int] = {}
@@ -131,6 +135,40 @@ def _build_language(project: Project, chosen: list[str], language: Language,
         pending.append(_Pending(path, "pack", language.code, len(document.pages),
                                 typesetter.pdf_bytes(document, what), tuple(chosen)))
     return pending
+
+
+def prepare_document_fonts(project: Project, instruments: Instruments,
+                           languages: list[Language], paths: Paths,
+                           subsets: bool = True) -> dict[str, Path]:
+    """Check glyph coverage, make the font subsets, and write each language's font CSS."""
+    from pipeline.fonts import FontCache, Text, load_font_plan, missing_glyphs, prepare_fonts
+    from pipeline.texts import project_texts
+
+    plan = load_font_plan(paths.templates)
+    cache = FontCache(paths.cache / "fonts")
+    every_language = select_languages(paths.locales, "all")
+    texts = [Text(*t) for t in project_texts(project, instruments, every_language,
+                                              paths.templates)]
+    missing = list(missing_glyphs(texts, plan, cache))
+    if missing:
+        raise BuildError("characters that no chosen font can show:\n" + "\n".join(
+            f"  {t.origin}, field {t.field}, language {t.lang}: {c!r} (U+{ord(c):04X}) "
+            f"is not in {family}" for t, c, family in missing))
+    characters: dict[str, set[str]] = {}
+    for text in texts:
+        group = "*" if text.lang == "*" else plan.group_of(text.lang).name
+        characters.setdefault(group, set()).update(text.text)
+    fontset = prepare_fonts(plan, characters, cache, subsets=subsets)
+    out = {}
+    for language in languages:
+        css = fontset.css(language.code, subsets=subsets)
+        digest = hashlib.sha256(css.encode()).hexdigest()[:16]
+        path = paths.cache / "fonts" / f"fonts-{language.code}-{digest}.css"
+        if not path.is_file() or path.read_text(encoding="utf-8") != css:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(css, encoding="utf-8")
+        out[language.code] = path
+    return out
 
 
 def _check_summaries_in_pack(document: object, statements: Sequence[object], what: str) -> None:

@@ -17,8 +17,8 @@ from pipeline.instruments import Instruments
 from pipeline.models import Coalition
 from pipeline.plan import PackView, StatementView
 
-SUMMARY_STYLES = ("fonts.css", "print.css", "summary.css")
-PACK_STYLES = ("fonts.css", "print.css", "summary.css", "pack.css")
+SUMMARY_STYLES = ("print.css", "summary.css")
+PACK_STYLES = ("print.css", "summary.css", "pack.css")
 
 
 
@@ -71,13 +71,14 @@ class Renderer:
     """Render the summary and pack templates of one language."""
 
     def __init__(self, templates: Path, language: Language, instruments: Instruments,
-                 coalition: Coalition | None, today: dt.date) -> None:
+                 coalition: Coalition | None, today: dt.date, fonts_css: str) -> None:
         self.templates = templates
         self.language = language
         self.fmt = Formatter(language)
         self.instruments = instruments
         self.coalition = coalition
         self.today = today
+        self.fonts_css = fonts_css
         self.gettext = gettext_for(language)
         self.env = Environment(
             loader=FileSystemLoader(str(templates)),
@@ -147,7 +148,7 @@ class Renderer:
                 keywords=[self._("North Korean refugees"), self._("human rights"), "IPCNKR"],
                 created=self.today.isoformat(),
             ),
-            "stylesheets": stylesheets,
+            "stylesheets": (self.fonts_css, *stylesheets),
             "page_label": self.page_label(),
             "running_title": running,
             "meeting_name": self.meeting_name,

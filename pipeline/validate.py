@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,8 +40,11 @@ class Project:
 def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
     """Load and check every record under `paths`; return the project, problems, file count."""
     loaded = load_records(paths)
+    given = {f.path for f in loaded.files}
     _add_context(loaded)
     problems = list(loaded.problems)
+    # Statements whose file has problems of its own: not "unknown" where they are referred to.
+    unreadable = {p.path.name.rsplit(".", 1)[0] for p in loaded.problems}
     problems += _unique_ids(loaded)
     vocabulary = _single(loaded, Vocabulary, problems)
     coalition = _single(loaded, Coalition, problems)
@@ -50,7 +53,8 @@ def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
         for loaded_file in loaded.of_kind(Statement):
             problems += _references(loaded_file, vocabulary.record)
     if coalition is not None:
-        problems += _coalition_references(coalition, statements)
+        if coalition.path in given:  # read only as context, it need not list just these
+            problems += _coalition_references(coalition, statements.keys() | unreadable)
         for loaded_file in statements.values():
             problems += _statement_against_coalition(loaded_file, coalition.record)
     translations: dict[tuple[str, str], StatementTranslation] = {}
@@ -58,8 +62,9 @@ def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
         record: StatementTranslation = loaded_file.record
         original = statements.get(record.statement)
         if original is None:
-            problems.append(loaded_file.problem(
-                ("statement",), f"unknown statement {record.statement!r}"))
+            if record.statement not in unreadable:
+                problems.append(loaded_file.problem(
+                    ("statement",), f"unknown statement {record.statement!r}"))
             continue
         problems += _alignment(loaded_file, original.record)
         translations[(record.statement, record.translation.language)] = record
@@ -101,18 +106,18 @@ def load_project(paths: Sequence[Path]) -> Project:
 
 
 def _add_context(loaded: Loaded) -> None:
-    """Read the vocabulary and coalition beside the files given, if not given themselves."""
+    """Read the vocabulary, coalition and originals beside the files given, if not given."""
     have = {f.path.resolve() for f in loaded.files} | {p.path.resolve() for p in loaded.problems}
-    folders = {f.path.parent for f in loaded.files}
-    for folder in sorted(folders):
-        for name in CONTEXT_FILES:
-            path = folder / name
-            if path.is_file() and path.resolve() not in have:
-                have.add(path.resolve())
-                record, problems = load_file(path)
-                if record is not None:
-                    loaded.files.append(record)
-                loaded.problems.extend(problems)
+    wanted = {f.path.parent / name for f in loaded.files for name in CONTEXT_FILES}
+    wanted |= {f.path.with_name(f"{f.record.statement}.yaml") for f in loaded.files
+               if isinstance(f.record, StatementTranslation)}
+    for path in sorted(wanted):
+        if path.is_file() and path.resolve() not in have:
+            have.add(path.resolve())
+            record, problems = load_file(path)
+            if record is not None:
+                loaded.files.append(record)
+            loaded.problems.extend(problems)
 
 
 def _single(loaded: Loaded, model: type, problems: list[Problem]) -> LoadedFile | None:
@@ -180,9 +185,7 @@ def _suggest(value: str, known: set[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _coalition_references(
-    coalition: LoadedFile, statements: dict[str, LoadedFile]
-) -> list[Problem]:
+def _coalition_references(coalition: LoadedFile, statements: Collection[str]) -> list[Problem]:
     record: Coalition = coalition.record
     sources = {s.id for s in record.sources}
     problems: list[Problem] = []

@@ -14,6 +14,7 @@ from click.testing import Result
 from support import BAD_FILES, RECORDS, STATEMENT, TRANSLATION, replace_once, shown
 
 from pipeline.cli import main
+from pipeline.errors import RecordError
 from pipeline.validate import check_records, load_project
 
 Briefing = Callable[..., Result]
@@ -124,14 +125,18 @@ def test_all_problems_of_several_files_in_one_run(briefing: Briefing, bad_case: 
     assert result.stderr == "3 problems in 3 of 5 files.\n"
 
 
-def test_several_folders_in_one_run(briefing: Briefing, bad_case: BadCase) -> None:
-    first, second = bad_case("unknown-field"), bad_case("duplicate-key")
-    result = briefing("validate", first, second)
+def test_several_files_named_in_one_run(briefing: Briefing, records: Path) -> None:
+    edit(records / STATEMENT, "overview:", "overveiw:")
+    edit(records / TRANSLATION, "title: Déclaration de Tokyo\n",
+         "title: Déclaration de Tokyo\ntitle: again\n")
+    result = briefing("validate", records / STATEMENT, records / TRANSLATION)
     assert result.exit_code == 1
-    assert [row.split(":")[0] for row in result.stdout.splitlines()] == sorted(
-        [str(first / STATEMENT), str(second / STATEMENT)]
-    )
-    assert result.stderr.startswith("2 problems in 2 of ")
+    assert result.stdout.splitlines() == [
+        shown(records / TRANSLATION, 9, 1, "", "duplicate key 'title' (first at line 8)"),
+        shown(records / STATEMENT, 19, 1, "overveiw",
+              "unknown field 'overveiw'; did you mean 'overview'?"),
+    ]
+    assert result.stderr == "2 problems in 2 of 2 files.\n"
 
 
 def test_missing_path(briefing: Briefing, tmp_path: Path) -> None:
@@ -211,14 +216,54 @@ def test_translation_into_the_original_language(briefing: Briefing, records: Pat
     ) + "\n"
 
 
+def test_unreadable_statement_is_not_also_unknown(briefing: Briefing, records: Path) -> None:
+    """The translation's original has a problem of its own; that one problem is enough."""
+    edit(records / STATEMENT, "language: en\n", "language: en\nlanguage: en\n")
+    result = briefing("validate", records)
+    assert result.exit_code == 1
+    assert result.stdout == shown(
+        records / STATEMENT, 16, 1, "", "duplicate key 'language' (first at line 15)"
+    ) + "\n"
+
+
+def test_translation_alone_reads_its_original(briefing: Briefing, records: Path) -> None:
+    result = briefing("validate", records / TRANSLATION)
+    assert result.exit_code == 0
+    assert result.stderr == "4 files checked, no problems.\n"
+
+
+def test_coalition_read_as_context_is_not_checked_against_one_statement(
+    briefing: Briefing, records: Path
+) -> None:
+    """`briefing validate statements/one.yaml` must not call the other statements unknown."""
+    edit(records / "coalition.yaml", "meetings:\n", """meetings:
+  - ordinal: 4
+    year: 2007
+    country: KR
+    statement: test-2007-seoul
+    sources:
+      - source: charter
+""")
+    assert briefing("validate", records / STATEMENT).exit_code == 0
+    result = briefing("validate", records)  # the whole folder: now it is an unknown statement
+    assert result.exit_code == 1
+    assert result.stdout == shown(
+        records / "coalition.yaml", 38, 5, "meetings[0].statement",
+        "unknown statement 'test-2007-seoul'",
+    ) + "\n"
+
+
 def test_check_records_returns_problems_not_exceptions(bad_case: BadCase) -> None:
     folder = bad_case("several")
     project, problems, checked = check_records([folder])
     assert len(problems) == 3
     assert checked == 5
-    assert project.statements == {}  # the statement with a bad reference still loads, but...
-    with pytest.raises(Exception, match="3 problems found"):
+    assert list(project.statements) == ["test-2005-tokyo"]  # a bad reference still loads
+    assert project.translations == {}  # the translation could not be read
+    with pytest.raises(RecordError) as caught:
         load_project([folder])
+    assert caught.value.format_message().endswith("\n3 problems found.")
+    assert caught.value.exit_code == 1
 
 
 # --- Output formats -------------------------------------------------------------------

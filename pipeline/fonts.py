@@ -1,0 +1,303 @@
+"""Faces by language, the glyph coverage check, and the font subset cache.
+
+WeasyPrint spends most of a build subsetting the full system fonts (the
+Noto CJK collections are 20-27 MB) every time it writes a PDF. Here each face
+is cut down once, with fontTools, to the characters the whole project uses,
+stored in a cache keyed by the font file and the character set, and given to
+the documents through @font-face. A cache entry is checked against its
+recorded hash before use, so a truncated or stale file is rebuilt, not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+import yaml
+
+from pipeline.errors import BuildError
+
+WEIGHTS = (400, 700)
+CACHE_VERSION = "1"
+# Always present: digits and punctuation that page numbers, dates and tables use.
+BASE_CHARACTERS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset(
+    "\u00a0–—‘’“”…·•×§ -"
+)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A script group: the languages that share a text face and a heading face."""
+
+    name: str
+    languages: tuple[str, ...]
+    text: str
+    heading: str
+
+    def families(self) -> dict[str, str]:
+        return {"text": self.text, "heading": self.heading}
+
+
+@dataclass(frozen=True)
+class FontPlan:
+    groups: dict[str, Group]
+    default_group: str
+    heading_selectors: str
+
+    def group_of(self, lang: str) -> Group:
+        for group in self.groups.values():
+            if lang in group.languages:
+                return group
+        return self.groups[self.default_group]
+
+
+def load_font_plan(templates: Path) -> FontPlan:
+    """Read templates/fonts.yaml."""
+    path = templates / "fonts.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise BuildError(f"missing file: {path}") from None
+    groups = {
+        name: Group(name, tuple(spec["languages"]), spec["text"], spec["heading"])
+        for name, spec in data["groups"].items()
+    }
+    selectors = " ".join(str(data["heading_selectors"]).split())
+    return FontPlan(groups, data["default_group"], selectors)
+
+
+@dataclass(frozen=True)
+class FontFile:
+    """A face as fontconfig finds it: file, index in a collection, and identity."""
+
+    family: str
+    weight: int
+    path: Path
+    index: int
+
+    @property
+    def identity(self) -> str:
+        stat = self.path.stat()
+        return f"{self.path}:{self.index}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def find_font(family: str, weight: int) -> FontFile:
+    """Ask fontconfig for the file of a family; refuse a silent substitute."""
+    style = "bold" if weight >= 600 else "regular"
+    try:
+        out = subprocess.run(
+            ["fc-match", "-f", "%{family[0]}\t%{file}\t%{index}", f"{family}:{style}"],
+            capture_output=True, text=True, check=True, timeout=30,
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as error:
+        raise BuildError(f"cannot ask fontconfig for {family!r}: {error}") from None
+    found, path, index = out.split("\t")
+    if found != family:
+        raise BuildError(
+            f"font {family!r} is not installed (fontconfig offers {found!r} instead); "
+            "install fonts-noto-core and fonts-noto-cjk (make build does)"
+        )
+    return FontFile(family, weight, Path(path), int(index))
+
+
+class FontCache:
+    """Subsets of system faces, and their character maps, under one folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._cmaps: dict[str, frozenset[int]] = {}
+
+    def cmap(self, font: FontFile) -> frozenset[int]:
+        """Return the code points a face covers (cached on disk: reading a TTC is slow)."""
+        key = _digest(CACHE_VERSION, "cmap", font.identity)
+        if key in self._cmaps:
+            return self._cmaps[key]
+        path = self.folder / f"cmap-{key[:24]}.json"
+        codepoints: frozenset[int] | None = None
+        if path.is_file():
+            try:
+                codepoints = frozenset(json.loads(path.read_text(encoding="utf-8")))
+            except (ValueError, OSError):
+                codepoints = None  # corrupt: read the font again
+        if codepoints is None:
+            from fontTools.ttLib import TTFont
+
+            with TTFont(str(font.path), fontNumber=font.index, lazy=True) as face:
+                codepoints = frozenset(face.getBestCmap())
+            _write(path, json.dumps(sorted(codepoints)).encode())
+        self._cmaps[key] = codepoints
+        return codepoints
+
+    def subset(self, font: FontFile, characters: Iterable[str]) -> Path:
+        """Return a subset of `font` with `characters`, making it once."""
+        wanted = sorted({ord(c) for c in characters} & self.cmap(font))
+        key = _digest(CACHE_VERSION, "subset", font.identity, ",".join(map(str, wanted)))
+        stem = f"{font.family.replace(' ', '')}-{font.weight}-{key[:20]}"
+        target, record = self.folder / f"{stem}.otf", self.folder / f"{stem}.json"
+        if _is_valid(target, record):
+            return target
+        from fontTools import subset
+
+        options = subset.Options()
+        options.layout_features = ["kern", "liga", "clig", "calt", "ccmp", "locl", "mark",
+                                   "mkmk", "palt", "halt", "vkrn"]
+        options.name_IDs = ["*"]
+        options.name_languages = ["*"]
+        options.notdef_outline = True
+        options.font_number = font.index
+        options.drop_tables += ["vhea", "vmtx", "VORG", "DSIG"]
+        face = subset.load_font(str(font.path), options, dontLoadGlyphNames=True)
+        try:
+            subsetter = subset.Subsetter(options)
+            subsetter.populate(unicodes=wanted)
+            subsetter.subset(face)
+            buffer = io.BytesIO()
+            face.save(buffer)
+        finally:
+            face.close()
+        data = buffer.getvalue()
+        _write(target, data)
+        _write(record, json.dumps({"sha256": hashlib.sha256(data).hexdigest(),
+                                   "source": font.identity, "characters": len(wanted)}).encode())
+        return target
+
+
+def _is_valid(target: Path, record: Path) -> bool:
+    """A cache entry is used only if its bytes still hash to what was recorded."""
+    try:
+        expected = json.loads(record.read_text(encoding="utf-8"))["sha256"]
+        return hashlib.sha256(target.read_bytes()).hexdigest() == expected
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a cache file atomically, so a concurrent build never reads half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Face:
+    """A face as the documents see it: a private family name and its file."""
+
+    css_family: str
+    group: str
+    role: str
+    weight: int
+    file: FontFile
+    subset: Path | None
+
+
+@dataclass(frozen=True)
+class FontSet:
+    plan: FontPlan
+    faces: list[Face]
+
+    def family(self, group: str, role: str) -> str:
+        face = next(f for f in self.faces if f.group == group and f.role == role)
+        return face.css_family
+
+    def css(self, lang: str, subsets: bool = True) -> str:
+        """Return the font CSS of a document in `lang`: @font-face rules and faces by language."""
+        lines = ["/* Generated by pipeline/fonts.py from templates/fonts.yaml. */"]
+        if subsets:
+            for face in self.faces:
+                assert face.subset is not None
+                lines.append(
+                    f'@font-face {{ font-family: "{face.css_family}"; '
+                    f'src: url("{face.subset.resolve().as_uri()}"); '
+                    f"font-weight: {face.weight}; font-style: normal; }}"
+                )
+
+        def name(group: str, role: str) -> str:
+            if subsets:
+                return f'"{self.family(group, role)}"'
+            return f'"{self.plan.groups[group].families()[role]}"'
+
+        own = self.plan.group_of(lang).name
+        lines.append(f"html {{ font-family: {name(own, 'text')}; }}")
+        lines.append(
+            f"@page {{ @top-left {{ font-family: {name(own, 'heading')}; }} "
+            f"@top-right {{ font-family: {name(own, 'heading')}; }} "
+            f"@bottom-center {{ font-family: {name(own, 'heading')}; }} }}"
+        )
+        heading = self.plan.heading_selectors
+        for group in self.plan.groups.values():
+            langs = group.languages if group.name != own else (*group.languages, lang)
+            any_lang = ", ".join(f":lang({code})" for code in dict.fromkeys(langs))
+            lines.append(f"{any_lang} {{ font-family: {name(group.name, 'text')}; }}")
+            in_heading = ", ".join(
+                f":is({heading}):lang({code}), :is({heading}) :lang({code})"
+                for code in dict.fromkeys(langs)
+            )
+            lines.append(f"{in_heading} {{ font-family: {name(group.name, 'heading')}; }}")
+        return "\n".join(lines) + "\n"
+
+    def files(self) -> list[Path]:
+        return [f.subset for f in self.faces if f.subset is not None]
+
+
+def prepare_fonts(plan: FontPlan, characters: dict[str, set[str]], cache: FontCache,
+                  subsets: bool = True) -> FontSet:
+    """Find every face and, with `subsets`, cut it down to its group's characters."""
+    faces = []
+    for group in plan.groups.values():
+        wanted = characters.get(group.name, set()) | characters.get("*", set()) | BASE_CHARACTERS
+        for role, family in group.families().items():
+            for weight in WEIGHTS:
+                file = find_font(family, weight)
+                subset = cache.subset(file, wanted) if subsets else None
+                faces.append(Face(f"{family} subset {weight}", group.name, role,
+                                  weight, file, subset))
+    return FontSet(plan, faces)
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text the documents may show, and where it comes from, for error messages."""
+
+    origin: str
+    field: str
+    lang: str
+    text: str
+
+
+def missing_glyphs(texts: Iterable[Text], plan: FontPlan, cache: FontCache
+                   ) -> Iterator[tuple[Text, str, str]]:
+    """Yield (text, character, family) for each character its language's face lacks.
+
+    A text in language "*" (the templates' own characters) needs only some face.
+    """
+    covered: dict[str, frozenset[int]] = {}
+
+    def cmap(family: str) -> frozenset[int]:
+        if family not in covered:
+            covered[family] = cache.cmap(find_font(family, 400))
+        return covered[family]
+
+    every = [g.text for g in plan.groups.values()]
+    for text in texts:
+        families = every if text.lang == "*" else [plan.group_of(text.lang).text]
+        for character in dict.fromkeys(text.text):
+            if character.isspace() and character != "\u3000":
+                continue
+            if not any(ord(character) in cmap(family) for family in families):
+                yield text, character, " or ".join(families)
