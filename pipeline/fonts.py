@@ -265,7 +265,7 @@ def prepare_fonts(plan: FontPlan, characters: dict[str, set[str]], cache: FontCa
             for weight in WEIGHTS:
                 file = find_font(family, weight)
                 subset = cache.subset(file, wanted) if subsets else None
-                faces.append(Face(f"{family} subset {weight}", group.name, role,
+                faces.append(Face(f"{family} subset", group.name, role,
                                   weight, file, subset))
     return FontSet(plan, faces)
 

@@ -158,6 +158,12 @@ def check_pdf(data: bytes, pages: int, what: str) -> None:
         raise BuildError(f"{what}: the PDF has {count} pages, expected {pages}")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, data: bytes) -> None:
     """Write beside the target, then rename: readers see the old file or the new one."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -169,6 +175,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(handle.name, 0o666 & ~_umask())
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)

@@ -39,6 +39,7 @@ _STANDARD_TAGS = {
     "!",
 }
 _RESOLVER = yaml.resolver.Resolver()
+_NULLS = ("", "~", "null", "Null", "NULL")  # what YAML 1.1 reads as null
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 
@@ -191,9 +192,7 @@ def parse(text: str) -> Document:
                     line, column = _pos(event.start_mark)
                     raise YamlProblem(line, column, "only one YAML document per file is allowed")
             elif isinstance(event, yaml.ScalarEvent):
-                if not stack and event.tag is None and event.implicit[0] and _RESOLVER.resolve(
-                    yaml.ScalarNode, event.value, event.implicit
-                ).endswith(":null"):
+                if not stack and event.tag is None and event.implicit[0] and event.value in _NULLS:
                     continue  # `---` or `~` alone: an empty file, reported as such below
                 current: Path_ = stack[-1][1] if stack else ()
                 if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is not None:

@@ -14,7 +14,7 @@ CONTEXT = ("vocabulary.yaml", "coalition.yaml")
 
 # Bad statement files in fixtures/bad/<case>/: (case, line, column, field, message). Each
 # is the valid statement with one defect that the loader finds in the file alone.
-BAD_FILES = [
+BAD_FILES: list[tuple[str, int, int, str, str]] = [
     ("malformed-yaml", 4, 8, "", "malformed YAML: did not find expected ',' or ']'"),
     ("duplicate-key", 16, 1, "", "duplicate key 'title' (first at line 3)"),
     ("yes-as-text", 3, 1, "title",

@@ -61,7 +61,7 @@ def test_single_statement_reads_vocabulary_and_coalition_beside_it(briefing: Bri
 
 # --- Every bad case: one line, the right place, exit 1 --------------------------------
 
-CROSS_FILE = [
+CROSS_FILE: list[tuple[str, str, int, int, str, str]] = [
     ("unknown-actor", STATEMENT, 44, 20, "resolutions[1].items[0].concerns[0]",
      "unknown actor 'dprkk'; did you mean 'dprk'?"),
     ("unknown-theme", STATEMENT, 33, 14, "resolutions[0].themes[0]",
@@ -71,7 +71,8 @@ CROSS_FILE = [
     ("translation-unknown-resolution", TRANSLATION, 17, 5, "resolutions[1].number",
      "the original has no resolution 4"),
 ]
-ALL_CASES = [(case, STATEMENT, *rest) for case, *rest in BAD_FILES] + CROSS_FILE
+ALL_CASES = [(case, STATEMENT, line, column, field, message)
+             for case, line, column, field, message in BAD_FILES] + CROSS_FILE
 
 
 @pytest.mark.parametrize(

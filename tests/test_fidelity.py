@@ -1,0 +1,94 @@
+"""The records carry every sentence of both seed statements, word for word."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from pipeline.models import Statement
+from pipeline.validate import load_project
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+SEED_2005 = SEEDS / "000_967726e585154581.txt"
+SEED_2007 = SEEDS / "001_354d2387017249e1.txt"
+
+
+def statement_lines(path: Path, first: str, skip: tuple[str, ...] = ()) -> list[str]:
+    """Return the statement's lines: from its first line to the end, minus non-statement ones."""
+    lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    start = lines.index(first)
+    return [line for line in lines[start:] if line and not line.startswith(skip)]
+
+
+def sentences(line: str) -> list[str]:
+    """Split a line into sentences, keeping each sentence's own punctuation."""
+    parts = re.split(r"(?<=[.!?:])\s+(?=[A-Z0-9“\"])", line)
+    return [p for p in parts if p]
+
+
+def record_text(statement: Statement) -> str:
+    pieces = list(statement.heading)
+    pieces += [p.text for p in statement.preamble]
+    for resolution in statement.resolutions:
+        pieces.append(f"{resolution.number}. {resolution.text}")
+        for item in resolution.items:
+            pieces.append(f"{item.action} {item.text}" if item.action else item.text)
+    return "\n".join(pieces)
+
+
+@pytest.fixture(scope="module")
+def statements() -> dict[str, Statement]:
+    return load_project([REPO / "statements"]).statements
+
+
+SEED_CASES = [
+    ("ipcnkr-2005-tokyo", SEED_2005, "Joint Statement by IPCNKR*", ()),
+    # The photo caption (printed twice) is the article's, not the statement's.
+    ("ipcnkr-2007-seoul", SEED_2007, "Joint Statement issued on 29 August 2007",
+     ("111 representatives from 36 different countries attended",)),
+]
+
+
+@pytest.mark.parametrize(("statement_id", "seed", "first", "skip"), SEED_CASES)
+def test_every_seed_sentence_is_in_the_record(
+    statements: dict[str, Statement], statement_id: str, seed: Path, first: str,
+    skip: tuple[str, ...],
+) -> None:
+    text = record_text(statements[statement_id])
+    lines = statement_lines(seed, first, skip)
+    assert len(lines) >= 12
+    missing = [s for line in lines for s in sentences(line) if s not in text]
+    assert missing == []
+
+
+@pytest.mark.parametrize(("statement_id", "seed", "first", "skip"), SEED_CASES)
+def test_the_record_invents_no_statement_text(
+    statements: dict[str, Statement], statement_id: str, seed: Path, first: str,
+    skip: tuple[str, ...],
+) -> None:
+    """Every line of the record's statement text is a line (or a line's part) of the seed."""
+    seed_text = "\n".join(statement_lines(seed, first, skip))
+    for piece in record_text(statements[statement_id]).splitlines():
+        piece = re.sub(r"^\d+\. ", "", piece)
+        assert piece in seed_text, piece
+
+
+def test_the_2007_items_keep_their_verbs_as_data(statements: dict[str, Statement]) -> None:
+    items = [i for r in statements["ipcnkr-2007-seoul"].resolutions for i in r.items]
+    assert [i.action for i in items[:3]] == ["STRENGTHEN", "STOP", "URGE"]
+    assert items[1].text == "the forcible repatriation of North Korean refugees in China"
+    assert items[-1].action is None and items[-1].text.startswith("IPCNKR will cooperate")
+
+
+def test_the_sources_disagreements_are_recorded(statements: dict[str, Statement]) -> None:
+    coalition = load_project([REPO / "statements"]).coalition
+    assert coalition is not None
+    founding = {tuple(sorted(f.countries)) for f in coalition.founding_countries}
+    assert ("AU", "GB", "JP", "KR", "MN", "US") in founding
+    assert ("GB", "JP", "KR", "MN", "US") in founding
+    place = next(n for n in coalition.notes if n.id == "place-of-the-4th-meeting")
+    quotes = " ".join(r.quote for r in place.readings)
+    assert "held in Seoul, Korea" in quotes and "held in Japan" in quotes

@@ -1,0 +1,106 @@
+"""The English summaries and pack: pages, text, bookmarks, metadata, contents, links."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from pdf_support import STATEMENTS, body_text, build, page_texts, squash
+from pypdf import PdfReader
+from test_fidelity import SEED_CASES, sentences, statement_lines
+
+
+@pytest.fixture(scope="module")
+def english(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    build(STATEMENTS, out, Path(".cache"), langs="en")
+    return out / "en"
+
+
+def test_each_summary_is_one_page(english: Path) -> None:
+    for statement_id in ("ipcnkr-2005-tokyo", "ipcnkr-2007-seoul"):
+        reader = PdfReader(english / f"{statement_id}-summary.pdf")
+        assert len(reader.pages) == 1
+        text = reader.pages[0].extract_text()
+        assert "Who is asked to do what" in text or "WHO IS ASKED TO DO WHAT" in text
+
+
+def test_the_pack_has_every_seed_sentence(english: Path) -> None:
+    text = squash(body_text(english / "briefing-pack.pdf"))
+    for _, seed, first, skip in SEED_CASES:
+        for line in statement_lines(seed, first, skip):
+            for sentence in sentences(line):
+                assert squash(sentence) in text, sentence
+
+
+def test_bookmarks_cover_every_section_and_statement(english: Path) -> None:
+    reader = PdfReader(english / "briefing-pack.pdf")
+
+    def titles(outline: list[object]) -> list[str]:
+        found: list[str] = []
+        for entry in outline:
+            found += titles(entry) if isinstance(entry, list) else [entry.title]  # type: ignore[attr-defined]
+        return found
+
+    found = titles(reader.outline)
+    for title in ("Contents", "About the coalition", "Asks by addressee", "Themes over time",
+                  "Referenced instruments", "Sources and notes",
+                  "Joint Statement of the 2nd General Meeting (2005)",
+                  "Joint Statement of the 4th General Meeting (2007)", "Full text"):
+        assert title in found, (title, found)
+
+
+def test_metadata(english: Path) -> None:
+    reader = PdfReader(english / "briefing-pack.pdf")
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "IPCNKR briefing pack"
+    assert meta.author == "International Parliamentarians’ Coalition for North Korean Refugees"
+    assert "2005–2007" in (meta.subject or "")
+    assert "North Korean refugees" in str(meta.get("/Keywords"))
+    assert reader.trailer["/Root"].get("/Lang") == "en"
+
+
+def test_contents_page_numbers_are_the_real_pages(english: Path) -> None:
+    pages = page_texts(english / "briefing-pack.pdf")
+    contents = next(p for p in pages if p.lstrip().startswith("Contents") or "\nContents" in p)
+    entries = re.findall(r"^(.+?)\s*\.{3,}\s*(\d+)\s*$", contents, flags=re.M)
+    assert len(entries) >= 8
+    for title, number in entries:
+        title = title.strip(" .")
+        page = pages[int(number) - 1]
+        assert squash(title).casefold() in squash(page).casefold(), (title, number)
+
+
+def test_asks_by_addressee_lists_china_under_both_statements(english: Path) -> None:
+    pages = page_texts(english / "briefing-pack.pdf")
+    text = "\n".join(p for p in pages if "Asks by addressee" in p.split("\n", 3)[0] + p[:200])
+    china = text.split("The government of the People’s Republic of China", 1)[1]
+    china = china.split("The government of the Republic of Korea", 1)[0]
+    assert "2005" in china and "2007" in china
+
+
+def test_internal_links_point_into_the_document(english: Path) -> None:
+    reader = PdfReader(english / "briefing-pack.pdf")
+    links = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])
+             if a.get_object().get("/Subtype") == "/Link"]
+    assert len(links) > 40
+    assert all("/URI" not in (link.get("/A") or {}) for link in links)
+
+
+def test_fidelity_marks_and_disagreements_are_printed(english: Path) -> None:
+    text = squash("".join(page_texts(english / "briefing-pack.pdf")))
+    assert squash("The sources do not agree on the founding countries") in text
+    assert squash("Where the sources disagree") in text
+    assert squash("held in Japan.") in text
+
+
+def test_a_second_build_with_one_language_leaves_others(tmp_path: Path) -> None:
+    """--only and --statement select what is written."""
+    written = build(STATEMENTS, tmp_path, Path(".cache"), langs="en", only="summary",
+                    statements=["ipcnkr-2005-tokyo"])
+    assert [w.path.name for w in written] == ["ipcnkr-2005-tokyo-summary.pdf"]
+    assert not (tmp_path / "en" / "briefing-pack.pdf").exists()
+    shutil.rmtree(tmp_path / "en")
