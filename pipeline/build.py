@@ -75,6 +75,7 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
     """Build the requested summaries and packs; write nothing unless all succeed."""
     project = load_project([paths.records])
     languages = select_languages(paths.locales, request.langs)
+    _check_catalogs(paths, languages)
     chosen = _choose_statements(project, request.statements)
     instruments = Instruments.load(paths.instruments)
     today = request.today or build_date()
@@ -106,7 +107,7 @@ def _build_language(project: Project, chosen: list[str], language: Language,
     assert isinstance(typesetter, Typesetter)
     planner = Planner(project, language, instruments)
     renderer = Renderer(paths.templates, language, instruments, project.coalition, today,
-                        fonts_css.resolve().as_uri())
+                        fonts_css.resolve().as_uri(), project.translations)
     out = paths.out / language.code
     pending: list[_Pending] = []
     densities: dict[str, int] = {}
@@ -169,6 +170,22 @@ def prepare_document_fonts(project: Project, instruments: Instruments,
             path.write_text(css, encoding="utf-8")
         out[language.code] = path
     return out
+
+
+def _check_catalogs(paths: Paths, languages: list[Language]) -> None:
+    """Refuse a language whose catalog lacks strings: no English in a Japanese pack."""
+    from pipeline.catalogs import catalog_states
+
+    codes = {language.code for language in languages}
+    problems = [
+        f"  catalog {state.lang} ({paths.locales / state.lang}): "
+        f"{len(state.missing) + len(state.fuzzy)} of {state.total} strings untranslated, "
+        f"such as {(state.missing + state.fuzzy)[0]!r}"
+        for state in catalog_states(paths.locales) if state.lang in codes and not state.complete
+    ]
+    if problems:
+        raise BuildError("incomplete interface catalogs (run `briefing i18n status`):\n"
+                         + "\n".join(problems))
 
 
 def _check_summaries_in_pack(document: object, statements: Sequence[object], what: str) -> None:

@@ -123,6 +123,13 @@ class Formatter:
     def country(self, code: str) -> str:
         return str(self.locale.territories.get(code, code))
 
+    def place(self, city: str | None, country: str) -> str:
+        """Return "Tokyo, Japan", or the catalog's own order for a city in a country."""
+        if not city:
+            return self.country(country)
+        pattern = gettext_for(self.language).gettext("%(city)s, %(country)s")
+        return pattern % {"city": city, "country": self.country(country)}
+
     def language_name(self, code: str) -> str:
         return str(self.locale.languages.get(code, code))
 

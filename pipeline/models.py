@@ -246,6 +246,10 @@ class ResolutionTranslation(Record):
     items: list[ItemTranslation] | None = None
 
 
+class MeetingTranslation(Record):
+    city: Text
+
+
 class Translation(Record):
     """Who translated, when, and whether the translation is official."""
 
@@ -267,6 +271,7 @@ class StatementTranslation(Record):
     translation: Translation
     title: Text | None = None
     heading: list[Text] | None = None
+    meeting: MeetingTranslation | None = None
     overview: Text | None = None
     preamble: list[ParagraphTranslation] | None = None
     resolutions: list[ResolutionTranslation] | None = None

@@ -222,7 +222,9 @@ class Planner:
             heading=[text(h, t) for h, t in zip(statement.heading, heading_tr, strict=True)],
             issuing_body=T(statement.issuing_body, src),
             meeting_ordinal=statement.meeting.ordinal,
-            place=f"{statement.meeting.city}, {self.fmt.country(statement.meeting.country)}",
+            place=self.fmt.place(
+                text(statement.meeting.city, tr.meeting.city if tr and tr.meeting else None).text,
+                statement.meeting.country),
             adopted=self.fmt.date(statement.adopted),
             overview=text(statement.overview, tr.overview if tr else None),
             preamble=preamble,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from pipeline import __version__
 from pipeline.errors import BuildError
 from pipeline.i18n import SOURCE_LANGUAGE, Formatter, Language, T, gettext_for
 from pipeline.instruments import Instruments
-from pipeline.models import Coalition
+from pipeline.models import Coalition, StatementTranslation
 from pipeline.plan import PackView, StatementView
 
 SUMMARY_STYLES = ("print.css", "summary.css")
@@ -57,6 +58,27 @@ STATUS_MARKS = {
 }
 
 
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
+_TEXT_NODE = re.compile(r"(<title>.*?</title>)|>([^<]+)<", re.S)
+_HANGUL_WORD = re.compile(rf"[^\s<>]*[{_HANGUL}][^\s<>]*")
+
+
+def keep_hangul_words(html: str) -> str:
+    """Wrap each Korean word so lines break between words, never inside one.
+
+    This is CSS `word-break: keep-all`, which WeasyPrint 70 does not support:
+    each word becomes a `white-space: nowrap` span (class "kw").
+    """
+
+    def text_node(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return match.group(1)
+        text = _HANGUL_WORD.sub(lambda w: f'<span class="kw">{w.group(0)}</span>', match.group(2))
+        return f">{text}<"
+
+    return _TEXT_NODE.sub(text_node, html)
+
+
 @dataclass(frozen=True)
 class Meta:
     title: str
@@ -71,7 +93,8 @@ class Renderer:
     """Render the summary and pack templates of one language."""
 
     def __init__(self, templates: Path, language: Language, instruments: Instruments,
-                 coalition: Coalition | None, today: dt.date, fonts_css: str) -> None:
+                 coalition: Coalition | None, today: dt.date, fonts_css: str,
+                 translations: dict[tuple[str, str], StatementTranslation] | None = None) -> None:
         self.templates = templates
         self.language = language
         self.fmt = Formatter(language)
@@ -79,6 +102,7 @@ class Renderer:
         self.coalition = coalition
         self.today = today
         self.fonts_css = fonts_css
+        self.translations = translations or {}
         self.gettext = gettext_for(language)
         self.env = Environment(
             loader=FileSystemLoader(str(templates)),
@@ -157,6 +181,7 @@ class Renderer:
             "source_title": self.source_title,
             "source_short": self.source_short,
             "number": self.fmt.number,
+            "coalition_name": self.coalition_name(),
         }
 
     # --- documents ------------------------------------------------------------
@@ -183,7 +208,6 @@ class Renderer:
             "pack": pack,
             "links": True,
             "recipient": recipient,
-            "coalition_name": self.coalition_name(),
             "pack_date": self.fmt.date(self.today),
             "language_name": self.language.name,
             "founded_month": self.fmt.month(founded_year, founded_month),
@@ -212,16 +236,21 @@ class Renderer:
             when = format_interval(meeting.start, meeting.end, "yMMMd", locale=self.fmt.locale)
         else:
             when = str(meeting.year)
-        place = self.fmt.country(meeting.country)
-        if meeting.city:
-            place = f"{meeting.city}, {place}"
+        place = self.fmt.place(self._city(meeting.statement, meeting.city), meeting.country)
         note = next((n.id for n in notes.values() if meeting.ordinal in n.meetings), None)
         return {"when": when, "name": self.meeting_name(meeting.ordinal), "place": place,
                 "statement": meeting.statement, "note": note}
 
+    def _city(self, statement_id: str | None, city: str | None) -> str | None:
+        """Return a meeting's city as its statement's translation writes it, if it does."""
+        translation = self.translations.get((statement_id or "", self.language.code))
+        if translation is not None and translation.meeting is not None:
+            return translation.meeting.city
+        return city
+
     def _render(self, name: str, context: dict[str, Any]) -> str:
         try:
-            return self.env.get_template(name).render(context)
+            return keep_hangul_words(self.env.get_template(name).render(context))
         except TemplateNotFound as error:
             raise BuildError(
                 f"template not found: {error.name} (searched {self.templates})"
