@@ -1,0 +1,146 @@
+"""The Japanese, Korean and Mongolian editions: text, glyphs, fonts, fallback, catalogs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pdf_support import REPO, STATEMENTS, body_text, build, squash
+from pypdf import PdfReader
+
+from pipeline.cli import cli
+from pipeline.errors import BuildError
+
+CORPUS = REPO.parent / "shared" / "corpus" / "udhr"
+NS = {"u": "http://efele.net/udhr"}
+
+
+def official_article(name: str, number: int) -> str:
+    root = ET.parse(CORPUS / name).getroot()
+    article = root.find(f"u:article[@number='{number}']", NS)
+    assert article is not None
+    return " ".join(p.text or "" for p in article.iter(f"{{{NS['u']}}}para"))
+
+
+@pytest.fixture(scope="module")
+def editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("editions")
+    build(STATEMENTS, out, Path(".cache"), langs="all")
+    return out
+
+
+def fonts(pdf: Path) -> str:
+    return subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "ko", "mn"])
+def test_every_summary_is_one_page_in_every_language(editions: Path, lang: str) -> None:
+    for pdf in (editions / lang).glob("*-summary.pdf"):
+        assert len(PdfReader(pdf).pages) == 1, pdf
+    assert len(list((editions / lang).glob("*-summary.pdf"))) == 2
+    assert (editions / lang / "briefing-pack.pdf").is_file()
+
+
+@pytest.mark.parametrize(("lang", "corpus"), [("ja", "udhr_jpn.xml"), ("ko", "udhr_kor.xml")])
+def test_the_pack_quotes_the_official_udhr_article_1(editions: Path, lang: str,
+                                                     corpus: str) -> None:
+    text = squash(body_text(editions / lang / "briefing-pack.pdf"))
+    assert squash(official_article(corpus, 1)) in text
+    for number in (13, 14):
+        assert squash(official_article(corpus, number).split(" ")[0])[:20] in text
+
+
+def test_the_mongolian_appendix_has_the_official_mongolian_text(editions: Path) -> None:
+    text = squash(body_text(editions / "mn" / "briefing-pack.pdf"))
+    assert squash(official_article("udhr_khk.xml", 1)) in text
+
+
+@pytest.mark.parametrize(("lang", "family"), [("ja", "Noto-Serif-CJK-JP"),
+                                              ("ko", "Noto-Serif-CJK-KR")])
+def test_cjk_packs_embed_their_own_face(editions: Path, lang: str, family: str) -> None:
+    listing = fonts(editions / lang / "briefing-pack.pdf")
+    assert family in listing
+    other = "Noto-Serif-CJK-KR" if lang == "ja" else "Noto-Serif-CJK-JP"
+    assert other not in listing
+
+
+def test_mongolian_pack_shows_english_statements_under_the_fallback_note(editions: Path) -> None:
+    text = body_text(editions / "mn" / "briefing-pack.pdf")
+    assert "англи хэл" in text  # the note, in Mongolian
+    assert squash("We demand the North Korean authorities immediately end") in squash(text)
+    reader = PdfReader(editions / "mn" / "briefing-pack.pdf")
+    assert reader.trailer["/Root"].get("/Lang") == "mn"
+
+
+@pytest.mark.parametrize(("lang", "date"), [("ja", "2005年8月1日"), ("ko", "2005년 8월 1일")])
+def test_dates_are_written_as_cldr_writes_them(editions: Path, lang: str, date: str) -> None:
+    text = body_text(editions / lang / "ipcnkr-2005-tokyo-summary.pdf")
+    assert squash(date) in squash(text)
+
+
+def test_unofficial_translations_are_marked(editions: Path) -> None:
+    assert "非公式" in body_text(editions / "ja" / "ipcnkr-2007-seoul-summary.pdf")
+    assert "비공식" in body_text(editions / "ko" / "ipcnkr-2007-seoul-summary.pdf")
+
+
+def test_no_japanese_line_starts_with_closing_punctuation(editions: Path) -> None:
+    lines = body_text(editions / "ja" / "briefing-pack.pdf").splitlines()
+    assert len(lines) > 300
+    assert [line for line in lines if re.match(r"^\s*[。、」』）]", line)] == []
+
+
+def test_no_korean_word_is_broken_across_lines(editions: Path) -> None:
+    """No word of the Korean texts is split between the end of a line and the next."""
+    text = body_text(editions / "ko" / "briefing-pack.pdf")
+    source = " ".join(p.read_text(encoding="utf-8") for p in (REPO / "statements").glob("*.ko.yaml"))
+    words = set(re.findall(r"[\uac00-\ud7a3]+", source))
+    lines = [line.split() for line in text.splitlines() if line.split()]
+    hangul_end, hangul_start = re.compile(r"[\uac00-\ud7a3]$"), re.compile(r"^[\uac00-\ud7a3]")
+    joined = [a[-1] + b[0] for a, b in zip(lines, lines[1:], strict=False)
+              if hangul_end.search(a[-1]) and hangul_start.search(b[0])]
+    assert len(joined) > 50
+    assert [w for w in joined if w in words] == []
+
+
+def test_a_character_no_font_has_fails_the_build(tmp_path: Path) -> None:
+    records = tmp_path / "statements"
+    shutil.copytree(STATEMENTS, records)
+    path = records / "ipcnkr-2005-tokyo.ja.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: ", "title: \U00013000", 1), encoding="utf-8")
+    with pytest.raises(BuildError) as error:
+        build(records, tmp_path / "out", Path(".cache"), langs="ja")
+    message = str(error.value)
+    assert "statement ipcnkr-2005-tokyo" in message and "field title" in message
+    assert "language ja" in message and "U+13000" in message
+    assert not (tmp_path / "out").exists()
+
+
+def test_i18n_status_lists_the_translation_state() -> None:
+    result = CliRunner().invoke(cli, ["i18n", "status"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"ipcnkr-2005-tokyo\s+original\s+100% unofficial\s+100% unofficial\s+"
+                     r"0% untranslated", result.output)
+
+
+def test_a_catalog_with_a_missing_string_is_reported(tmp_path: Path) -> None:
+    from pipeline.build import BuildRequest, Paths, build_all
+    from pipeline.catalogs import catalog_states
+
+    locales = tmp_path / "locales"
+    shutil.copytree(REPO / "locales", locales)
+    catalog = locales / "ja" / "LC_MESSAGES" / "messages.po"
+    text = catalog.read_text(encoding="utf-8")
+    text = re.sub(r'(msgid "Asks by addressee"\nmsgstr )"[^"]+"', r'\1""', text)
+    catalog.write_text(text, encoding="utf-8")
+    state = next(s for s in catalog_states(locales) if s.lang == "ja")
+    assert state.missing == ["Asks by addressee"]
+    with pytest.raises(BuildError, match="catalog ja"):
+        build_all(Paths(records=STATEMENTS, out=tmp_path / "out", locales=locales,
+                        cache=Path(".cache")), BuildRequest(langs="ja"))

@@ -1,0 +1,127 @@
+"""Statement text is data: it renders as text, fetches nothing, and bad builds write nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from pdf_support import STATEMENTS, body_text, build, sha256, squash
+from pypdf import PdfReader
+from weasyprint.urls import FatalURLFetchingError
+
+from pipeline.errors import BuildError
+from pipeline.pdf import SafeFetcher
+
+EVIL = ('<script>alert(1)</script> <img src="file:///etc/passwd"> '
+        '<link rel="attachment" href="file:///etc/passwd">')
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Path:
+    folder = tmp_path / "statements"
+    shutil.copytree(STATEMENTS, folder)
+    return folder
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_markup_in_a_statement_is_shown_as_text(records: Path, tmp_path: Path) -> None:
+    statement = records / "ipcnkr-2005-tokyo.yaml"
+    edit(statement, "overview: >-\n", f"overview: >-\n  {EVIL.replace(chr(34), chr(39))}\n")
+    build(records, tmp_path / "out", Path(".cache"), langs="en", only="summary",
+          statements=["ipcnkr-2005-tokyo"])
+    pdf = tmp_path / "out" / "en" / "ipcnkr-2005-tokyo-summary.pdf"
+    text = squash(body_text(pdf))
+    assert squash("<script>alert(1)</script>") in text
+    assert squash("<img src='file:///etc/passwd'>") in text
+    reader = PdfReader(pdf)
+    assert reader.attachments == {}
+    assert "root:" not in pdf.read_bytes().decode("latin-1")
+    images = [name for page in reader.pages for name in page.images]
+    assert images == []
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    "http://example.org/style.css",
+    "https://example.org/font.otf",
+    "data:text/css,body{}",
+])
+def test_the_fetcher_refuses_anything_outside_templates(url: str) -> None:
+    fetcher = SafeFetcher([STATEMENTS.parent / "templates"])
+    with pytest.raises(FatalURLFetchingError):
+        fetcher.fetch(url)
+
+
+def test_the_fetcher_refuses_dot_dot_and_symlinks_out(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "ok.css").write_text("p {}")
+    (tmp_path / "secret.css").write_text("p {}")
+    (templates / "link.css").symlink_to(tmp_path / "secret.css")
+    fetcher = SafeFetcher([templates])
+    assert fetcher.fetch((templates / "ok.css").as_uri()).read() == b"p {}"
+    with pytest.raises(FatalURLFetchingError):
+        fetcher.fetch(templates.as_uri() + "/../secret.css")
+    with pytest.raises(FatalURLFetchingError):
+        fetcher.fetch((templates / "link.css").as_uri())
+    with pytest.raises(FatalURLFetchingError, match="missing"):
+        fetcher.fetch((templates / "gone.css").as_uri())
+
+
+def test_a_missing_stylesheet_stops_the_build_and_names_it(records: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(STATEMENTS.parent / "templates", templates)
+    (templates / "summary.css").unlink()
+    from pipeline.build import BuildRequest, Paths, build_all
+
+    paths = Paths(records=records, out=tmp_path / "out", templates=templates,
+                  cache=Path(".cache"))
+    with pytest.raises(BuildError, match="summary.css"):
+        build_all(paths, BuildRequest(langs="en", only="summary"))
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_missing_template_is_an_error_naming_it(records: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(STATEMENTS.parent / "templates", templates)
+    (templates / "partials" / "ask_row.html").unlink()
+    from pipeline.build import BuildRequest, Paths, build_all
+
+    paths = Paths(records=records, out=tmp_path / "out", templates=templates,
+                  cache=Path(".cache"))
+    with pytest.raises(BuildError, match="ask_row.html"):
+        build_all(paths, BuildRequest(langs="en", only="summary"))
+
+
+def test_a_summary_that_cannot_fit_fails_and_says_how_far_over(records: Path,
+                                                               tmp_path: Path) -> None:
+    statement = records / "ipcnkr-2005-tokyo.yaml"
+    long_overview = " ".join(["The coalition asks for a great many things at length."] * 120)
+    edit(statement, "overview: >-\n", f"overview: >-\n  {long_overview}\n")
+    with pytest.raises(BuildError) as error:
+        build(records, tmp_path / "out", Path(".cache"), langs="en", only="summary")
+    message = str(error.value)
+    assert "ipcnkr-2005-tokyo" in message
+    assert "does not fit on one page" in message and "mm over" in message
+
+
+def test_a_failed_build_leaves_earlier_pdfs_untouched(records: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(records, out, Path(".cache"), langs="en")
+    before = {p: sha256(p) for p in out.rglob("*.pdf")}
+    assert len(before) == 3
+    # The second statement's summary no longer fits: nothing may be written.
+    long_overview = " ".join(["An overview far too long for one page."] * 200)
+    edit(records / "ipcnkr-2007-seoul.yaml", "overview: >-\n", f"overview: >-\n  {long_overview}\n")
+    edit(records / "ipcnkr-2005-tokyo.yaml", "title: Joint Statement of the 2nd General Meeting",
+         "title: A changed title")
+    with pytest.raises(BuildError):
+        build(records, out, Path(".cache"), langs="en")
+    assert {p: sha256(p) for p in out.rglob("*.pdf")} == before
+    assert [p.name for p in out.rglob("*") if p.is_file() and p.suffix != ".pdf"] == []
