@@ -15,6 +15,7 @@ build: setup
 test: setup
 	$(RUN) briefing schema --check
 	$(RUN) briefing validate
+	$(RUN) briefing i18n status
 	$(RUN) pytest -q
 
 bench: setup
@@ -32,7 +33,8 @@ system:
 $(STAMP): pyproject.toml uv.lock
 	@command -v uv >/dev/null 2>&1 || python3 -m uv --version >/dev/null 2>&1 \
 		|| python3 -m pip install --quiet uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --compile-bytecode
+	$(UV) run --frozen --no-sync python -m compileall -q pipeline
 	@touch $@
 
 clean:

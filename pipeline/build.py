@@ -1,18 +1,32 @@
-"""Plan the outputs, typeset them all, and only then write them, each atomically."""
+"""Plan the outputs, skip what is up to date, typeset the rest, then write them all.
+
+Each output has the hash of everything it is made from (records, translations,
+templates, styles, catalog, fonts, code, options). A build compares it with
+the manifest and rebuilds only what changed; when nothing did, WeasyPrint is
+never imported. Documents are typeset in worker processes (`--jobs`), each
+keeping its fonts and parsed stylesheets, and nothing is written until every
+document has been typeset and checked.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
+import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from pipeline import __version__
+from pipeline.documents import KINDS, STYLESHEETS, TEMPLATES
 from pipeline.errors import BuildError, UsageError
 from pipeline.i18n import Language, select_languages
 from pipeline.instruments import Instruments
-from pipeline.plan import Planner
+from pipeline.manifest import Entry, Manifest
 from pipeline.validate import Project, load_project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,6 +45,28 @@ class Paths:
     cache: Path = Path(os.environ.get("BRIEFING_CACHE", ".cache"))
 
 
+@dataclass
+class BuildRequest:
+    statements: Sequence[str] = ()
+    only: str | None = None
+    langs: str | None = None
+    today: dt.date | None = None
+    jobs: int = 1
+    force: bool = False
+    progress: Callable[[str], None] = field(default=lambda message: None)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to make: what it is, where it goes, and the hash of its inputs."""
+
+    kind: str
+    lang: str
+    statements: tuple[str, ...]
+    path: Path
+    inputs: str
+
+
 @dataclass(frozen=True)
 class Written:
     path: Path
@@ -39,25 +75,25 @@ class Written:
     pages: int
     size: int
     statements: tuple[str, ...]
+    built: bool
 
 
-@dataclass
-class _Pending:
-    path: Path
-    kind: str
-    lang: str
-    pages: int
+@dataclass(frozen=True)
+class _Context:
+    """What a worker needs to typeset any job; sent once to each worker."""
+
+    paths: Paths
+    project: Project
+    instruments: Instruments
+    fonts: dict[str, Path]
+    today: dt.date
+
+
+@dataclass(frozen=True)
+class _Result:
+    job: Job
     data: bytes
-    statements: tuple[str, ...]
-
-
-@dataclass
-class BuildRequest:
-    statements: Sequence[str] = ()
-    only: str | None = None
-    langs: str | None = None
-    today: dt.date | None = None
-    progress: Callable[[str], None] = field(default=lambda message: None)
+    pages: int
 
 
 def build_date() -> dt.date:
@@ -72,7 +108,7 @@ def build_date() -> dt.date:
 
 
 def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
-    """Build the requested summaries and packs; write nothing unless all succeed."""
+    """Build what is out of date; write nothing unless every document succeeds."""
     project = load_project([paths.records])
     languages = select_languages(paths.locales, request.langs)
     _check_catalogs(paths, languages)
@@ -80,76 +116,275 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
     instruments = Instruments.load(paths.instruments)
     today = request.today or build_date()
     fonts = prepare_document_fonts(project, instruments, languages, paths)
+    context = _Context(paths, project, instruments, fonts, today)
+    jobs = plan_jobs(context, languages, chosen, request.only)
+    with _locked(paths.out):
+        manifest = Manifest.load(paths.out)
+        todo = [j for j in jobs if request.force or not manifest.is_current(j.path, j.inputs)]
+        results = _run(context, todo, request) if todo else []
+        _write(paths.out, results, manifest, context)
+        built = {r.job.path for r in results}
+        return [_written(manifest, job, job.path in built) for job in jobs]
 
-    from pipeline.pdf import Typesetter, check_pdf, write_atomically  # heavy: only when building
 
-    typesetter = Typesetter(paths.templates, [paths.cache / "fonts"])
-    pending: list[_Pending] = []
+def plan_jobs(context: _Context, languages: list[Language], chosen: list[str],
+              only: str | None) -> list[Job]:
+    """List the documents to make, each with the hash of what it is made from."""
+    paths, project = context.paths, context.project
+    common = _hash_files([*sorted((REPO / "pipeline").glob("*.py")),
+                          paths.templates / "fonts.yaml"])
+    templates = {kind: _template_files(paths.templates, TEMPLATES[kind], STYLESHEETS[kind])
+                 for kind in KINDS}
+    jobs = []
     for language in languages:
-        pending += _build_language(project, chosen, language, instruments, today, paths,
-                                   typesetter, request, fonts[language.code])
-    for item in pending:
-        check_pdf(item.data, item.pages, str(item.path))
-    written = []
-    for item in pending:
-        write_atomically(item.path, item.data)
-        written.append(Written(item.path, item.kind, item.lang, item.pages, len(item.data),
-                               item.statements))
-    return written
+        lang = language.code
+        shared = [language.catalog, context.fonts[lang]]
+        base = ["vocabulary", "coalition"]
+        for kind in KINDS:
+            if only not in (None, kind):
+                continue
+            statement_sets = [(s,) for s in chosen] if kind == "summary" else [tuple(chosen)]
+            for statements in statement_sets:
+                files = project.record_files([*statements, *base], lang)
+                if kind == "pack":
+                    files += context.instruments.files
+                inputs = _digest(__version__, common, kind, lang, *statements,
+                                 context.today.isoformat(),
+                                 _hash_files([*files, *templates[kind], *shared]))
+                name = (f"{statements[0]}-summary.pdf" if kind == "summary"
+                        else "briefing-pack.pdf")
+                jobs.append(Job(kind, lang, statements, Path(lang) / name, inputs))
+    return jobs
 
 
-def _build_language(project: Project, chosen: list[str], language: Language,
-                    instruments: Instruments, today: dt.date, paths: Paths,
-                    typesetter: object, request: BuildRequest, fonts_css: Path) -> list[_Pending]:
+def _template_files(templates: Path, main: str, sheets: tuple[str, ...]) -> list[Path]:
+    """Return a template and every template it includes, imports or extends, and its CSS."""
+    import re
+
+    pending, seen = [main], set()
+    pattern = re.compile(r"""\{%-?\s*(?:extends|include|import|from)\s+["']([^"']+)["']""")
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = templates / name
+        if path.is_file():
+            pending += pattern.findall(path.read_text(encoding="utf-8"))
+    return [templates / n for n in sorted(seen)] + [templates / s for s in sheets]
+
+
+def _hash_files(files: Sequence[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(str(path.name).encode() + b"\x00")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            digest.update(b"<missing>")
+    return digest.hexdigest()
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def _run(context: _Context, jobs: list[Job], request: BuildRequest) -> list[_Result]:
+    """Typeset the jobs, in worker processes when asked; report errors in job order."""
+    for job in jobs:
+        request.progress(str(context.paths.out / job.path))
+    workers = max(1, min(request.jobs, len(jobs)))
+    if workers == 1:
+        _start_worker(context)
+        try:
+            return [_typeset(job) for job in jobs]
+        finally:
+            _WORKER.clear()  # free fonts and layouts now, not at interpreter exit
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                             initargs=(context,),
+                             mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(_typeset, job) for job in _longest_first(jobs)]
+        outcomes: dict[Path, _Result | BaseException] = {}
+        for future in futures:
+            try:
+                result = future.result()
+                outcomes[result.job.path] = result
+            except BuildError as error:
+                outcomes.setdefault(Path("\x00error"), error)
+        for job in jobs:  # the first failing job, as a serial build would report it
+            if job.path not in outcomes:
+                raise outcomes[Path("\x00error")]  # type: ignore[misc]
+        return [outcomes[job.path] for job in jobs]  # type: ignore[misc]
+
+
+def _longest_first(jobs: list[Job]) -> list[Job]:
+    """Start the packs first, so two workers finish together."""
+    return sorted(jobs, key=lambda j: (j.kind != "pack", j.lang))
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(context: _Context) -> None:
     from pipeline.pdf import Typesetter
+
+    _WORKER.clear()
+    _WORKER["context"] = context
+    _WORKER["typesetter"] = Typesetter(context.paths.templates, [context.paths.cache / "fonts"])
+
+
+def _typeset(job: Job) -> _Result:
+    """Typeset one job in this process, reusing its renderers, fonts and stylesheets."""
+    from pipeline.pdf import check_pdf
+
+    context: _Context = _WORKER["context"]
+    typesetter = _WORKER["typesetter"]
+    planner, renderer = _language_tools(job.lang)
+    sheets = [context.fonts[job.lang],
+              *(context.paths.templates / s for s in STYLESHEETS[job.kind])]
+    what = f"the {job.lang} {job.kind} of {', '.join(job.statements)}"
+    if job.kind == "summary":
+        document, _ = _fit_summary(job.statements[0], job.lang, sheets)
+    else:
+        densities = {s: _fit_summary(s, job.lang, [
+            context.fonts[job.lang],
+            *(context.paths.templates / n for n in STYLESHEETS["summary"])])[1]
+            for s in job.statements}
+        pack = planner.pack(densities, list(job.statements))
+        what = f"the {job.lang} briefing pack"
+        document = typesetter.layout(renderer.pack(pack), what, sheets)
+        _check_summaries_in_pack(document, pack.statements, what)
+    data = typesetter.pdf_bytes(document, what)
+    check_pdf(data, len(document.pages), str(context.paths.out / job.path))
+    return _Result(job, data, len(document.pages))
+
+
+def _fit_summary(statement_id: str, lang: str, sheets: list[Path]) -> tuple[Any, int]:
+    """Lay out a statement's summary on one page, tightening it as needed (cached)."""
+    key = ("fit", statement_id, lang)
+    if key not in _WORKER:
+        context: _Context = _WORKER["context"]
+        planner, renderer = _language_tools(lang)
+        statement = context.project.statements[statement_id]
+        _WORKER[key] = _WORKER["typesetter"].fit_one_page(
+            lambda density: renderer.summary(planner.statement(statement, density)),
+            SUMMARY_DENSITIES, f"the {lang} summary of {statement_id}", sheets)
+    return _WORKER[key]  # type: ignore[no-any-return]
+
+
+def _language_tools(lang: str) -> tuple[Any, Any]:
+    from pipeline.i18n import available_languages
+    from pipeline.plan import Planner
     from pipeline.render import Renderer
 
-    assert isinstance(typesetter, Typesetter)
-    planner = Planner(project, language, instruments)
-    renderer = Renderer(paths.templates, language, instruments, project.coalition, today,
-                        fonts_css.resolve().as_uri(), project.translations)
-    out = paths.out / language.code
-    pending: list[_Pending] = []
-    densities: dict[str, int] = {}
-    for statement_id in chosen:
-        statement = project.statements[statement_id]
-        what = f"the {language.code} summary of {statement_id}"
+    key = ("tools", lang)
+    if key not in _WORKER:
+        context: _Context = _WORKER["context"]
+        language = available_languages(context.paths.locales)[lang]
+        _WORKER[key] = (
+            Planner(context.project, language, context.instruments),
+            Renderer(context.paths.templates, language, context.instruments,
+                     context.project.coalition, context.today, context.project.translations),
+        )
+    return _WORKER[key]  # type: ignore[no-any-return]
 
-        def render(density: int, statement: object = statement) -> str:
-            return renderer.summary(planner.statement(statement, density))  # type: ignore[arg-type]
 
-        document, densities[statement_id] = typesetter.fit_one_page(
-            render, SUMMARY_DENSITIES, what)
-        if request.only in (None, "summary"):
-            path = out / f"{statement_id}-summary.pdf"
-            request.progress(str(path))
-            pending.append(_Pending(path, "summary", language.code, 1,
-                                    typesetter.pdf_bytes(document, what), (statement_id,)))
-    if request.only in (None, "pack"):
-        path = out / "briefing-pack.pdf"
-        request.progress(str(path))
-        pack = planner.pack(densities, chosen)
-        html = renderer.pack(pack)
-        what = f"the {language.code} briefing pack"
-        document = typesetter.layout(html, what)
-        _check_summaries_in_pack(document, pack.statements, what)
-        pending.append(_Pending(path, "pack", language.code, len(document.pages),
-                                typesetter.pdf_bytes(document, what), tuple(chosen)))
-    return pending
+def _write(out: Path, results: list[_Result], manifest: Manifest, context: _Context) -> None:
+    """Write every new document atomically, then the manifest."""
+    if not results:
+        return
+    from pipeline.pdf import write_atomically
+
+    for result in results:
+        write_atomically(out / result.job.path, result.data)
+        job = result.job
+        manifest.record(Entry.of(job.path, result.data, result.pages, job.lang, job.kind,
+                                 list(job.statements), job.inputs))
+    manifest.save()
+
+
+def _written(manifest: Manifest, job: Job, built: bool) -> Written:
+    entry = manifest.entries[str(job.path)]
+    return Written(manifest.folder / job.path, job.kind, job.lang, entry.pages, entry.bytes,
+                   job.statements, built)
+
+
+@contextlib.contextmanager
+def _locked(out: Path) -> Iterator[None]:
+    """Let one build at a time write to an output folder; another stops with a message."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ".lock"
+    with path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BuildError(f"another build ({holder}) is writing to {out}/; "
+                             "wait for it to finish and run this one again") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def prepare_document_fonts(project: Project, instruments: Instruments,
                            languages: list[Language], paths: Paths,
                            subsets: bool = True) -> dict[str, Path]:
-    """Check glyph coverage, make the font subsets, and write each language's font CSS."""
+    """Check glyph coverage, make the font subsets, and write each language's font CSS.
+
+    The result is remembered under a key of every input file, so a build with
+    nothing changed only checks that the files it names are still as written.
+    """
+    every_language = select_languages(paths.locales, "all")
+    sources = sorted([*paths.records.rglob("*.yaml"), *paths.locales.rglob("*.po"),
+                      *paths.templates.rglob("*"), *instruments.files])
+    key = _digest(__version__, str(subsets), _hash_files(sorted((REPO / "pipeline").glob("*.py"))),
+                  _hash_files([p for p in sources if p.is_file()]))
+    memo = paths.cache / "fonts" / f"stage-{key[:32]}.json"
+    remembered = _recall(memo)
+    if remembered is None:
+        remembered = _prepare_fonts(project, instruments, every_language, paths, subsets)
+        files = {str(p): _stat(p) for p in remembered["files"]}
+        from pipeline.fonts import write_cache_file
+
+        write_cache_file(memo, json.dumps({"css": remembered["css"], "files": files}).encode())
+    return {language.code: Path(remembered["css"][language.code]) for language in languages}
+
+
+def _stat(path: Path | str) -> list[int]:
+    stat = Path(path).stat()
+    return [stat.st_size, stat.st_mtime_ns]
+
+
+def _recall(memo: Path) -> dict[str, Any] | None:
+    """Return a remembered font stage if every file it names is unchanged."""
+    try:
+        data = json.loads(memo.read_text(encoding="utf-8"))
+        if all(_stat(path) == list(stat) for path, stat in data["files"].items()):
+            return data  # type: ignore[no-any-return]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def _prepare_fonts(project: Project, instruments: Instruments, languages: list[Language],
+                   paths: Paths, subsets: bool) -> dict[str, Any]:
     from pipeline.fonts import FontCache, Text, load_font_plan, missing_glyphs, prepare_fonts
     from pipeline.texts import project_texts
 
     plan = load_font_plan(paths.templates)
     cache = FontCache(paths.cache / "fonts")
-    every_language = select_languages(paths.locales, "all")
-    texts = [Text(*t) for t in project_texts(project, instruments, every_language,
-                                              paths.templates)]
+    texts = [Text(*t) for t in project_texts(project, instruments, languages, paths.templates)]
     missing = list(missing_glyphs(texts, plan, cache))
     if missing:
         raise BuildError("characters that no chosen font can show:\n" + "\n".join(
@@ -160,16 +395,18 @@ def prepare_document_fonts(project: Project, instruments: Instruments,
         group = "*" if text.lang == "*" else plan.group_of(text.lang).name
         characters.setdefault(group, set()).update(text.text)
     fontset = prepare_fonts(plan, characters, cache, subsets=subsets)
-    out = {}
+    css_files, used = {}, [*fontset.files(), *(f.file.path for f in fontset.faces)]
     for language in languages:
         css = fontset.css(language.code, subsets=subsets)
         digest = hashlib.sha256(css.encode()).hexdigest()[:16]
         path = paths.cache / "fonts" / f"fonts-{language.code}-{digest}.css"
         if not path.is_file() or path.read_text(encoding="utf-8") != css:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(css, encoding="utf-8")
-        out[language.code] = path
-    return out
+            from pipeline.fonts import write_cache_file
+
+            write_cache_file(path, css.encode())
+        css_files[language.code] = str(path)
+        used.append(path)
+    return {"css": css_files, "files": used}
 
 
 def _check_catalogs(paths: Paths, languages: list[Language]) -> None:
@@ -188,17 +425,18 @@ def _check_catalogs(paths: Paths, languages: list[Language]) -> None:
                          + "\n".join(problems))
 
 
-def _check_summaries_in_pack(document: object, statements: Sequence[object], what: str) -> None:
+def _check_summaries_in_pack(document: Any, statements: Sequence[Any], what: str) -> None:
     """Each statement's summary fills exactly one page of the pack, as it does alone."""
     pages: dict[str, int] = {}
-    for number, page in enumerate(document.pages):  # type: ignore[attr-defined]
+    for number, page in enumerate(document.pages):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
     for statement in statements:
-        anchor = statement.anchor  # type: ignore[attr-defined]
-        start, end = pages.get(f"{anchor}-summary"), pages.get(f"{anchor}-text")
+        start = pages.get(f"{statement.anchor}-summary")
+        end = pages.get(f"{statement.anchor}-text")
         if start is None or end is None or end - start != 1:
-            raise BuildError(f"{what}: the summary of {anchor} does not fill exactly one page")
+            raise BuildError(f"{what}: the summary of {statement.anchor} does not fill "
+                             "exactly one page")
 
 
 def _choose_statements(project: Project, requested: Sequence[str]) -> list[str]:

@@ -125,17 +125,22 @@ def schema(check: bool, folder: Path) -> None:
               help="Languages, comma-separated (en,ja), or all.")
 @click.option("--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS,
               show_default=True, help="Folder of the records.")
+@click.option("--jobs", type=click.IntRange(1), default=None,
+              help="Worker processes (default: the number of cores).")
+@click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
 def build(statements: tuple[str, ...], only: str | None, out: Path, langs: str,
-          records: Path) -> None:
+          records: Path, jobs: int | None, force: bool) -> None:
     """Typeset the one-page summaries and the briefing pack of each language."""
     from pipeline.build import BuildRequest, Paths, build_all
 
     with _progress() as progress:
         written = build_all(Paths(records=records, out=out),
                             BuildRequest(statements=statements, only=only, langs=langs,
+                                         jobs=jobs or os.cpu_count() or 1, force=force,
                                          progress=progress))
-    _echo_table(("file", "pages", "size"),
-                [(str(w.path), str(w.pages), _size(w.size)) for w in written])
+    _echo_table(("file", "pages", "size", ""),
+                [(str(w.path), str(w.pages), _size(w.size), "" if w.built else "up to date")
+                 for w in written])
 
 
 @cli.group()

@@ -10,6 +10,7 @@ recorded hash before use, so a truncated or stale file is rebuilt, not used.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -24,6 +25,7 @@ import yaml
 from pipeline.errors import BuildError
 
 WEIGHTS = (400, 700)
+_SPACES = frozenset(ord(c) for c in " \t\n\r\u00a0\u2028\u2029\u200b")
 CACHE_VERSION = "1"
 # Always present: digits and punctuation that page numbers, dates and tables use.
 BASE_CHARACTERS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset(
@@ -89,6 +91,11 @@ class FontFile:
 
 def find_font(family: str, weight: int) -> FontFile:
     """Ask fontconfig for the file of a family; refuse a silent substitute."""
+    return _find_font(family, weight)
+
+
+@functools.cache
+def _find_font(family: str, weight: int) -> FontFile:
     style = "bold" if weight >= 600 else "regular"
     try:
         out = subprocess.run(
@@ -130,7 +137,7 @@ class FontCache:
 
             with TTFont(str(font.path), fontNumber=font.index, lazy=True) as face:
                 codepoints = frozenset(face.getBestCmap())
-            _write(path, json.dumps(sorted(codepoints)).encode())
+            write_cache_file(path, json.dumps(sorted(codepoints)).encode())
         self._cmaps[key] = codepoints
         return codepoints
 
@@ -162,8 +169,8 @@ class FontCache:
         finally:
             face.close()
         data = buffer.getvalue()
-        _write(target, data)
-        _write(record, json.dumps({"sha256": hashlib.sha256(data).hexdigest(),
+        write_cache_file(target, data)
+        write_cache_file(record, json.dumps({"sha256": hashlib.sha256(data).hexdigest(),
                                    "source": font.identity, "characters": len(wanted)}).encode())
         return target
 
@@ -177,7 +184,7 @@ def _is_valid(target: Path, record: Path) -> bool:
         return False
 
 
-def _write(path: Path, data: bytes) -> None:
+def write_cache_file(path: Path, data: bytes) -> None:
     """Write a cache file atomically, so a concurrent build never reads half of it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -294,6 +301,16 @@ def missing_glyphs(texts: Iterable[Text], plan: FontPlan, cache: FontCache
         return covered[family]
 
     every = [g.text for g in plan.groups.values()]
+    texts = list(texts)
+    wanted: dict[str, set[int]] = {}
+    for text in texts:
+        if text.lang != "*":
+            wanted.setdefault(plan.group_of(text.lang).text, set()).update(map(ord, text.text))
+    if all(not (chars - cmap(family) - _SPACES) for family, chars in wanted.items()) and all(
+        all(any(ord(c) in cmap(f) for f in every) for c in set(t.text) if not c.isspace())
+        for t in texts if t.lang == "*"
+    ):
+        return  # the common case, without a pass over every text
     for text in texts:
         families = every if text.lang == "*" else [plan.group_of(text.lang).text]
         for character in dict.fromkeys(text.text):

@@ -80,31 +80,51 @@ def _no_warnings(what: str) -> Iterator[None]:
 
 
 class Typesetter:
-    """Lay out HTML into PDF pages, reusing fonts across documents of one process."""
+    """Lay out HTML into PDF pages, reusing fonts and parsed stylesheets across documents."""
 
     def __init__(self, templates: Path, extra_roots: Sequence[Path] = ()) -> None:
         self.templates = templates
         self.fetcher = SafeFetcher([templates, *extra_roots])
         self.font_config = FontConfiguration()
+        self._sheets: dict[Path, CSS] = {}
 
-    def layout(self, html: str, what: str, stylesheets: Sequence[CSS] = ()) -> Document:
+    def stylesheets(self, files: Sequence[Path], what: str) -> list[CSS]:
+        """Parse each stylesheet once per process; a missing one stops the build."""
+        sheets = []
+        for path in files:
+            if path not in self._sheets:
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except OSError:
+                    raise BuildError(f"{what}: missing stylesheet {path}") from None
+                try:
+                    with _no_warnings(f"{what}: {path.name}"):
+                        self._sheets[path] = CSS(string=text, base_url=path.resolve().as_uri(),
+                                                 url_fetcher=self.fetcher,
+                                                 font_config=self.font_config)
+                except FatalURLFetchingError as error:
+                    raise BuildError(f"{what}: {path.name}: {error.__cause__ or error}") from None
+            sheets.append(self._sheets[path])
+        return sheets
+
+    def layout(self, html: str, what: str, stylesheets: Sequence[Path] = ()) -> Document:
         """Return the laid-out document; refused resources and warnings are errors."""
         base_url = self.templates.resolve().as_uri() + "/"
+        sheets = self.stylesheets(stylesheets, what)
         try:
             with _no_warnings(what):
                 return HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
-                    font_config=self.font_config, stylesheets=list(stylesheets),
-                    optimize_images=True)
+                    font_config=self.font_config, stylesheets=sheets, optimize_images=True)
         except FatalURLFetchingError as error:
             cause = error.__cause__ or error
             raise BuildError(f"{what}: {cause}") from None
 
-    def fit_one_page(self, render: Callable[[int], str], densities: int, what: str
-                     ) -> tuple[Document, int]:
+    def fit_one_page(self, render: Callable[[int], str], densities: int, what: str,
+                     stylesheets: Sequence[Path]) -> tuple[Document, int]:
         """Tighten the layout step by step until it fits one page, or say how far over it is."""
         document = None
         for density in range(densities):
-            document = self.layout(render(density), what)
+            document = self.layout(render(density), what, stylesheets)
             if len(document.pages) == 1:
                 return document, density
         assert document is not None

@@ -12,14 +12,14 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 
 from pipeline import __version__
+from pipeline.documents import TEMPLATES
 from pipeline.errors import BuildError
 from pipeline.i18n import SOURCE_LANGUAGE, Formatter, Language, T, gettext_for
 from pipeline.instruments import Instruments
 from pipeline.models import Coalition, StatementTranslation
 from pipeline.plan import PackView, StatementView
 
-SUMMARY_STYLES = ("print.css", "summary.css")
-PACK_STYLES = ("print.css", "summary.css", "pack.css")
+
 
 
 
@@ -93,7 +93,7 @@ class Renderer:
     """Render the summary and pack templates of one language."""
 
     def __init__(self, templates: Path, language: Language, instruments: Instruments,
-                 coalition: Coalition | None, today: dt.date, fonts_css: str,
+                 coalition: Coalition | None, today: dt.date,
                  translations: dict[tuple[str, str], StatementTranslation] | None = None) -> None:
         self.templates = templates
         self.language = language
@@ -101,7 +101,6 @@ class Renderer:
         self.instruments = instruments
         self.coalition = coalition
         self.today = today
-        self.fonts_css = fonts_css
         self.translations = translations or {}
         self.gettext = gettext_for(language)
         self.env = Environment(
@@ -161,8 +160,7 @@ class Renderer:
             return ""
         return self._("International Parliamentarians’ Coalition for North Korean Refugees")
 
-    def _common(self, title: str, subject: str, running: str,
-                stylesheets: tuple[str, ...]) -> dict[str, Any]:
+    def _common(self, title: str, subject: str, running: str) -> dict[str, Any]:
         return {
             "lang": self.language.code,
             "meta": Meta(
@@ -172,7 +170,6 @@ class Renderer:
                 keywords=[self._("North Korean refugees"), self._("human rights"), "IPCNKR"],
                 created=self.today.isoformat(),
             ),
-            "stylesheets": (self.fonts_css, *stylesheets),
             "page_label": self.page_label(),
             "running_title": running,
             "meeting_name": self.meeting_name,
@@ -189,9 +186,9 @@ class Renderer:
     def summary(self, statement: StatementView) -> str:
         """Return the HTML of one statement's one-page summary."""
         title = f"{statement.title.text} — {self._('One-page summary')}"
-        context = self._common(title, statement.overview.text, "IPCNKR", SUMMARY_STYLES)
+        context = self._common(title, statement.overview.text, "IPCNKR")
         context.update(statement=statement, links=False)
-        return self._render("summary.html", context)
+        return self._render(TEMPLATES["summary"], context)
 
     def pack(self, pack: PackView, recipient: str | None = None) -> str:
         """Return the HTML of the briefing pack."""
@@ -201,7 +198,7 @@ class Renderer:
         title = self._("IPCNKR briefing pack")
         subject = self._("The joint statements of the general meetings, %(first)s–%(last)s",
                          first=pack.years[0], last=pack.years[-1])
-        context = self._common(title, subject, title, PACK_STYLES)
+        context = self._common(title, subject, title)
         founded_year, founded_month = (int(p) for p in coalition.founded.date.split("-"))
         notes_by_meeting = {n.id: n for n in coalition.notes}
         context.update({
@@ -217,7 +214,7 @@ class Renderer:
             "verdict": lambda key: self._(VERDICTS[key]),
             "instruments": self.instruments.articles(self.language.code),
         })
-        return self._render("pack.html", context)
+        return self._render(TEMPLATES["pack"], context)
 
     def _membership(self, row: Any) -> dict[str, Any]:
         if isinstance(row.date, dt.date):

@@ -32,9 +32,14 @@ class Project:
     files: dict[str, Path] = field(default_factory=dict)
     extra: dict[tuple[str, str], object] = field(default_factory=dict)
 
-    def sources_of(self, key: str) -> list[Path]:
-        """Return the record files a statement (or the project-wide records) was read from."""
-        return [p for k, p in sorted(self.files.items()) if k == key or k.startswith(key + ".")]
+    def record_files(self, keys: list[str], lang: str) -> list[Path]:
+        """Return the files of the records `keys`, with their `lang` translations if any."""
+        found = []
+        for key in keys:
+            for name in (key, f"{key}.{lang}"):
+                if name in self.files:
+                    found.append(self.files[name])
+        return found
 
 
 def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
@@ -81,9 +86,7 @@ def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
                 if note.id not in known:
                     problems.append(loaded_file.problem(("notes", index, "id"),
                                                         f"unknown note {note.id!r}"))
-    files = {f.record.id: f.path for f in statements.values()}
-    files.update({f"{k[0]}.{k[1]}": statements[k[0]].path.with_name(f"{k[0]}.{k[1]}.yaml")
-                  for k in translations})
+    files = {_file_key(f.record): f.path for f in loaded.files}
     project = Project(
         statements={k: f.record for k, f in sorted(statements.items(),
                                                     key=lambda kv: kv[1].record.adopted)},
@@ -304,3 +307,20 @@ def _vocabulary_alignment(loaded_file: LoadedFile, vocabulary: Vocabulary) -> li
                     (list_name, index, "id"),
                     f"unknown {list_name[:-1]} {entry.id!r}{_suggest(entry.id, known)}"))
     return problems
+
+
+def _file_key(record: object) -> str:
+    """Name a record file by what it holds: `<id>`, `<id>.<lang>`, `vocabulary.<lang>`..."""
+    if isinstance(record, Statement):
+        return record.id
+    if isinstance(record, StatementTranslation):
+        return f"{record.statement}.{record.translation.language}"
+    if isinstance(record, VocabularyTranslation):
+        return f"vocabulary.{record.translation.language}"
+    if isinstance(record, CoalitionTranslation):
+        return f"coalition.{record.translation.language}"
+    if isinstance(record, Vocabulary):
+        return "vocabulary"
+    if isinstance(record, Coalition):
+        return "coalition"
+    return str(getattr(record, "id", type(record).__name__))

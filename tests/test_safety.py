@@ -84,7 +84,7 @@ def test_a_missing_stylesheet_stops_the_build_and_names_it(records: Path, tmp_pa
                   cache=Path(".cache"))
     with pytest.raises(BuildError, match="summary.css"):
         build_all(paths, BuildRequest(langs="en", only="summary"))
-    assert not (tmp_path / "out").exists()
+    assert list((tmp_path / "out").rglob("*.pdf")) == []
 
 
 def test_a_missing_template_is_an_error_naming_it(records: Path, tmp_path: Path) -> None:
@@ -124,4 +124,6 @@ def test_a_failed_build_leaves_earlier_pdfs_untouched(records: Path, tmp_path: P
     with pytest.raises(BuildError):
         build(records, out, Path(".cache"), langs="en")
     assert {p: sha256(p) for p in out.rglob("*.pdf")} == before
-    assert [p.name for p in out.rglob("*") if p.is_file() and p.suffix != ".pdf"] == []
+    assert [p.name for p in out.rglob("*.tmp")] == []
+    assert sorted(p.name for p in out.rglob("*") if p.is_file() and p.suffix != ".pdf") == [
+        ".lock", "manifest.json"]
