@@ -348,7 +348,8 @@ def prepare_document_fonts(project: Project, instruments: Instruments,
     every_language = select_languages(paths.locales, "all")
     sources = sorted([*paths.records.rglob("*.yaml"), *paths.locales.rglob("*.po"),
                       *paths.templates.rglob("*"), *instruments.files])
-    key = _digest(__version__, str(subsets), _hash_files(sorted((REPO / "pipeline").glob("*.py"))),
+    key = _digest(__version__, str(subsets), str(paths.cache.resolve()),
+                  _hash_files(sorted((REPO / "pipeline").glob("*.py"))),
                   _hash_files([p for p in sources if p.is_file()]))
     memo = paths.cache / "fonts" / f"stage-{key[:32]}.json"
     remembered = _recall(memo)
