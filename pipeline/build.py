@@ -24,13 +24,15 @@ from typing import Any
 from pipeline import __version__
 from pipeline.documents import KINDS, STYLESHEETS, TEMPLATES
 from pipeline.errors import BuildError, UsageError
-from pipeline.i18n import Language, select_languages
+from pipeline.i18n import Language, available_languages, select_languages
 from pipeline.instruments import Instruments
 from pipeline.manifest import Entry, Manifest
-from pipeline.validate import Project, load_project
+from pipeline.models import Recipient, Recipients
+from pipeline.validate import Project, load_project, load_recipients
 
 REPO = Path(__file__).resolve().parent.parent
 SUMMARY_DENSITIES = 6
+LETTER = "letter.css"
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,7 @@ class BuildRequest:
     today: dt.date | None = None
     jobs: int = 1
     force: bool = False
+    recipients: Path | None = None
     progress: Callable[[str], None] = field(default=lambda message: None)
 
 
@@ -65,6 +68,12 @@ class Job:
     statements: tuple[str, ...]
     path: Path
     inputs: str
+    sources: tuple[Path, ...] = ()
+    recipient: Recipient | None = None
+
+    @property
+    def paper(self) -> str:
+        return self.recipient.paper if self.recipient else "A4"
 
 
 @dataclass(frozen=True)
@@ -115,9 +124,12 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
     chosen = _choose_statements(project, request.statements)
     instruments = Instruments.load(paths.instruments)
     today = request.today or build_date()
-    fonts = prepare_document_fonts(project, instruments, languages, paths)
+    recipients = load_recipients(request.recipients) if request.recipients else None
+    fonts = prepare_document_fonts(project, instruments,
+                                   _with_recipient_languages(paths, languages, recipients),
+                                   paths, extra=_recipient_texts(recipients))
     context = _Context(paths, project, instruments, fonts, today)
-    jobs = plan_jobs(context, languages, chosen, request.only)
+    jobs = plan_jobs(context, languages, chosen, request.only, recipients)
     with _locked(paths.out):
         manifest = Manifest.load(paths.out)
         todo = [j for j in jobs if request.force or not manifest.is_current(j.path, j.inputs)]
@@ -128,7 +140,7 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
 
 
 def plan_jobs(context: _Context, languages: list[Language], chosen: list[str],
-              only: str | None) -> list[Job]:
+              only: str | None, recipients: Recipients | None = None) -> list[Job]:
     """List the documents to make, each with the hash of what it is made from."""
     paths, project = context.paths, context.project
     common = _hash_files([*sorted((REPO / "pipeline").glob("*.py")),
@@ -136,25 +148,60 @@ def plan_jobs(context: _Context, languages: list[Language], chosen: list[str],
     templates = {kind: _template_files(paths.templates, TEMPLATES[kind], STYLESHEETS[kind])
                  for kind in KINDS}
     jobs = []
-    for language in languages:
+    wanted: list[tuple[Language, str, Recipient | None]] = [
+        (language, kind, None) for language in languages for kind in KINDS
+        if only in (None, kind)]
+    if recipients is not None and only in (None, "recipients"):
+        every = available_languages(paths.locales)
+        wanted += [(every[r.language], "recipient", r) for r in recipients.recipients]
+    for language, kind, recipient in wanted:
         lang = language.code
         shared = [language.catalog, context.fonts[lang]]
-        base = ["vocabulary", "coalition"]
-        for kind in KINDS:
-            if only not in (None, kind):
-                continue
-            statement_sets = [(s,) for s in chosen] if kind == "summary" else [tuple(chosen)]
-            for statements in statement_sets:
-                files = project.record_files([*statements, *base], lang)
-                if kind == "pack":
-                    files += context.instruments.files
-                inputs = _digest(__version__, common, kind, lang, *statements,
-                                 context.today.isoformat(),
-                                 _hash_files([*files, *templates[kind], *shared]))
-                name = (f"{statements[0]}-summary.pdf" if kind == "summary"
-                        else "briefing-pack.pdf")
-                jobs.append(Job(kind, lang, statements, Path(lang) / name, inputs))
+        statement_sets = [(s,) for s in chosen] if kind == "summary" else [tuple(chosen)]
+        for statements in statement_sets:
+            files = project.record_files([*statements, "vocabulary", "coalition"], lang)
+            if kind != "summary":
+                files += context.instruments.files
+                sources = files
+            else:  # a summary carries its statement and translation; a pack everything
+                sources = project.record_files(list(statements), lang)
+            sheets = templates["summary" if kind == "summary" else "pack"]
+            if recipient is not None:
+                name = f"recipients/{recipient.id}.pdf"
+                extra = [recipient.model_dump_json(), recipient.paper]
+                if recipient.paper == "Letter":
+                    sheets = [*sheets, paths.templates / LETTER]
+            else:
+                name = (f"{lang}/{statements[0]}-summary.pdf" if kind == "summary"
+                        else f"{lang}/briefing-pack.pdf")
+                extra = []
+            inputs = _digest(__version__, common, kind, lang, *statements, *extra,
+                             context.today.isoformat(),
+                             _hash_files([*files, *sheets, *shared]))
+            jobs.append(Job(kind, lang, statements, Path(name), inputs, tuple(sources),
+                            recipient))
     return jobs
+
+
+def _with_recipient_languages(paths: Paths, languages: list[Language],
+                              recipients: Recipients | None) -> list[Language]:
+    """Add the recipients' languages to those built (their catalogs must be complete)."""
+    if recipients is None:
+        return languages
+    codes = [language.code for language in languages]
+    needed = [r.language for r in recipients.recipients if r.language not in codes]
+    if not needed:
+        return languages
+    extra = select_languages(paths.locales, ",".join(dict.fromkeys(needed)))
+    _check_catalogs(paths, extra)
+    return [*languages, *extra]
+
+
+def _recipient_texts(recipients: Recipients | None) -> list[tuple[str, str, str, str]]:
+    if recipients is None:
+        return []
+    return [(f"recipient {r.id}", f, r.language, getattr(r, f))
+            for r in recipients.recipients for f in ("name", "honorific", "chamber")]
 
 
 def _template_files(templates: Path, main: str, sheets: tuple[str, ...]) -> list[Path]:
@@ -243,28 +290,37 @@ def _typeset(job: Job) -> _Result:
     context: _Context = _WORKER["context"]
     typesetter = _WORKER["typesetter"]
     planner, renderer = _language_tools(job.lang)
-    sheets = [context.fonts[job.lang],
-              *(context.paths.templates / s for s in STYLESHEETS[job.kind])]
+    letter = [context.paths.templates / LETTER] if job.paper == "Letter" else []
+    summary_sheets = [context.fonts[job.lang],
+                      *(context.paths.templates / s for s in STYLESHEETS["summary"]), *letter]
     what = f"the {job.lang} {job.kind} of {', '.join(job.statements)}"
     if job.kind == "summary":
-        document, _ = _fit_summary(job.statements[0], job.lang, sheets)
+        document, _ = _fit_summary(job.statements[0], job.lang, summary_sheets)
     else:
-        densities = {s: _fit_summary(s, job.lang, [
-            context.fonts[job.lang],
-            *(context.paths.templates / n for n in STYLESHEETS["summary"])])[1]
-            for s in job.statements}
-        pack = planner.pack(densities, list(job.statements))
-        what = f"the {job.lang} briefing pack"
-        document = typesetter.layout(renderer.pack(pack), what, sheets)
-        _check_summaries_in_pack(document, pack.statements, what)
-    data = typesetter.pdf_bytes(document, what)
+        sheets = [context.fonts[job.lang],
+                  *(context.paths.templates / s for s in STYLESHEETS["pack"]), *letter]
+        densities = {s: _fit_summary(s, job.lang, summary_sheets)[1] for s in job.statements}
+        what = (f"the pack for {job.recipient.id}" if job.recipient
+                else f"the {job.lang} briefing pack")
+        while True:  # a summary under the pack's chapter title may need one more step
+            pack = planner.pack(densities, list(job.statements))
+            document = typesetter.layout(renderer.pack(pack, job.recipient), what, sheets)
+            spilled = _spilled_summaries(document, pack.statements)
+            if not spilled:
+                break
+            for statement_id in spilled:
+                densities[statement_id] += 1
+                if densities[statement_id] >= SUMMARY_DENSITIES:
+                    raise BuildError(f"{what}: the summary of {statement_id} does not fit on "
+                                     "one page under its chapter title")
+    data = typesetter.pdf_bytes(document, what, job.sources, context.today)
     check_pdf(data, len(document.pages), str(context.paths.out / job.path))
     return _Result(job, data, len(document.pages))
 
 
 def _fit_summary(statement_id: str, lang: str, sheets: list[Path]) -> tuple[Any, int]:
     """Lay out a statement's summary on one page, tightening it as needed (cached)."""
-    key = ("fit", statement_id, lang)
+    key = ("fit", statement_id, lang, *sorted(p.name for p in sheets))
     if key not in _WORKER:
         context: _Context = _WORKER["context"]
         planner, renderer = _language_tools(lang)
@@ -301,8 +357,10 @@ def _write(out: Path, results: list[_Result], manifest: Manifest, context: _Cont
     for result in results:
         write_atomically(out / result.job.path, result.data)
         job = result.job
-        manifest.record(Entry.of(job.path, result.data, result.pages, job.lang, job.kind,
-                                 list(job.statements), job.inputs))
+        kind = "recipient pack" if job.kind == "recipient" else job.kind
+        manifest.record(Entry.of(job.path, result.data, result.pages, job.lang, kind,
+                                 list(job.statements), job.inputs,
+                                 job.recipient.id if job.recipient else None))
     manifest.save()
 
 
@@ -338,8 +396,8 @@ def _locked(out: Path) -> Iterator[None]:
 
 
 def prepare_document_fonts(project: Project, instruments: Instruments,
-                           languages: list[Language], paths: Paths,
-                           subsets: bool = True) -> dict[str, Path]:
+                           languages: list[Language], paths: Paths, subsets: bool = True,
+                           extra: Sequence[tuple[str, str, str, str]] = ()) -> dict[str, Path]:
     """Check glyph coverage, make the font subsets, and write each language's font CSS.
 
     The result is remembered under a key of every input file, so a build with
@@ -350,11 +408,11 @@ def prepare_document_fonts(project: Project, instruments: Instruments,
                       *paths.templates.rglob("*"), *instruments.files])
     key = _digest(__version__, str(subsets), str(paths.cache.resolve()),
                   _hash_files(sorted((REPO / "pipeline").glob("*.py"))),
-                  _hash_files([p for p in sources if p.is_file()]))
+                  _hash_files([p for p in sources if p.is_file()]), repr(list(extra)))
     memo = paths.cache / "fonts" / f"stage-{key[:32]}.json"
     remembered = _recall(memo)
     if remembered is None:
-        remembered = _prepare_fonts(project, instruments, every_language, paths, subsets)
+        remembered = _prepare_fonts(project, instruments, every_language, paths, subsets, extra)
         files = {str(p): _stat(p) for p in remembered["files"]}
         from pipeline.fonts import write_cache_file
 
@@ -379,13 +437,15 @@ def _recall(memo: Path) -> dict[str, Any] | None:
 
 
 def _prepare_fonts(project: Project, instruments: Instruments, languages: list[Language],
-                   paths: Paths, subsets: bool) -> dict[str, Any]:
+                   paths: Paths, subsets: bool,
+                   extra: Sequence[tuple[str, str, str, str]]) -> dict[str, Any]:
     from pipeline.fonts import FontCache, Text, load_font_plan, missing_glyphs, prepare_fonts
     from pipeline.texts import project_texts
 
     plan = load_font_plan(paths.templates)
     cache = FontCache(paths.cache / "fonts")
     texts = [Text(*t) for t in project_texts(project, instruments, languages, paths.templates)]
+    texts += [Text(*t) for t in extra]
     missing = list(missing_glyphs(texts, plan, cache))
     if missing:
         raise BuildError("characters that no chosen font can show:\n" + "\n".join(
@@ -426,18 +486,19 @@ def _check_catalogs(paths: Paths, languages: list[Language]) -> None:
                          + "\n".join(problems))
 
 
-def _check_summaries_in_pack(document: Any, statements: Sequence[Any], what: str) -> None:
-    """Each statement's summary fills exactly one page of the pack, as it does alone."""
+def _spilled_summaries(document: Any, statements: Sequence[Any]) -> list[str]:
+    """Return the statements whose summary does not fill exactly one page of the pack."""
     pages: dict[str, int] = {}
     for number, page in enumerate(document.pages):
         for anchor in page.anchors:
             pages.setdefault(anchor, number)
+    spilled = []
     for statement in statements:
         start = pages.get(f"{statement.anchor}-summary")
         end = pages.get(f"{statement.anchor}-text")
         if start is None or end is None or end - start != 1:
-            raise BuildError(f"{what}: the summary of {statement.anchor} does not fill "
-                             "exactly one page")
+            spilled.append(statement.id)
+    return spilled
 
 
 def _choose_statements(project: Project, requested: Sequence[str]) -> list[str]:

@@ -117,8 +117,8 @@ def schema(check: bool, folder: Path) -> None:
 @cli.command()
 @click.option("--statement", "statements", multiple=True, metavar="ID",
               help="Build only this statement (repeatable; default: all).")
-@click.option("--only", type=click.Choice(["summary", "pack"]), default=None,
-              help="Build only the one-page summaries, or only the pack.")
+@click.option("--only", type=click.Choice(["summary", "pack", "recipients"]), default=None,
+              help="Build only the one-page summaries, the packs, or the recipients' packs.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="Output folder.")
 @click.option("--lang", "langs", default="all", show_default=True,
@@ -128,8 +128,10 @@ def schema(check: bool, folder: Path) -> None:
 @click.option("--jobs", type=click.IntRange(1), default=None,
               help="Worker processes (default: the number of cores).")
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
+@click.option("--recipients", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=None, help="Also write a pack per recipient: output/recipients/<id>.pdf.")
 def build(statements: tuple[str, ...], only: str | None, out: Path, langs: str,
-          records: Path, jobs: int | None, force: bool) -> None:
+          records: Path, jobs: int | None, force: bool, recipients: Path | None) -> None:
     """Typeset the one-page summaries and the briefing pack of each language."""
     from pipeline.build import BuildRequest, Paths, build_all
 
@@ -137,10 +139,26 @@ def build(statements: tuple[str, ...], only: str | None, out: Path, langs: str,
         written = build_all(Paths(records=records, out=out),
                             BuildRequest(statements=statements, only=only, langs=langs,
                                          jobs=jobs or os.cpu_count() or 1, force=force,
-                                         progress=progress))
+                                         recipients=recipients, progress=progress))
     _echo_table(("file", "pages", "size", ""),
                 [(str(w.path), str(w.pages), _size(w.size), "" if w.built else "up to date")
                  for w in written])
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(path_type=Path), default=Path("output"))
+def verify(folder: Path) -> None:
+    """Check every file in FOLDER against its manifest: missing, changed or unlisted."""
+    from pipeline.verify import verify as run
+
+    if not (folder / "manifest.json").is_file():
+        raise BriefingError(f"{folder}/manifest.json not found: nothing to verify against")
+    listed, findings = run(folder)
+    for finding in findings:
+        click.echo(str(finding))
+    if findings:
+        raise BriefingError(f"{len(findings)} of the files in {folder}/ do not match its manifest")
+    click.echo(f"{listed} files match {folder}/manifest.json.")
 
 
 @cli.group()

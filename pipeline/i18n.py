@@ -23,6 +23,7 @@ from babel.support import Translations
 from pipeline.errors import UsageError
 
 SOURCE_LANGUAGE = "en"
+DEFAULT_LOCALES = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 
 
@@ -48,7 +49,8 @@ class Language:
     @property
     def name(self) -> str:
         """The language's own name for itself, from CLDR (日本語, 한국어)."""
-        return self.locale.get_display_name(self.locale) or self.code
+        own = Locale(self.locale.language)
+        return own.get_display_name(own) or self.code
 
     def name_in(self, other: Language) -> str:
         return Locale.parse(self.code).get_display_name(other.locale) or self.code

@@ -16,6 +16,7 @@ from pipeline.models import (
     Coalition,
     CoalitionTranslation,
     Instrument,
+    Recipients,
     Statement,
     StatementTranslation,
     Vocabulary,
@@ -31,6 +32,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "vocabulary-translation": VocabularyTranslation,
     "coalition-translation": CoalitionTranslation,
     "instrument": Instrument,
+    "recipients": Recipients,
 }
 SUFFIXES = (".yaml", ".yml")
 

@@ -433,3 +433,23 @@ class Instrument(Record):
     adopted: Text
     source: Text
     texts: dict[LanguageCode, InstrumentText]
+
+
+class Recipient(Record):
+    """A member of parliament who receives a pack of their own."""
+
+    id: Id
+    name: Text
+    honorific: Text = Field(description="As the cover addresses them: Hon., Rep., 議員...")
+    chamber: Text = Field(description="Chamber or parliament.")
+    country: CountryCode
+    language: LanguageCode
+    paper: Literal["A4", "Letter"]
+
+
+class Recipients(Record):
+    """Who receives packs; `examples: true` marks a file of fictional recipients."""
+
+    kind: Literal["recipients"]
+    examples: bool = False
+    recipients: list[Recipient] = Field(min_length=1)

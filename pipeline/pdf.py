@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import mimetypes
@@ -13,13 +14,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from weasyprint import CSS, HTML, Document
+from weasyprint import CSS, HTML, Attachment, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from pipeline.errors import BuildError
 
 LOGGER = logging.getLogger("weasyprint")
+mimetypes.add_type("application/yaml", ".yaml")  # so attachments say what they are
 PX_PER_MM = 96 / 25.4
 
 
@@ -135,9 +137,34 @@ class Typesetter:
             "overview or its asks."
         )
 
-    def pdf_bytes(self, document: Document, what: str, **options: Any) -> bytes:
+    def pdf_bytes(self, document: Document, what: str, sources: Sequence[Path],
+                  when: dt.date) -> bytes:
+        """Write an archival, tagged PDF (PDF/A-3b) carrying the records it was made from.
+
+        Dates come from `when`, never the clock, so the same inputs give the same bytes.
+        """
+        stamp = dt.datetime(when.year, when.month, when.day)
+        attachments = [
+            Attachment(string=path.read_bytes(), name=path.name, relationship="Source",
+                       description=f"Source record: {path.name}", created=stamp,
+                       modified=stamp)
+            for path in sources
+        ]
         with _no_warnings(what):
-            return bytes(document.write_pdf(**options))
+            return bytes(document.write_pdf(pdf_variant="pdf/a-3b", pdf_tags=True,
+                                            attachments=attachments, finisher=_unique_af))
+
+
+def _unique_af(document: Document, pdf: Any) -> None:
+    """WeasyPrint 70 lists each attachment twice in the catalog's /AF; keep one of each."""
+    import pydyf
+
+    if "AF" in pdf.catalog:
+        seen: list[Any] = []
+        for reference in pdf.catalog["AF"]:
+            if reference not in seen:
+                seen.append(reference)
+        pdf.catalog["AF"] = pydyf.Array(seen)
 
 
 def _overflow_mm(document: Document) -> float:

@@ -448,3 +448,26 @@ def _vocabulary_translation(project: Project, lang: str) -> VocabularyTranslatio
 
 def _coalition_translation(project: Project, lang: str) -> CoalitionTranslation | None:
     return project.extra.get(("coalition", lang))  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class CountryAsks:
+    """What the statements ask of one country's government or legislature, and about it."""
+
+    country: str
+    addressed: list[tuple[StatementView, list[AskRow]]]
+    concerning: list[tuple[StatementView, list[AskRow]]]
+
+
+def asks_concerning(statements: list[StatementView], country: str) -> CountryAsks:
+    """Sort every ask by whether it is made of `country`, only concerns it, or neither."""
+    addressed, concerning = [], []
+    for statement in statements:
+        mine = [r for r in statement.asks if any(country in a.countries for a in r.addressees)]
+        about = [r for r in statement.asks if r not in mine
+                 and any(country in a.countries for a in r.concerns)]
+        if mine:
+            addressed.append((statement, mine))
+        if about:
+            concerning.append((statement, about))
+    return CountryAsks(country, addressed, concerning)

@@ -16,8 +16,8 @@ from pipeline.documents import TEMPLATES
 from pipeline.errors import BuildError
 from pipeline.i18n import SOURCE_LANGUAGE, Formatter, Language, T, gettext_for
 from pipeline.instruments import Instruments
-from pipeline.models import Coalition, StatementTranslation
-from pipeline.plan import PackView, StatementView
+from pipeline.models import Coalition, Recipient, StatementTranslation
+from pipeline.plan import PackView, StatementView, asks_concerning
 
 
 
@@ -190,7 +190,7 @@ class Renderer:
         context.update(statement=statement, links=False)
         return self._render(TEMPLATES["summary"], context)
 
-    def pack(self, pack: PackView, recipient: str | None = None) -> str:
+    def pack(self, pack: PackView, recipient: Recipient | None = None) -> str:
         """Return the HTML of the briefing pack."""
         coalition = pack.coalition
         if coalition is None:
@@ -204,7 +204,7 @@ class Renderer:
         context.update({
             "pack": pack,
             "links": True,
-            "recipient": recipient,
+            "recipient": self._recipient(pack, recipient) if recipient else None,
             "pack_date": self.fmt.date(self.today),
             "language_name": self.language.name,
             "founded_month": self.fmt.month(founded_year, founded_month),
@@ -215,6 +215,17 @@ class Renderer:
             "instruments": self.instruments.articles(self.language.code),
         })
         return self._render(TEMPLATES["pack"], context)
+
+    def _recipient(self, pack: PackView, recipient: Recipient) -> dict[str, Any]:
+        country = self.fmt.country(recipient.country)
+        return {
+            "addressed_to": self._("%(honorific)s %(name)s", honorific=recipient.honorific,
+                                   name=recipient.name),
+            "chamber": recipient.chamber,
+            "country": country,
+            "title": self._("Asks concerning %(country)s", country=country),
+            "asks": asks_concerning(pack.statements, recipient.country),
+        }
 
     def _membership(self, row: Any) -> dict[str, Any]:
         if isinstance(row.date, dt.date):

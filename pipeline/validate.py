@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import Problem, RecordError
+from pipeline.i18n import DEFAULT_LOCALES
 from pipeline.load import Loaded, LoadedFile, load_file, load_records
 from pipeline.models import (
     Coalition,
     CoalitionTranslation,
+    Recipients,
     Statement,
     StatementTranslation,
     Vocabulary,
@@ -73,6 +76,13 @@ def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
             continue
         problems += _alignment(loaded_file, original.record)
         translations[(record.statement, record.translation.language)] = record
+    for loaded_file in loaded.of_kind(Recipients):
+        problems += recipient_problems(loaded_file)
+    for loaded_file in statements.values():
+        country = loaded_file.record.meeting.country
+        if country not in known_countries():
+            problems.append(loaded_file.problem(("meeting", "country"),
+                                                f"unknown country code {country!r}"))
     extra: dict[tuple[str, str], object] = {}
     for loaded_file in loaded.of_kind(VocabularyTranslation) + loaded.of_kind(CoalitionTranslation):
         record_t = loaded_file.record
@@ -324,3 +334,48 @@ def _file_key(record: object) -> str:
     if isinstance(record, Coalition):
         return "coalition"
     return str(getattr(record, "id", type(record).__name__))
+
+
+@functools.cache
+def known_countries() -> frozenset[str]:
+    """ISO 3166 alpha-2 codes, as CLDR knows them."""
+    from babel import Locale
+
+    return frozenset(code for code in Locale("en").territories if len(code) == 2)
+
+
+def recipient_problems(loaded_file: LoadedFile, locales: Path = DEFAULT_LOCALES) -> list[Problem]:
+    """Unique ids, real countries, and languages that have a catalog."""
+    from pipeline.i18n import available_languages
+
+    record: Recipients = loaded_file.record
+    languages = available_languages(locales)
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, recipient in enumerate(record.recipients):
+        where: tuple[str | int, ...] = ("recipients", index)
+        if recipient.id in seen:
+            line = loaded_file.document.position(("recipients", seen[recipient.id], "id"))[0]
+            problems.append(loaded_file.problem((*where, "id"), f"duplicate recipient id "
+                                                f"{recipient.id!r} (first at line {line})"))
+        seen.setdefault(recipient.id, index)
+        if recipient.country not in known_countries():
+            problems.append(loaded_file.problem((*where, "country"),
+                                                f"unknown country code {recipient.country!r}"))
+        if recipient.language not in languages:
+            problems.append(loaded_file.problem(
+                (*where, "language"), f"no catalog for language {recipient.language!r}; "
+                f"packs can be made in {', '.join(languages)}"))
+    return problems
+
+
+def load_recipients(path: Path) -> Recipients:
+    """Read and check a recipients file, or raise every problem in it."""
+    loaded, problems = load_file(path)
+    if loaded is not None and not isinstance(loaded.record, Recipients):
+        problems.append(loaded.problem(("kind",), "this is not a recipients file"))
+    if loaded is not None and not problems:
+        problems = recipient_problems(loaded)
+    if problems or loaded is None:
+        raise RecordError(problems)
+    return loaded.record  # type: ignore[no-any-return]
