@@ -8,13 +8,17 @@ STAMP := .venv/.synced
 
 .PHONY: build test bench lint system setup clean
 
+# Dates in the PDFs come from the last commit, so a build is reproducible.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+
 build: setup
-	$(RUN) briefing validate
-	$(RUN) briefing build
+	$(RUN) briefing validate statements examples/recipients.yaml
+	$(RUN) briefing build --recipients examples/recipients.yaml
+	$(RUN) briefing verify output
 
 test: setup
 	$(RUN) briefing schema --check
-	$(RUN) briefing validate
+	$(RUN) briefing validate statements examples/recipients.yaml
 	$(RUN) briefing i18n status
 	$(RUN) pytest -q
 

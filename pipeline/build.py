@@ -272,7 +272,7 @@ def _longest_first(jobs: list[Job]) -> list[Job]:
     return sorted(jobs, key=lambda j: (j.kind != "pack", j.lang))
 
 
-_WORKER: dict[str, Any] = {}
+_WORKER: dict[Any, Any] = {}
 
 
 def _start_worker(context: _Context) -> None:

@@ -15,7 +15,7 @@ KEYWORDS = ["_", "N_", "gettext", "ngettext:1,2"]
 
 
 def _pybabel(*args: str) -> None:
-    CommandLineInterface().run(["pybabel", "-q", *args])
+    CommandLineInterface().run(["pybabel", "-q", *args])  # type: ignore[no-untyped-call]
 
 
 def extract(root: Path, locales: Path) -> Path:

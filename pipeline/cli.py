@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import click
@@ -22,7 +22,7 @@ class _Group(click.Group):
 
     def main(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         try:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
         except click.exceptions.Abort:
             click.echo("Aborted.", err=True)
             sys.exit(130)
@@ -245,7 +245,7 @@ def _progress() -> Iterator[Callable[[str], None]]:
         yield lambda message: click.echo(f"building {message}", err=True)
 
 
-def _echo_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def _echo_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
     widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=True)]
     for row in (header, *rows):
         click.echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
@@ -254,7 +254,7 @@ def _echo_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
 def main() -> None:
     """Run the command line; every error the user can fix exits without a traceback."""
     try:
-        cli.main(prog_name="briefing")
+        cli.main(prog_name="briefing")  # type: ignore[no-untyped-call]
     except BriefingError as error:  # raised outside click's own handling
         error.show()
         sys.exit(error.exit_code)

@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
 import yaml
 
 from pipeline.errors import BuildError
@@ -179,7 +180,7 @@ def _is_valid(target: Path, record: Path) -> bool:
     """A cache entry is used only if its bytes still hash to what was recorded."""
     try:
         expected = json.loads(record.read_text(encoding="utf-8"))["sha256"]
-        return hashlib.sha256(target.read_bytes()).hexdigest() == expected
+        return bool(hashlib.sha256(target.read_bytes()).hexdigest() == expected)
     except (OSError, ValueError, KeyError, TypeError):
         return False
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import os
@@ -31,7 +32,7 @@ class Entry:
     tool: str = __version__
 
     @classmethod
-    def of(cls, path: Path, data: bytes, pages: int, lang: str, kind: str,
+    def of(cls, path: Path, data: builtins.bytes, pages: int, lang: str, kind: str,
            statements: list[str], inputs: str, recipient: str | None = None) -> Entry:
         return cls(str(path), hashlib.sha256(data).hexdigest(), len(data), pages, lang, kind,
                    statements, inputs, recipient)

@@ -58,7 +58,7 @@ class Source(Record):
     """A document the records are taken from."""
 
     id: Id
-    label: Text = Field(description="Editorial: a short name for citations, such as 2005 statement.")
+    label: Text = Field(description="Editorial: a short name for citations (2005 statement).")
     document: Text = Field(description="The document, as filed (a file name or a URL).")
     title: Text
     publisher: Text

@@ -380,15 +380,12 @@ def _themes_over_time(planner: Planner, statements: list[StatementView],
             for item in resolution.items:
                 for theme in set(item.themes) | set(resolution.themes):
                     counts[theme][index] += 1
-        for paragraph in statement.preamble:
-            for theme in paragraph.themes:
-                counts[theme][index] += 0  # mentioned, not asked: shown via the verdict only
     trends = []
-    for theme in themes:
-        row = counts[theme.id]
+    for entry in themes:
+        row = counts[entry.id]
         if not any(row):
             continue
-        name, description = planner.theme_name(theme)
+        name, description = planner.theme_name(entry)
         trends.append(ThemeTrend(name, description, row, _verdict(row)))
     return trends
 

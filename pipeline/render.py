@@ -20,9 +20,6 @@ from pipeline.models import Coalition, Recipient, StatementTranslation
 from pipeline.plan import PackView, StatementView, asks_concerning
 
 
-
-
-
 def N_(message: str) -> str:
     """Mark a message for extraction without translating it here."""
     return message

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import TypeAdapter, ValidationError
+
 from pipeline.errors import UsageError
 from pipeline.models import Id
-from pydantic import TypeAdapter, ValidationError
 
 SKELETON = """\
 # yaml-language-server: $schema=../schemas/statement.schema.json

@@ -341,7 +341,7 @@ def known_countries() -> frozenset[str]:
     """ISO 3166 alpha-2 codes, as CLDR knows them."""
     from babel import Locale
 
-    return frozenset(code for code in Locale("en").territories if len(code) == 2)
+    return frozenset(str(code) for code in Locale("en").territories if len(str(code)) == 2)
 
 
 def recipient_problems(loaded_file: LoadedFile, locales: Path = DEFAULT_LOCALES) -> list[Problem]:

@@ -114,7 +114,8 @@ def _scalar(event: Any, path: Path_) -> Any:
         if event.tag == "!" or not event.implicit[0]:
             tag = _STR  # quoted, or a non-specific tag: always text
         else:
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = str(_RESOLVER.resolve(yaml.ScalarNode, event.value,  # type: ignore[no-untyped-call]
+                                        event.implicit))
     if tag not in _STANDARD_TAGS:
         line, column = _pos(event.start_mark)
         raise YamlProblem(line, column, f"tag {tag!r} is not allowed", path)
@@ -157,7 +158,7 @@ def parse(text: str) -> Document:
             doc.positions[child] = _pos(start)
             return child
         if frame[2] is None:  # this value is a key
-            if is_container or not isinstance(value, str | int | bool) and value is not None:
+            if is_container or (not isinstance(value, str | int | bool) and value is not None):
                 line, column = _pos(start)
                 raise YamlProblem(line, column, "mapping keys must be plain text", path)
             key = value if isinstance(value, str) else str(value)
@@ -169,7 +170,7 @@ def parse(text: str) -> Document:
                 )
             frame[2] = key
             doc.key_positions[(*path, key)] = _pos(start)
-            return path
+            return tuple(path)
         key = frame[2]
         frame[2] = None
         container[key] = value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
@@ -98,11 +99,12 @@ def test_no_japanese_line_starts_with_closing_punctuation(editions: Path) -> Non
 def test_no_korean_word_is_broken_across_lines(editions: Path) -> None:
     """No word of the Korean texts is split between the end of a line and the next."""
     text = body_text(editions / "ko" / "briefing-pack.pdf")
-    source = " ".join(p.read_text(encoding="utf-8") for p in (REPO / "statements").glob("*.ko.yaml"))
+    source = " ".join(p.read_text(encoding="utf-8")
+                      for p in (REPO / "statements").glob("*.ko.yaml"))
     words = set(re.findall(r"[\uac00-\ud7a3]+", source))
     lines = [line.split() for line in text.splitlines() if line.split()]
     hangul_end, hangul_start = re.compile(r"[\uac00-\ud7a3]$"), re.compile(r"^[\uac00-\ud7a3]")
-    joined = [a[-1] + b[0] for a, b in zip(lines, lines[1:], strict=False)
+    joined = [a[-1] + b[0] for a, b in itertools.pairwise(lines)
               if hangul_end.search(a[-1]) and hangul_start.search(b[0])]
     assert len(joined) > 50
     assert [w for w in joined if w in words] == []

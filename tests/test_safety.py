@@ -82,7 +82,7 @@ def test_a_missing_stylesheet_stops_the_build_and_names_it(records: Path, tmp_pa
 
     paths = Paths(records=records, out=tmp_path / "out", templates=templates,
                   cache=Path(".cache"))
-    with pytest.raises(BuildError, match="summary.css"):
+    with pytest.raises(BuildError, match=r"summary\.css"):
         build_all(paths, BuildRequest(langs="en", only="summary"))
     assert list((tmp_path / "out").rglob("*.pdf")) == []
 
@@ -95,7 +95,7 @@ def test_a_missing_template_is_an_error_naming_it(records: Path, tmp_path: Path)
 
     paths = Paths(records=records, out=tmp_path / "out", templates=templates,
                   cache=Path(".cache"))
-    with pytest.raises(BuildError, match="ask_row.html"):
+    with pytest.raises(BuildError, match=r"ask_row\.html"):
         build_all(paths, BuildRequest(langs="en", only="summary"))
 
 
