@@ -40,7 +40,10 @@ def test_markup_in_a_statement_is_shown_as_text(records: Path, tmp_path: Path) -
     assert squash("<script>alert(1)</script>") in text
     assert squash("<img src='file:///etc/passwd'>") in text
     reader = PdfReader(pdf)
-    assert reader.attachments == {}
+    # The only attachment is the statement's own record, not anything the text asked for.
+    assert list(reader.attachments) == ["ipcnkr-2005-tokyo.yaml"]
+    passwd = Path("/etc/passwd").read_bytes()
+    assert passwd not in reader.attachments["ipcnkr-2005-tokyo.yaml"][0]
     assert "root:" not in pdf.read_bytes().decode("latin-1")
     images = [name for page in reader.pages for name in page.images]
     assert images == []

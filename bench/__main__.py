@@ -1,0 +1,465 @@
+"""`make bench`: how fast and how big the builds are on this machine, against the targets.
+
+Every measurement runs the real command line in a fresh process, in a
+temporary folder with its own font cache (`BRIEFING_CACHE`), so nothing in
+`.cache/` or `output/` is read or changed except `output/bench.json`. A
+section that fails is reported as such and the others still run: this is a
+report, and it always exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import make_corpus
+from bench.measure import (
+    REPO,
+    Run,
+    briefing_command,
+    environment,
+    load_average,
+    machine_info,
+    parallel_capacity,
+    repeat,
+    run,
+)
+from bench.report import Check, checks_table, error_check, kilobytes, seconds, table
+
+RECORDS = REPO / "statements"
+LANGUAGES = ("en", "ja", "ko", "mn")
+
+WARM_SUMMARY_TARGET = 0.25  # seconds, one summary in a warm worker
+SUMMARY_SIZE_TARGET = 80 * 1024  # bytes, a Japanese or Korean summary
+VALIDATE_TARGET = 2.0  # seconds, `briefing validate` of 1,000 statement files
+SPEEDUP_TARGET = 1.7  # --jobs 1 time over --jobs 2 time
+MEMORY_TARGET = 600  # MB, max RSS of a full build
+
+
+@dataclass(frozen=True)
+class Settings:
+    runs: int
+    noop_runs: int
+    validate_files: int
+    validate_runs: int
+    jobs_statements: int
+    report: Path
+    keep: bool
+    only: tuple[str, ...] = ()
+
+
+@dataclass
+class Bench:
+    """The workspace, and everything measured so far (JSON data, checks, detail tables)."""
+
+    settings: Settings
+    root: Path
+    data: dict[str, Any] = field(default_factory=dict)
+    checks: list[Check] = field(default_factory=list)
+    details: list[str] = field(default_factory=list)
+
+    @property
+    def cache(self) -> Path:
+        return self.root / "cache"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "out"
+
+    def build(self, *args: str | Path, records: Path = RECORDS) -> list[str]:
+        return [*briefing_command(), "build", "--records", str(records), *map(str, args)]
+
+    def section(self, key: str, title: str, measure: Measure) -> None:
+        """Run one section; an exception becomes a failed check, and the next section runs."""
+        log(f"[{key}] {title} ...")
+        start = time.perf_counter()
+        try:
+            self.data[key] = measure(self)
+        except Exception as error:  # a report, not a test: say what broke and go on
+            self.data[key] = {"error": f"{type(error).__name__}: {error}"}
+            self.checks.append(error_check(key, title, error))
+            log(f"[{key}] failed: {error}")
+        self.data[key]["section_seconds"] = time.perf_counter() - start
+        log(f"[{key}] done in {self.data[key]['section_seconds']:.0f} s")
+
+
+Measure = Callable[[Bench], dict[str, Any]]
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def built_files(output: str, out: Path) -> tuple[list[str], list[str]]:
+    """Split the build's table into files (re)built and files it left as up to date."""
+    built, skipped = [], []
+    for line in output.splitlines():
+        if not line.startswith(str(out)):
+            continue
+        name = Path(line.split()[0]).relative_to(out).as_posix()
+        (skipped if line.rstrip().endswith("up to date") else built).append(name)
+    return built, skipped
+
+
+def pdf_sizes(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_size for p in sorted(out.rglob("*.pdf"))}
+
+
+# --- 0. The machine -----------------------------------------------------------
+
+
+def measure_machine(bench: Bench) -> dict[str, Any]:
+    """Record the machine and how much two processes really get from its two cores."""
+    info = machine_info()
+    info["parallel"] = parallel_capacity()
+    ceiling = info["parallel"]["speedup_ceiling"]
+    bench.checks.append(Check("0", "CPU: two processes vs one (ceiling for --jobs 2)",
+                              f"{ceiling:.2f}×", note=f"load average {info['load_average']}"))
+    return info
+
+
+# --- 1, 8, 9. Cold build -----------------------------------------------------------
+
+
+def measure_cold_build(bench: Bench) -> dict[str, Any]:
+    """A first build on a new machine: empty font cache, empty output folder, all languages."""
+    result = run(bench.build("--out", bench.out), environment(bench.cache),
+                 sample_memory=True).check()
+    built, _ = built_files(result.stdout, bench.out)
+    sizes = pdf_sizes(bench.out)
+    bench.checks.append(Check("1", "Cold full build, 4 languages, empty font cache",
+                              seconds(result.seconds),
+                              note=f"{len(built)} PDFs, CPU {seconds(result.cpu_seconds)}"))
+    pss = result.peak_tree_pss_mb or 0
+    bench.checks.append(Check(
+        "8", "Peak memory of a full build (max RSS of one process)",
+        f"{result.max_rss_mb:.0f} MB", f"≤ {MEMORY_TARGET} MB",
+        result.max_rss_mb <= MEMORY_TARGET,
+        f"all build processes together: {pss:.0f} MB PSS, {result.peak_tree_rss_mb or 0:.0f} "
+        "MB RSS"))
+    size_checks(bench, sizes)
+    return {**result.summary(), "files": len(built), "sizes": sizes}
+
+
+def size_checks(bench: Bench, sizes: dict[str, int]) -> None:
+    """Section 9: every PDF of the build, and the Japanese and Korean summary target."""
+    statements = sorted({Path(p).name.removesuffix("-summary.pdf") for p in sizes
+                         if p.endswith("-summary.pdf")})
+    rows = [(lang, *(kilobytes(sizes.get(f"{lang}/{s}-summary.pdf", 0)) for s in statements),
+             kilobytes(sizes.get(f"{lang}/briefing-pack.pdf", 0))) for lang in LANGUAGES]
+    bench.details.append("PDF sizes of the cold build (9)\n" + table(
+        ("lang", *(f"summary {s}" for s in statements), "pack"), rows,
+        right=range(1, len(statements) + 2)))
+    cjk = {p: size for p, size in sizes.items()
+           if p.endswith("-summary.pdf") and p.split("/")[0] in ("ja", "ko")}
+    largest = max(cjk, key=cjk.__getitem__)
+    over = [p for p, size in cjk.items() if size > SUMMARY_SIZE_TARGET]
+    bench.checks.append(Check(
+        "3/9", "Largest Japanese/Korean summary PDF", kilobytes(cjk[largest]),
+        f"≤ {kilobytes(SUMMARY_SIZE_TARGET)}", not over,
+        f"{largest}; {len(cjk) - len(over)} of {len(cjk)} within target"))
+    bench.checks.append(Check("9", "All PDFs of the build", kilobytes(sum(sizes.values())),
+                              note=f"{len(sizes)} files; packs "
+                              + ", ".join(kilobytes(sizes[f"{lang}/briefing-pack.pdf"])
+                                          for lang in LANGUAGES
+                                          if f"{lang}/briefing-pack.pdf" in sizes)))
+
+
+# --- 4. No-op rebuild -------------------------------------------------------------
+
+
+def measure_noop(bench: Bench) -> dict[str, Any]:
+    """Nothing changed: how long `briefing build` takes to say so, and what it imports."""
+    env = environment(bench.cache)
+    series = repeat(bench.settings.noop_runs, bench.build("--out", bench.out), env)
+    rebuilt = sorted({f for r in series.runs for f in built_files(r.stdout, bench.out)[0]})
+    report = bench.root / "probe.json"
+    probe = run([sys.executable, "-m", "bench.probe", str(report), "build", "--records",
+                 str(RECORDS), "--out", str(bench.out)], env).check()
+    imported = json.loads(report.read_text(encoding="utf-8"))
+    importtime = run([sys.executable, "-X", "importtime", "-m", "pipeline", "build",
+                      "--records", str(RECORDS), "--out", str(bench.out)], env).check()
+    imports = slowest_imports(importtime.stderr)
+    bench.checks.append(Check(
+        "4", f"No-op rebuild, whole process (median of {len(series.runs)})",
+        seconds(series.median), note=f"rebuilt {len(rebuilt)} files; imports: "
+        + ", ".join(f"{name} {ms:.0f} ms" for name, ms in list(imports.items())[:3])))
+    heavy = [name for name, present in imported["imported"].items() if present]
+    bench.checks.append(Check(
+        "4", "No-op rebuild imports WeasyPrint", "yes" if imported["imported"]["weasyprint"]
+        else "no", "no", not imported["imported"]["weasyprint"] and not rebuilt,
+        "also imported: " + (", ".join(h for h in heavy if h != "weasyprint") or "none")))
+    return {**series.summary(), "rebuilt": rebuilt, "probe": imported,
+            "probe_seconds": probe.seconds, "slowest_imports_ms": imports}
+
+
+def slowest_imports(stderr: str, top: int = 6) -> dict[str, float]:
+    """Return milliseconds of import by top-level package, from `python -X importtime`.
+
+    Each module's own ("self") time is added to its package, so nested imports
+    are not counted twice and `pipeline` shows only its own modules' cost.
+    """
+    found: dict[str, float] = {}
+    for line in stderr.splitlines():
+        match = re.match(r"import time:\s+(\d+) \|\s+\d+ \|\s+(\S+)$", line)
+        if match:
+            name = match.group(2).split(".")[0]
+            found[name] = found.get(name, 0) + int(match.group(1)) / 1000
+    return dict(sorted(found.items(), key=lambda kv: -kv[1])[:top])
+
+
+# --- 2, 3. Warm per-document time -------------------------------------------------
+
+
+def measure_warm(bench: Bench) -> dict[str, Any]:
+    """Each document in a warm worker, with the project's subsets and with system fonts."""
+    modes = {mode: warm_mode(bench, mode) for mode in ("subsets", "default")}
+    subsets, default = (modes[m]["jobs"] for m in ("subsets", "default"))
+    rows = []
+    for ours, theirs in zip(subsets, default, strict=True):
+        what = ours["kind"] if ours["kind"] == "pack" else f"summary {ours['statements'][0]}"
+        rows.append((ours["lang"], what, str(statistics.median(ours["layouts"])),
+                     seconds(ours["median_seconds"]),
+                     f"{ours['median_layout_seconds']:.2f} / {ours['median_pdf_seconds']:.2f}",
+                     seconds(theirs["median_seconds"]),
+                     f"{theirs['median_seconds'] / ours['median_seconds']:.2f}×",
+                     kilobytes(ours["bytes"]), kilobytes(theirs["bytes"])))
+    bench.details.append(
+        f"Warm typesetting per document (2, 3): median of {bench.settings.runs} runs after a "
+        "warm-up\n" + table(("lang", "document", "layouts", "subsets", "layout / pdf s",
+                             "default fonts", "default/subsets", "size subsets", "size default"),
+                            rows, right=range(2, 9)))
+    warm_checks(bench, subsets, default)
+    return modes
+
+
+def warm_mode(bench: Bench, mode: str) -> dict[str, Any]:
+    report = bench.root / f"warm-{mode}.json"
+    result = run([sys.executable, "-m", "bench.warm", "--records", str(RECORDS),
+                  "--cache", str(bench.cache), "--out", str(bench.root / "warm-out"),
+                  "--fonts", mode, "--runs", str(bench.settings.runs), "--report", str(report)],
+                 environment(bench.cache)).check()
+    data: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
+    data["process"] = result.summary()
+    return data
+
+
+def warm_checks(bench: Bench, subsets: list[dict[str, Any]], default: list[dict[str, Any]]
+                ) -> None:
+    summaries = [j for j in subsets if j["kind"] == "summary"]
+    slow = [j for j in summaries if j["median_seconds"] > WARM_SUMMARY_TARGET]
+    slowest = max(summaries, key=lambda j: j["median_seconds"])
+    fastest = min(summaries, key=lambda j: j["median_seconds"])
+    bench.checks.append(Check(
+        "2", "Warm summary, project subsets (slowest median)", seconds(slowest["median_seconds"]),
+        f"≤ {seconds(WARM_SUMMARY_TARGET)}", not slow,
+        f"{slowest['lang']} {slowest['statements'][0]}, {statistics.median(slowest['layouts']):g}"
+        f" layouts; {len(summaries) - len(slow)} of {len(summaries)} within target; fastest "
+        f"{seconds(fastest['median_seconds'])}"))
+    packs = {j["lang"]: j["median_seconds"] for j in subsets if j["kind"] == "pack"}
+    bench.checks.append(Check("2", "Warm pack, project subsets (slowest median)",
+                              seconds(max(packs.values())),
+                              note=", ".join(f"{k} {seconds(v)}" for k, v in packs.items())))
+    for kind in ("summary", "pack"):
+        ratios = {f"{a['lang']}": b["median_seconds"] / a["median_seconds"]
+                  for a, b in zip(subsets, default, strict=True) if a["kind"] == kind}
+        bench.checks.append(Check(
+            "3", f"Default fonts / subsets, warm {kind} time",
+            f"{min(ratios.values()):.2f}–{max(ratios.values()):.2f}×",
+            note=", ".join(f"{k} {v:.2f}×" for k, v in ratios.items())))
+    sizes = {(a["lang"], a["kind"]): (a["bytes"], b["bytes"])
+             for a, b in zip(subsets, default, strict=True)}
+    bench.checks.append(Check(
+        "3", "Pack size, subsets vs default fonts", "",
+        note=", ".join(f"{lang} {kilobytes(s)} vs {kilobytes(d)}"
+                       for (lang, kind), (s, d) in sizes.items() if kind == "pack")))
+
+
+# --- 5. One statement edited ------------------------------------------------------
+
+
+def measure_edit(bench: Bench) -> dict[str, Any]:
+    """Change one word of one overview: only what shows that overview should be rebuilt."""
+    records, out = bench.root / "records-edit", bench.root / "out-edit"
+    shutil.copytree(RECORDS, records)
+    if bench.out.is_dir():
+        shutil.copytree(bench.out, out)  # the cold build's outputs: same inputs, other folder
+    env = environment(bench.cache)
+    baseline = run(bench.build("--out", out, records=records), env).check()
+    statement, old, new = edit_overview(records)
+    result = run(bench.build("--out", out, records=records), env).check()
+    built, skipped = built_files(result.stdout, out)
+    expected = sorted([*(f"{lang}/{statement}-summary.pdf" for lang in LANGUAGES),
+                       *(f"{lang}/briefing-pack.pdf" for lang in LANGUAGES)])
+    data = {**result.summary(), "statement": statement, "word": [old, new],
+            "rebuilt": built, "up_to_date": skipped, "expected": expected,
+            "baseline_rebuilt": built_files(baseline.stdout, out)[0],
+            "baseline_seconds": baseline.seconds}
+    extra, missing = sorted(set(built) - set(expected)), sorted(set(expected) - set(built))
+    bench.checks.append(Check(
+        "5", "Rebuild after one word of one overview changed", seconds(result.seconds),
+        "its 4 summaries + 4 packs", not extra and not missing,
+        f"rebuilt {len(built)}, up to date {len(skipped)}"
+        + (f"; unexpected {extra}" if extra else "") + (f"; missing {missing}" if missing else "")))
+    return data
+
+
+def edit_overview(records: Path) -> tuple[str, str, str]:
+    """Reverse one word of the first statement's overview: same characters, same length."""
+    for path in sorted(records.glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if path.name.count(".") != 1 or not re.search(r"^kind: statement$", text, re.M):
+            continue
+        block = re.search(r"^overview:.*\n((?:[ \t]+.*\n)+)", text, re.M)
+        word = re.search(r"\b[a-z]{6,}\b", block.group(1)) if block else None
+        if block is None or word is None or word.group(0) == word.group(0)[::-1]:
+            continue
+        start = block.start(1) + word.start()
+        new = word.group(0)[::-1]
+        path.write_text(text[:start] + new + text[start + len(new):], encoding="utf-8")
+        return path.stem, word.group(0), new
+    raise RuntimeError(f"no statement in {records} has an overview word to change")
+
+
+# --- 6. Validating 1,000 statements ------------------------------------------------
+
+
+def measure_validate(bench: Bench) -> dict[str, Any]:
+    """`briefing validate` of a folder of 1,000 cloned statements, as a pre-commit hook sees it."""
+    corpus = make_corpus(RECORDS, bench.root / "validate-corpus", bench.settings.validate_files)
+    series = repeat(bench.settings.validate_runs,
+                    [*briefing_command(), "validate", str(corpus.folder)], environment())
+    data = {**series.summary(), "statements": len(corpus.statements),
+            "files": corpus.files, "bytes": corpus.bytes, "said": series.runs[0].stderr.strip()}
+    bench.checks.append(Check(
+        "6", f"validate {len(corpus.statements):,} statements (median of {len(series.runs)})",
+        seconds(series.median), f"≤ {seconds(VALIDATE_TARGET)}", series.median <= VALIDATE_TARGET,
+        f"{corpus.files} files, {corpus.bytes / 2**20:.1f} MB"))
+    return data
+
+
+# --- 7. --jobs 2 over --jobs 1 ----------------------------------------------------
+
+
+def measure_jobs(bench: Bench) -> dict[str, Any]:
+    """The same forced build with one worker and with two, on a generated corpus."""
+    count = bench.settings.jobs_statements
+    corpus = make_corpus(RECORDS, bench.root / "jobs-corpus", count, ("ja", "ko"))
+    out, env = bench.root / "out-jobs", environment(bench.cache)
+    first = corpus.statements[0]
+    run(bench.build("--out", bench.root / "out-jobs-warmup", "--lang", "en", "--only", "summary",
+                    "--statement", first, records=corpus.folder), env).check()  # font stage
+    ceiling = parallel_capacity()["speedup_ceiling"]
+    runs: dict[int, Run] = {}
+    for jobs in (1, 2):
+        load = load_average()
+        runs[jobs] = run(bench.build("--out", out, "--force", "--jobs", str(jobs),
+                                     records=corpus.folder), env, sample_memory=True).check()
+        log(f"  --jobs {jobs}: {runs[jobs].seconds:.1f} s (load before: {load})")
+    files = len(built_files(runs[1].stdout, out)[0])
+    speedup = runs[1].seconds / runs[2].seconds
+    data = {"statements": count, "translations": corpus.translations,
+            "languages": list(LANGUAGES), "files": files, "speedup": speedup,
+            "cpu_ratio": runs[2].cpu_seconds / runs[1].cpu_seconds,
+            "speedup_ceiling": ceiling, "jobs_1": runs[1].summary(), "jobs_2": runs[2].summary()}
+    bench.checks.append(Check(
+        "7", f"--jobs 2 speed-up, {count} statements × 4 languages ({files} PDFs)",
+        f"{speedup:.2f}×", f"≥ {SPEEDUP_TARGET}×", speedup >= SPEEDUP_TARGET,
+        f"jobs 1 {seconds(runs[1].seconds)}, jobs 2 {seconds(runs[2].seconds)}; CPU used "
+        f"{seconds(runs[1].cpu_seconds)} vs {seconds(runs[2].cpu_seconds)}; machine ceiling "
+        f"now {ceiling:.2f}×"))
+    bench.checks.append(Check(
+        "8", f"Peak memory, --jobs 1 build of {count} statements", f"{runs[1].max_rss_mb:.0f} MB",
+        note=f"--jobs 2: {runs[2].max_rss_mb:.0f} MB largest process, "
+        f"{runs[2].peak_tree_pss_mb or 0:.0f} MB PSS all together"))
+    return data
+
+
+SECTIONS: list[tuple[str, str, Measure]] = [
+    ("machine", "0 machine", measure_machine),
+    ("cold", "1/8/9 cold full build", measure_cold_build),
+    ("noop", "4 no-op rebuild", measure_noop),
+    ("warm", "2/3 warm per-document typesetting", measure_warm),
+    ("edit", "5 one-statement-edited rebuild", measure_edit),
+    ("validate", "6 validate 1,000 statements", measure_validate),
+    ("jobs", "7 --jobs 2 over --jobs 1", measure_jobs),
+]
+
+
+def parse_args(argv: list[str] | None) -> Settings:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="warm runs per document (≥ 5)")
+    parser.add_argument("--noop-runs", type=int, default=5)
+    parser.add_argument("--validate-files", type=int, default=1000)
+    parser.add_argument("--validate-runs", type=int, default=3)
+    parser.add_argument("--jobs-statements", type=int, default=6,
+                        help="statements in the --jobs corpus (each with ja and ko)")
+    parser.add_argument("--only", action="append", default=[], metavar="SECTION",
+                        choices=[key for key, _, _ in SECTIONS],
+                        help="run only this section (repeatable); the machine is always "
+                        "described")
+    parser.add_argument("--report", type=Path, default=REPO / "output" / "bench.json")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = parser.parse_args(argv)
+    return Settings(args.runs, args.noop_runs, args.validate_files, args.validate_runs,
+                    args.jobs_statements, args.report, args.keep, tuple(args.only))
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = parse_args(argv)
+    started = time.perf_counter()
+    root = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
+    bench = Bench(settings, root)
+    try:
+        for key, title, measure in SECTIONS:
+            if key == "machine" or not settings.only or key in settings.only:
+                bench.section(key, title, measure)
+    finally:
+        if settings.keep:
+            log(f"kept {root}")
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+    elapsed = time.perf_counter() - started
+    print_report(bench, elapsed)
+    write_report(bench, elapsed)
+    return 0
+
+
+def print_report(bench: Bench, elapsed: float) -> None:
+    machine = bench.data.get("machine", {})
+    print(f"\nbriefing benchmark — {machine.get('date', '')}, {machine.get('cpu_count')} cores "
+          f"({machine.get('cpu_model', '?')}), Python {machine.get('python')}, WeasyPrint "
+          f"{machine.get('weasyprint')}, git {machine.get('git')}"
+          f"{' (uncommitted changes)' if machine.get('git_dirty') else ''}\n")
+    print(checks_table(bench.checks))
+    for detail in bench.details:
+        print(f"\n{detail}")
+    judged = [c for c in bench.checks if c.passed is not None]
+    passed = sum(1 for c in judged if c.passed)
+    print(f"\n{passed} of {len(judged)} targets met; load average now {load_average()}; "
+          f"benchmark took {elapsed / 60:.1f} min. Report: {bench.settings.report}")
+
+
+def write_report(bench: Bench, elapsed: float) -> None:
+    bench.settings.report.parent.mkdir(parents=True, exist_ok=True)
+    report = {"settings": {k: str(v) if isinstance(v, Path) else v
+                           for k, v in vars(bench.settings).items()},
+              "elapsed_seconds": elapsed, "machine": bench.data.get("machine", {}),
+              "checks": [c.as_dict() for c in bench.checks],
+              "sections": {k: v for k, v in bench.data.items() if k != "machine"}}
+    bench.settings.report.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n",
+                                     encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
