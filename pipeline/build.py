@@ -24,6 +24,7 @@ from typing import Any
 from pipeline import __version__
 from pipeline.documents import KINDS, STYLESHEETS, TEMPLATES
 from pipeline.errors import BuildError, UsageError
+from pipeline.files import write_atomically
 from pipeline.i18n import Language, available_languages, select_languages
 from pipeline.instruments import Instruments
 from pipeline.manifest import Entry, Manifest
@@ -352,8 +353,6 @@ def _write(out: Path, results: list[_Result], manifest: Manifest, context: _Cont
     """Write every new document atomically, then the manifest."""
     if not results:
         return
-    from pipeline.pdf import write_atomically
-
     for result in results:
         write_atomically(out / result.job.path, result.data)
         job = result.job
@@ -414,9 +413,7 @@ def prepare_document_fonts(project: Project, instruments: Instruments,
     if remembered is None:
         remembered = _prepare_fonts(project, instruments, every_language, paths, subsets, extra)
         files = {str(p): _stat(p) for p in remembered["files"]}
-        from pipeline.fonts import write_cache_file
-
-        write_cache_file(memo, json.dumps({"css": remembered["css"], "files": files}).encode())
+        write_atomically(memo, json.dumps({"css": remembered["css"], "files": files}).encode())
     return {language.code: Path(remembered["css"][language.code]) for language in languages}
 
 
@@ -462,9 +459,7 @@ def _prepare_fonts(project: Project, instruments: Instruments, languages: list[L
         digest = hashlib.sha256(css.encode()).hexdigest()[:16]
         path = paths.cache / "fonts" / f"fonts-{language.code}-{digest}.css"
         if not path.is_file() or path.read_text(encoding="utf-8") != css:
-            from pipeline.fonts import write_cache_file
-
-            write_cache_file(path, css.encode())
+            write_atomically(path, css.encode())
         css_files[language.code] = str(path)
         used.append(path)
     return {"css": css_files, "files": used}

@@ -14,9 +14,7 @@ import functools
 import hashlib
 import io
 import json
-import os
 import subprocess
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from pipeline.errors import BuildError
+from pipeline.files import write_atomically
 
 WEIGHTS = (400, 700)
 _SPACES = frozenset(ord(c) for c in " \t\n\r\u00a0\u2028\u2029\u200b")
@@ -138,7 +137,7 @@ class FontCache:
 
             with TTFont(str(font.path), fontNumber=font.index, lazy=True) as face:
                 codepoints = frozenset(face.getBestCmap())
-            write_cache_file(path, json.dumps(sorted(codepoints)).encode())
+            write_atomically(path, json.dumps(sorted(codepoints)).encode())
         self._cmaps[key] = codepoints
         return codepoints
 
@@ -170,8 +169,8 @@ class FontCache:
         finally:
             face.close()
         data = buffer.getvalue()
-        write_cache_file(target, data)
-        write_cache_file(record, json.dumps({"sha256": hashlib.sha256(data).hexdigest(),
+        write_atomically(target, data)
+        write_atomically(record, json.dumps({"sha256": hashlib.sha256(data).hexdigest(),
                                    "source": font.identity, "characters": len(wanted)}).encode())
         return target
 
@@ -183,19 +182,6 @@ def _is_valid(target: Path, record: Path) -> bool:
         return bool(hashlib.sha256(target.read_bytes()).hexdigest() == expected)
     except (OSError, ValueError, KeyError, TypeError):
         return False
-
-
-def write_cache_file(path: Path, data: bytes) -> None:
-    """Write a cache file atomically, so a concurrent build never reads half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
 
 
 def _digest(*parts: str) -> str:

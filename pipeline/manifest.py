@@ -5,13 +5,12 @@ from __future__ import annotations
 import builtins
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
+from pipeline.files import write_atomically
 
 NAME = "manifest.json"
 
@@ -78,14 +77,5 @@ class Manifest:
 
     def save(self) -> None:
         """Write the manifest atomically, so it never describes half a build."""
-        self.folder.mkdir(parents=True, exist_ok=True)
         text = json.dumps(self.as_json(), ensure_ascii=False, indent=2) + "\n"
-        fd, name = tempfile.mkstemp(dir=self.folder, prefix=f".{NAME}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.chmod(name, 0o644)
-            os.replace(name, self.folder / NAME)
-        except BaseException:
-            Path(name).unlink(missing_ok=True)
-            raise
+        write_atomically(self.folder / NAME, text.encode())

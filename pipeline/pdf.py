@@ -6,8 +6,6 @@ import datetime as dt
 import io
 import logging
 import mimetypes
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +17,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from pipeline.errors import BuildError
+from pipeline.files import write_atomically
 
 LOGGER = logging.getLogger("weasyprint")
 mimetypes.add_type("application/yaml", ".yaml")  # so attachments say what they are
@@ -205,23 +204,4 @@ def check_pdf(data: bytes, pages: int, what: str) -> None:
         raise BuildError(f"{what}: the PDF has {count} pages, expected {pages}")
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: readers see the old file or the new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(name, 0o666 & ~_umask())
-        os.replace(name, path)
-    except BaseException:
-        Path(name).unlink(missing_ok=True)
-        raise
+__all__ = ["RefusedResource", "SafeFetcher", "Typesetter", "check_pdf", "write_atomically"]
