@@ -225,6 +225,9 @@ def measure_warm(bench: Bench) -> dict[str, Any]:
     """Each document in a warm worker, with the project's subsets and with system fonts."""
     modes = {mode: warm_mode(bench, mode) for mode in ("subsets", "default")}
     subsets, default = (modes[m]["jobs"] for m in ("subsets", "default"))
+    if [(j["kind"], j["lang"], j["statements"]) for j in subsets] != [
+            (j["kind"], j["lang"], j["statements"]) for j in default]:
+        raise RuntimeError("the two font modes planned different documents")
     rows = []
     for ours, theirs in zip(subsets, default, strict=True):
         what = ours["kind"] if ours["kind"] == "pack" else f"summary {ours['statements'][0]}"
@@ -402,7 +405,7 @@ def parse_args(argv: list[str] | None) -> Settings:
     parser.add_argument("--noop-runs", type=int, default=5)
     parser.add_argument("--validate-files", type=int, default=1000)
     parser.add_argument("--validate-runs", type=int, default=3)
-    parser.add_argument("--jobs-statements", type=int, default=6,
+    parser.add_argument("--jobs-statements", type=int, default=4,
                         help="statements in the --jobs corpus (each with ja and ko)")
     parser.add_argument("--only", action="append", default=[], metavar="SECTION",
                         choices=[key for key, _, _ in SECTIONS],
