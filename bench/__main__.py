@@ -10,6 +10,7 @@ report, and it always exits 0.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import shutil
@@ -49,6 +50,7 @@ MEMORY_TARGET = 600  # MB, max RSS of a full build
 @dataclass(frozen=True)
 class Settings:
     runs: int
+    default_runs: int
     noop_runs: int
     validate_files: int
     validate_runs: int
@@ -109,6 +111,16 @@ def built_files(output: str, out: Path) -> tuple[list[str], list[str]]:
         name = Path(line.split()[0]).relative_to(out).as_posix()
         (skipped if line.rstrip().endswith("up to date") else built).append(name)
     return built, skipped
+
+
+def code_fingerprint() -> str:
+    """Hash what a build is made from, to notice an edit landing in the middle of a run."""
+    digest = hashlib.sha256()
+    for folder in ("pipeline", "templates", "locales", "statements"):
+        for path in sorted((REPO / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".mo":
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def pdf_sizes(out: Path) -> dict[str, int]:
@@ -181,6 +193,7 @@ def size_checks(bench: Bench, sizes: dict[str, int]) -> None:
 def measure_noop(bench: Bench) -> dict[str, Any]:
     """Nothing changed: how long `briefing build` takes to say so, and what it imports."""
     env = environment(bench.cache)
+    run(bench.build("--out", bench.out), env).check()  # a no-op after the cold build
     series = repeat(bench.settings.noop_runs, bench.build("--out", bench.out), env)
     rebuilt = sorted({f for r in series.runs for f in built_files(r.stdout, bench.out)[0]})
     report = bench.root / "probe.json"
@@ -223,7 +236,8 @@ def slowest_imports(stderr: str, top: int = 6) -> dict[str, float]:
 
 def measure_warm(bench: Bench) -> dict[str, Any]:
     """Each document in a warm worker, with the project's subsets and with system fonts."""
-    modes = {mode: warm_mode(bench, mode) for mode in ("subsets", "default")}
+    runs = {"subsets": bench.settings.runs, "default": bench.settings.default_runs}
+    modes = {mode: warm_mode(bench, mode, count) for mode, count in runs.items()}
     subsets, default = (modes[m]["jobs"] for m in ("subsets", "default"))
     if [(j["kind"], j["lang"], j["statements"]) for j in subsets] != [
             (j["kind"], j["lang"], j["statements"]) for j in default]:
@@ -237,20 +251,21 @@ def measure_warm(bench: Bench) -> dict[str, Any]:
                      seconds(theirs["median_seconds"]),
                      f"{theirs['median_seconds'] / ours['median_seconds']:.2f}×",
                      kilobytes(ours["bytes"]), kilobytes(theirs["bytes"])))
+    header = ("lang", "document", "layouts", "subsets", "layout / pdf s", "default fonts",
+              "default/subsets", "size subsets", "size default")
     bench.details.append(
-        f"Warm typesetting per document (2, 3): median of {bench.settings.runs} runs after a "
-        "warm-up\n" + table(("lang", "document", "layouts", "subsets", "layout / pdf s",
-                             "default fonts", "default/subsets", "size subsets", "size default"),
-                            rows, right=range(2, 9)))
+        f"Warm typesetting per document (2, 3): medians of {runs['subsets']} runs (subsets) and "
+        f"{runs['default']} runs (default fonts), each after a warm-up\n"
+        + table(header, rows, right=range(2, 9)))
     warm_checks(bench, subsets, default)
     return modes
 
 
-def warm_mode(bench: Bench, mode: str) -> dict[str, Any]:
+def warm_mode(bench: Bench, mode: str, runs: int) -> dict[str, Any]:
     report = bench.root / f"warm-{mode}.json"
     result = run([sys.executable, "-m", "bench.warm", "--records", str(RECORDS),
                   "--cache", str(bench.cache), "--out", str(bench.root / "warm-out"),
-                  "--fonts", mode, "--runs", str(bench.settings.runs), "--report", str(report)],
+                  "--fonts", mode, "--runs", str(runs), "--report", str(report)],
                  environment(bench.cache)).check()
     data: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
     data["process"] = result.summary()
@@ -401,7 +416,11 @@ SECTIONS: list[tuple[str, str, Measure]] = [
 
 def parse_args(argv: list[str] | None) -> Settings:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="warm runs per document (≥ 5)")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="warm runs per document with the project's subsets (≥ 5)")
+    parser.add_argument("--default-runs", type=int, default=3,
+                        help="warm runs per document with WeasyPrint's own font handling "
+                        "(3 by default to keep `make bench` near 10 minutes)")
     parser.add_argument("--noop-runs", type=int, default=5)
     parser.add_argument("--validate-files", type=int, default=1000)
     parser.add_argument("--validate-runs", type=int, default=3)
@@ -414,13 +433,14 @@ def parse_args(argv: list[str] | None) -> Settings:
     parser.add_argument("--report", type=Path, default=REPO / "output" / "bench.json")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args(argv)
-    return Settings(args.runs, args.noop_runs, args.validate_files, args.validate_runs,
-                    args.jobs_statements, args.report, args.keep, tuple(args.only))
+    return Settings(args.runs, args.default_runs, args.noop_runs, args.validate_files,
+                    args.validate_runs, args.jobs_statements, args.report, args.keep,
+                    tuple(args.only))
 
 
 def main(argv: list[str] | None = None) -> int:
     settings = parse_args(argv)
-    started = time.perf_counter()
+    started, code = time.perf_counter(), code_fingerprint()
     root = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
     bench = Bench(settings, root)
     try:
@@ -433,6 +453,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(root, ignore_errors=True)
     elapsed = time.perf_counter() - started
+    bench.data["code"] = {"fingerprint": code, "changed_during_run": code != code_fingerprint()}
     print_report(bench, elapsed)
     write_report(bench, elapsed)
     return 0
@@ -444,6 +465,9 @@ def print_report(bench: Bench, elapsed: float) -> None:
           f"({machine.get('cpu_model', '?')}), Python {machine.get('python')}, WeasyPrint "
           f"{machine.get('weasyprint')}, git {machine.get('git')}"
           f"{' (uncommitted changes)' if machine.get('git_dirty') else ''}\n")
+    if bench.data["code"]["changed_during_run"]:
+        print("WARNING: pipeline/, templates/, locales/ or statements/ changed during the run; "
+              "sections measured different code.\n")
     print(checks_table(bench.checks))
     for detail in bench.details:
         print(f"\n{detail}")

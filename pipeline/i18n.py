@@ -52,9 +52,6 @@ class Language:
         own = Locale(self.locale.language)
         return own.get_display_name(own) or self.code
 
-    def name_in(self, other: Language) -> str:
-        return Locale.parse(self.code).get_display_name(other.locale) or self.code
-
 
 def catalog_path(locales: Path, code: str) -> Path:
     return locales / code / "LC_MESSAGES" / f"{DOMAIN}.po"

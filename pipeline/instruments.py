@@ -45,11 +45,6 @@ class Instruments:
     def anchor(instrument: str, article: int) -> str:
         return f"{instrument}-article-{article}"
 
-    def name(self, instrument: str, lang: str) -> T:
-        record = self.records[instrument]
-        text = record.texts.get(lang) or record.texts[SOURCE_LANGUAGE]
-        return T(text.title, lang if lang in record.texts else SOURCE_LANGUAGE)
-
     def articles(self, lang: str) -> list[tuple[Instrument, T, list[ArticleView]]]:
         """Return each instrument's articles in `lang`, or in English where it has none."""
         out = []
@@ -65,6 +60,7 @@ class Instruments:
         return out
 
     def text_of(self, instrument: str, article: int, lang: str) -> str | None:
+        """Return the official text of an article in `lang`, if the project has it."""
         record = self.records.get(instrument)
         if record is None or lang not in record.texts:
             return None

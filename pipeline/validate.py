@@ -10,6 +10,11 @@ from pathlib import Path
 
 from pipeline.errors import Problem, RecordError
 from pipeline.i18n import DEFAULT_LOCALES
+
+DEFAULT_INSTRUMENTS = DEFAULT_LOCALES.parent / "instruments"
+
+if TYPE_CHECKING:
+    from pipeline.instruments import Instruments
 from pipeline.load import Loaded, LoadedFile, load_file, load_records
 from pipeline.models import (
     Coalition,
@@ -75,6 +80,7 @@ def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
                     ("statement",), f"unknown statement {record.statement!r}"))
             continue
         problems += _alignment(loaded_file, original.record)
+        problems += _official_quotations(loaded_file, original.record)
         translations[(record.statement, record.translation.language)] = record
     for loaded_file in loaded.of_kind(Recipients):
         problems += recipient_problems(loaded_file)
@@ -379,3 +385,31 @@ def load_recipients(path: Path) -> Recipients:
     if problems or loaded is None:
         raise RecordError(problems)
     return loaded.record  # type: ignore[no-any-return]
+
+
+def _official_quotations(loaded_file: LoadedFile, original: Statement) -> list[Problem]:
+    """A translated quotation of an instrument is its official text, never a new translation."""
+    record: StatementTranslation = loaded_file.record
+    lang = record.translation.language
+    instruments = _instruments()
+    problems: list[Problem] = []
+    for p_index, (theirs, ours) in enumerate(
+        zip(record.preamble or [], original.preamble, strict=False)
+    ):
+        for q_index, (quotation, source) in enumerate(
+            zip(theirs.quotations or [], ours.quotations, strict=False)
+        ):
+            official = instruments.text_of(source.instrument, source.article, lang)
+            if official is not None and quotation.text != official:
+                problems.append(loaded_file.problem(
+                    ("preamble", p_index, "quotations", q_index, "text"),
+                    f"not the official {lang} text of {source.instrument} article "
+                    f"{source.article}: quote {official[:30]!r}… as published"))
+    return problems
+
+
+@functools.cache
+def _instruments() -> Instruments:
+    from pipeline.instruments import Instruments
+
+    return Instruments.load(DEFAULT_INSTRUMENTS)

@@ -146,3 +146,15 @@ def test_a_catalog_with_a_missing_string_is_reported(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match="catalog ja"):
         build_all(Paths(records=STATEMENTS, out=tmp_path / "out", locales=locales,
                         cache=Path(".cache")), BuildRequest(langs="ja"))
+
+
+def test_a_retranslated_udhr_quotation_is_refused(tmp_path: Path) -> None:
+    records = tmp_path / "statements"
+    shutil.copytree(STATEMENTS, records)
+    path = records / "ipcnkr-2005-tokyo.ja.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("生まれながらにして", "生まれつき"), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(records)])
+    assert result.exit_code == 1
+    assert "preamble[0].quotations[0].text: not the official ja text of udhr article 1" in (
+        result.output)
