@@ -7,14 +7,10 @@ import functools
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.errors import Problem, RecordError
 from pipeline.i18n import DEFAULT_LOCALES
-
-DEFAULT_INSTRUMENTS = DEFAULT_LOCALES.parent / "instruments"
-
-if TYPE_CHECKING:
-    from pipeline.instruments import Instruments
 from pipeline.load import Loaded, LoadedFile, load_file, load_records
 from pipeline.models import (
     Coalition,
@@ -27,6 +23,11 @@ from pipeline.models import (
 )
 
 CONTEXT_FILES = ("vocabulary.yaml", "coalition.yaml")
+
+if TYPE_CHECKING:
+    from pipeline.instruments import Instruments
+
+DEFAULT_INSTRUMENTS = DEFAULT_LOCALES.parent / "instruments"
 
 
 @dataclass
