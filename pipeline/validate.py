@@ -392,6 +392,8 @@ def _official_quotations(loaded_file: LoadedFile, original: Statement) -> list[P
     """A translated quotation of an instrument is its official text, never a new translation."""
     record: StatementTranslation = loaded_file.record
     lang = record.translation.language
+    if lang == original.language:
+        return []  # reported already: a translation into the original's own language
     instruments = _instruments()
     problems: list[Problem] = []
     for p_index, (theirs, ours) in enumerate(
