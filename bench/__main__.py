@@ -10,7 +10,6 @@ report, and it always exits 0.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
 import shutil
@@ -29,15 +28,16 @@ from bench.measure import (
     Run,
     briefing_command,
     environment,
+    fingerprint,
     load_average,
     machine_info,
     parallel_capacity,
     repeat,
     run,
+    snapshot,
 )
 from bench.report import Check, checks_table, error_check, kilobytes, seconds, table
 
-RECORDS = REPO / "statements"
 LANGUAGES = ("en", "ja", "ko", "mn")
 
 WARM_SUMMARY_TARGET = 0.25  # seconds, one summary in a warm worker
@@ -66,6 +66,7 @@ class Bench:
 
     settings: Settings
     root: Path
+    code: Path
     data: dict[str, Any] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
@@ -78,8 +79,20 @@ class Bench:
     def out(self) -> Path:
         return self.root / "out"
 
-    def build(self, *args: str | Path, records: Path = RECORDS) -> list[str]:
-        return [*briefing_command(), "build", "--records", str(records), *map(str, args)]
+    @property
+    def records(self) -> Path:
+        return self.code / "statements"
+
+    def env(self, cache: bool = True) -> dict[str, str]:
+        """Run the snapshot's code, with the benchmark's font cache unless `cache` is False."""
+        return environment(self.code, self.cache if cache else None)
+
+    def run(self, command: list[str], sample_memory: bool = False) -> Run:
+        return run(command, self.env(), self.code, sample_memory).check()
+
+    def build(self, *args: str | Path, records: Path | None = None) -> list[str]:
+        return [*briefing_command(), "build", "--records", str(records or self.records),
+                *map(str, args)]
 
     def section(self, key: str, title: str, measure: Measure) -> None:
         """Run one section; an exception becomes a failed check, and the next section runs."""
@@ -113,16 +126,6 @@ def built_files(output: str, out: Path) -> tuple[list[str], list[str]]:
     return built, skipped
 
 
-def code_fingerprint() -> str:
-    """Hash what a build is made from, to notice an edit landing in the middle of a run."""
-    digest = hashlib.sha256()
-    for folder in ("pipeline", "templates", "locales", "statements"):
-        for path in sorted((REPO / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".mo":
-                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
-
-
 def pdf_sizes(out: Path) -> dict[str, int]:
     return {p.relative_to(out).as_posix(): p.stat().st_size for p in sorted(out.rglob("*.pdf"))}
 
@@ -145,8 +148,7 @@ def measure_machine(bench: Bench) -> dict[str, Any]:
 
 def measure_cold_build(bench: Bench) -> dict[str, Any]:
     """A first build on a new machine: empty font cache, empty output folder, all languages."""
-    result = run(bench.build("--out", bench.out), environment(bench.cache),
-                 sample_memory=True).check()
+    result = bench.run(bench.build("--out", bench.out), sample_memory=True)
     built, _ = built_files(result.stdout, bench.out)
     sizes = pdf_sizes(bench.out)
     bench.checks.append(Check("1", "Cold full build, 4 languages, empty font cache",
@@ -192,16 +194,16 @@ def size_checks(bench: Bench, sizes: dict[str, int]) -> None:
 
 def measure_noop(bench: Bench) -> dict[str, Any]:
     """Nothing changed: how long `briefing build` takes to say so, and what it imports."""
-    env = environment(bench.cache)
-    run(bench.build("--out", bench.out), env).check()  # a no-op after the cold build
-    series = repeat(bench.settings.noop_runs, bench.build("--out", bench.out), env)
+    bench.run(bench.build("--out", bench.out))  # a no-op after the cold build
+    series = repeat(bench.settings.noop_runs, bench.build("--out", bench.out), bench.env(),
+                    bench.code)
     rebuilt = sorted({f for r in series.runs for f in built_files(r.stdout, bench.out)[0]})
     report = bench.root / "probe.json"
-    probe = run([sys.executable, "-m", "bench.probe", str(report), "build", "--records",
-                 str(RECORDS), "--out", str(bench.out)], env).check()
+    probe = bench.run([sys.executable, "-m", "bench.probe", str(report), "build", "--records",
+                       str(bench.records), "--out", str(bench.out)])
     imported = json.loads(report.read_text(encoding="utf-8"))
-    importtime = run([sys.executable, "-X", "importtime", "-m", "pipeline", "build",
-                      "--records", str(RECORDS), "--out", str(bench.out)], env).check()
+    importtime = bench.run([sys.executable, "-X", "importtime", "-m", "pipeline", "build",
+                            "--records", str(bench.records), "--out", str(bench.out)])
     imports = slowest_imports(importtime.stderr)
     bench.checks.append(Check(
         "4", f"No-op rebuild, whole process (median of {len(series.runs)})",
@@ -263,10 +265,9 @@ def measure_warm(bench: Bench) -> dict[str, Any]:
 
 def warm_mode(bench: Bench, mode: str, runs: int) -> dict[str, Any]:
     report = bench.root / f"warm-{mode}.json"
-    result = run([sys.executable, "-m", "bench.warm", "--records", str(RECORDS),
-                  "--cache", str(bench.cache), "--out", str(bench.root / "warm-out"),
-                  "--fonts", mode, "--runs", str(runs), "--report", str(report)],
-                 environment(bench.cache)).check()
+    result = bench.run([sys.executable, "-m", "bench.warm", "--records", str(bench.records),
+                        "--cache", str(bench.cache), "--out", str(bench.root / "warm-out"),
+                        "--fonts", mode, "--runs", str(runs), "--report", str(report)])
     data: dict[str, Any] = json.loads(report.read_text(encoding="utf-8"))
     data["process"] = result.summary()
     return data
@@ -309,13 +310,12 @@ def warm_checks(bench: Bench, subsets: list[dict[str, Any]], default: list[dict[
 def measure_edit(bench: Bench) -> dict[str, Any]:
     """Change one word of one overview: only what shows that overview should be rebuilt."""
     records, out = bench.root / "records-edit", bench.root / "out-edit"
-    shutil.copytree(RECORDS, records)
+    shutil.copytree(bench.records, records)
     if bench.out.is_dir():
         shutil.copytree(bench.out, out)  # the cold build's outputs: same inputs, other folder
-    env = environment(bench.cache)
-    baseline = run(bench.build("--out", out, records=records), env).check()
+    baseline = bench.run(bench.build("--out", out, records=records))
     statement, old, new = edit_overview(records)
-    result = run(bench.build("--out", out, records=records), env).check()
+    result = bench.run(bench.build("--out", out, records=records))
     built, skipped = built_files(result.stdout, out)
     expected = sorted([*(f"{lang}/{statement}-summary.pdf" for lang in LANGUAGES),
                        *(f"{lang}/briefing-pack.pdf" for lang in LANGUAGES)])
@@ -354,9 +354,11 @@ def edit_overview(records: Path) -> tuple[str, str, str]:
 
 def measure_validate(bench: Bench) -> dict[str, Any]:
     """`briefing validate` of a folder of 1,000 cloned statements, as a pre-commit hook sees it."""
-    corpus = make_corpus(RECORDS, bench.root / "validate-corpus", bench.settings.validate_files)
+    corpus = make_corpus(bench.records, bench.root / "validate-corpus",
+                         bench.settings.validate_files)
     series = repeat(bench.settings.validate_runs,
-                    [*briefing_command(), "validate", str(corpus.folder)], environment())
+                    [*briefing_command(), "validate", str(corpus.folder)],
+                    bench.env(cache=False), bench.code)
     data = {**series.summary(), "statements": len(corpus.statements),
             "files": corpus.files, "bytes": corpus.bytes, "said": series.runs[0].stderr.strip()}
     bench.checks.append(Check(
@@ -372,17 +374,17 @@ def measure_validate(bench: Bench) -> dict[str, Any]:
 def measure_jobs(bench: Bench) -> dict[str, Any]:
     """The same forced build with one worker and with two, on a generated corpus."""
     count = bench.settings.jobs_statements
-    corpus = make_corpus(RECORDS, bench.root / "jobs-corpus", count, ("ja", "ko"))
-    out, env = bench.root / "out-jobs", environment(bench.cache)
+    corpus = make_corpus(bench.records, bench.root / "jobs-corpus", count, ("ja", "ko"))
+    out = bench.root / "out-jobs"
     first = corpus.statements[0]
-    run(bench.build("--out", bench.root / "out-jobs-warmup", "--lang", "en", "--only", "summary",
-                    "--statement", first, records=corpus.folder), env).check()  # font stage
+    bench.run(bench.build("--out", bench.root / "out-jobs-warmup", "--lang", "en", "--only",
+                          "summary", "--statement", first, records=corpus.folder))  # font stage
     ceiling = parallel_capacity()["speedup_ceiling"]
     runs: dict[int, Run] = {}
     for jobs in (1, 2):
         load = load_average()
-        runs[jobs] = run(bench.build("--out", out, "--force", "--jobs", str(jobs),
-                                     records=corpus.folder), env, sample_memory=True).check()
+        runs[jobs] = bench.run(bench.build("--out", out, "--force", "--jobs", str(jobs),
+                                           records=corpus.folder), sample_memory=True)
         log(f"  --jobs {jobs}: {runs[jobs].seconds:.1f} s (load before: {load})")
     files = len(built_files(runs[1].stdout, out)[0])
     speedup = runs[1].seconds / runs[2].seconds
@@ -440,10 +442,11 @@ def parse_args(argv: list[str] | None) -> Settings:
 
 def main(argv: list[str] | None = None) -> int:
     settings = parse_args(argv)
-    started, code = time.perf_counter(), code_fingerprint()
+    started = time.perf_counter()
     root = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
-    bench = Bench(settings, root)
     try:
+        bench = Bench(settings, root, snapshot(root / "code"))
+        bench.data["code"] = {"measured": fingerprint(bench.code)}
         for key, title, measure in SECTIONS:
             if key == "machine" or not settings.only or key in settings.only:
                 bench.section(key, title, measure)
@@ -453,7 +456,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(root, ignore_errors=True)
     elapsed = time.perf_counter() - started
-    bench.data["code"] = {"fingerprint": code, "changed_during_run": code != code_fingerprint()}
+    code = bench.data["code"]
+    code["working_tree_at_end"] = fingerprint(REPO)
+    code["changed_during_run"] = code["measured"] != code["working_tree_at_end"]
     print_report(bench, elapsed)
     write_report(bench, elapsed)
     return 0
@@ -466,8 +471,8 @@ def print_report(bench: Bench, elapsed: float) -> None:
           f"{machine.get('weasyprint')}, git {machine.get('git')}"
           f"{' (uncommitted changes)' if machine.get('git_dirty') else ''}\n")
     if bench.data["code"]["changed_during_run"]:
-        print("WARNING: pipeline/, templates/, locales/ or statements/ changed during the run; "
-              "sections measured different code.\n")
+        print("Note: the working tree changed during the run; every section measured the "
+              f"snapshot taken at the start (fingerprint {bench.data['code']['measured']}).\n")
     print(checks_table(bench.checks))
     for detail in bench.details:
         print(f"\n{detail}")

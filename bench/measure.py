@@ -10,8 +10,10 @@ unlike RUSAGE_CHILDREN, which mixes in every earlier child of this process.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -26,6 +28,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 BRIEFING = REPO / ".venv" / "bin" / "briefing"
+# What `briefing` reads besides the records' own folder; `bench` for bench.warm and bench.probe.
+SNAPSHOT = ("pipeline", "templates", "locales", "instruments", "statements", "bench")
 
 
 @dataclass
@@ -61,13 +65,39 @@ def briefing_command() -> list[str]:
     return [str(BRIEFING)] if BRIEFING.exists() else [sys.executable, "-m", "pipeline"]
 
 
-def environment(cache: Path | None = None, **extra: str) -> dict[str, str]:
-    """The environment of a measured build: its own font cache, no progress bar, no colour."""
-    env = dict(os.environ, CI="1", NO_COLOR="1", **extra)
+def environment(code: Path, cache: Path | None = None) -> dict[str, str]:
+    """The environment of a measured command: the code under test, its own font cache.
+
+    PYTHONPATH puts `code` (a snapshot of the project) before the editable
+    install of the working tree, so edits made while the benchmark runs do not
+    change what it measures. CI=1 turns the progress bar into plain lines.
+    """
+    env = dict(os.environ, CI="1", NO_COLOR="1", PYTHONPATH=str(code))
     env.pop("SOURCE_DATE_EPOCH", None)
+    env.pop("BRIEFING_CACHE", None)
     if cache is not None:
         env["BRIEFING_CACHE"] = str(cache)
     return env
+
+
+def snapshot(target: Path) -> Path:
+    """Copy the code, assets and records a build uses into `target`, and return it."""
+    for folder in SNAPSHOT:
+        shutil.copytree(REPO / folder, target / folder,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return target
+
+
+def fingerprint(root: Path) -> str:
+    """Hash what a build is made from, to notice an edit landing in the middle of a run."""
+    digest = hashlib.sha256()
+    for folder in SNAPSHOT:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (
+                    ".pyc", ".mo"):
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def run(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path = REPO,
@@ -180,8 +210,8 @@ class Series:
                 "max_rss_mb": max(r.max_rss_mb for r in self.runs)}
 
 
-def repeat(count: int, command: Sequence[str], env: dict[str, str] | None = None) -> Series:
-    return Series([run(command, env).check() for _ in range(count)])
+def repeat(count: int, command: Sequence[str], env: dict[str, str], cwd: Path) -> Series:
+    return Series([run(command, env, cwd).check() for _ in range(count)])
 
 
 def load_average() -> list[float]:
@@ -240,7 +270,8 @@ def parallel_capacity(iterations: int = 15_000_000) -> dict[str, float]:
     """How much faster two CPU-bound processes finish than one after the other, right now.
 
     This is the ceiling for `--jobs 2`: a shared or throttled VM, or another
-    job on the machine, gives less than 2 whatever the build does.
+    job on the machine, gives less than 2 whatever the build does. It is itself
+    a sample of a noisy neighbourhood, so read it as a rough figure.
     """
     code = _SPIN.format(n=iterations)
 
@@ -249,7 +280,7 @@ def parallel_capacity(iterations: int = 15_000_000) -> dict[str, float]:
                                       text=True) for _ in range(count)]
         return [float(p.communicate()[0]) for p in processes]
 
-    alone = min(spin(1) + spin(1))
+    alone = statistics.median(spin(1) + spin(1) + spin(1))
     together = max(spin(2))
     return {"one_process_seconds": alone, "two_processes_seconds": together,
             "speedup_ceiling": 2 * alone / together}

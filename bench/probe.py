@@ -33,9 +33,10 @@ def main() -> int:
         status = stop.code
     finally:
         imported = {name: name in sys.modules for name in HEAVY}
+        code = getattr(sys.modules.get("pipeline"), "__file__", None)
         report.write_text(json.dumps({
             "command": args, "exit": status, "seconds_in_main": time.perf_counter() - start,
-            "modules": len(sys.modules), "imported": imported,
+            "modules": len(sys.modules), "imported": imported, "pipeline": code,
         }), encoding="utf-8")
     return status if isinstance(status, int) else 1
 

@@ -58,20 +58,27 @@ STATUS_MARKS = {
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
 _TEXT_NODE = re.compile(r"(<title>.*?</title>)|>([^<]+)<", re.S)
 _HANGUL_WORD = re.compile(rf"[^\s<>]*[{_HANGUL}][^\s<>]*")
+_UNIT = re.compile(r"&#?\w+;|.", re.S)  # a character, or an escaped one kept whole
+WORD_JOINER = "\u2060"
 
 
 def keep_hangul_words(html: str) -> str:
-    """Wrap each Korean word so lines break between words, never inside one.
+    """Let Korean lines break between words, never inside one.
 
-    This is CSS `word-break: keep-all`, which WeasyPrint 70 does not support:
-    each word becomes a `white-space: nowrap` span (class "kw").
+    This is CSS `word-break: keep-all`, which WeasyPrint 70 does not support.
+    A WORD JOINER (U+2060: invisible, no glyph, not in the extracted text)
+    between the characters of each Korean word forbids a break there; it lays
+    out as fast as plain text, where a nowrap span per word was twelve times
+    slower.
     """
+
+    def word(match: re.Match[str]) -> str:
+        return WORD_JOINER.join(_UNIT.findall(match.group(0)))
 
     def text_node(match: re.Match[str]) -> str:
         if match.group(1) is not None:
             return match.group(1)
-        text = _HANGUL_WORD.sub(lambda w: f'<span class="kw">{w.group(0)}</span>', match.group(2))
-        return f">{text}<"
+        return f">{_HANGUL_WORD.sub(word, match.group(2))}<"
 
     return _TEXT_NODE.sub(text_node, html)
 

@@ -99,6 +99,7 @@ def test_no_japanese_line_starts_with_closing_punctuation(editions: Path) -> Non
 def test_no_korean_word_is_broken_across_lines(editions: Path) -> None:
     """No word of the Korean texts is split between the end of a line and the next."""
     text = body_text(editions / "ko" / "briefing-pack.pdf")
+    assert "\u2060" not in text  # the word joiners are layout, not text
     source = " ".join(p.read_text(encoding="utf-8")
                       for p in (REPO / "statements").glob("*.ko.yaml"))
     words = set(re.findall(r"[\uac00-\ud7a3]+", source))
