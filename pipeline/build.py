@@ -269,8 +269,8 @@ def _run(context: _Context, jobs: list[Job], request: BuildRequest) -> list[_Res
 
 
 def _longest_first(jobs: list[Job]) -> list[Job]:
-    """Start the packs first, so two workers finish together."""
-    return sorted(jobs, key=lambda j: (j.kind != "pack", j.lang))
+    """Summaries first (their fitted densities serve the packs), then packs, largest first."""
+    return sorted(jobs, key=lambda j: (j.kind != "summary", -len(j.statements), j.lang))
 
 
 _WORKER: dict[Any, Any] = {}
@@ -300,7 +300,8 @@ def _typeset(job: Job) -> _Result:
     else:
         sheets = [context.fonts[job.lang],
                   *(context.paths.templates / s for s in STYLESHEETS["pack"]), *letter]
-        densities = {s: _fit_summary(s, job.lang, summary_sheets)[1] for s in job.statements}
+        densities = {s: _fit_summary(s, job.lang, summary_sheets, document=False)[1]
+                     for s in job.statements}
         what = (f"the pack for {job.recipient.id}" if job.recipient
                 else f"the {job.lang} briefing pack")
         while True:  # a summary under the pack's chapter title may need one more step
@@ -319,17 +320,52 @@ def _typeset(job: Job) -> _Result:
     return _Result(job, data, len(document.pages))
 
 
-def _fit_summary(statement_id: str, lang: str, sheets: list[Path]) -> tuple[Any, int]:
-    """Lay out a statement's summary on one page, tightening it as needed (cached)."""
+def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
+                 document: bool = True) -> tuple[Any, int]:
+    """Lay out a statement's summary on one page, tightening it as needed.
+
+    The density that fits is remembered on disk under the hash of everything
+    the summary is made from, so the next build (or another worker) lays it
+    out once at that density instead of trying each step again.
+    """
     key = ("fit", statement_id, lang, *sorted(p.name for p in sheets))
-    if key not in _WORKER:
-        context: _Context = _WORKER["context"]
-        planner, renderer = _language_tools(lang)
-        statement = context.project.statements[statement_id]
-        _WORKER[key] = _WORKER["typesetter"].fit_one_page(
-            lambda density: renderer.summary(planner.statement(statement, density)),
-            SUMMARY_DENSITIES, f"the {lang} summary of {statement_id}", sheets)
+    if key in _WORKER:
+        return _WORKER[key]  # type: ignore[no-any-return]
+    context: _Context = _WORKER["context"]
+    planner, renderer = _language_tools(lang)
+    statement = context.project.statements[statement_id]
+    typesetter = _WORKER["typesetter"]
+    what = f"the {lang} summary of {statement_id}"
+    memo = context.paths.cache / "fit" / f"{_fit_key(statement_id, lang, sheets)[:32]}.json"
+    try:
+        known: int | None = int(json.loads(memo.read_text(encoding="utf-8"))["density"])
+    except (OSError, ValueError, KeyError, TypeError):
+        known = None
+    if known is not None and not document:
+        return None, known
+    if known is not None:
+        laid_out = typesetter.layout(renderer.summary(planner.statement(statement, known)),
+                                     what, sheets)
+        if len(laid_out.pages) == 1:
+            _WORKER[key] = (laid_out, known)
+            return _WORKER[key]  # type: ignore[no-any-return]
+    _WORKER[key] = typesetter.fit_one_page(
+        lambda density: renderer.summary(planner.statement(statement, density)),
+        SUMMARY_DENSITIES, what, sheets)
+    write_atomically(memo, json.dumps({"density": _WORKER[key][1]}).encode())
     return _WORKER[key]  # type: ignore[no-any-return]
+
+
+def _fit_key(statement_id: str, lang: str, sheets: list[Path]) -> str:
+    """Hash everything a summary's layout depends on."""
+    context: _Context = _WORKER["context"]
+    if "code" not in _WORKER:
+        _WORKER["code"] = _hash_files(sorted((REPO / "pipeline").glob("*.py")))
+    files = context.project.record_files([statement_id, "vocabulary", "coalition"], lang)
+    templates = _template_files(context.paths.templates, TEMPLATES["summary"], ())
+    catalog = context.paths.locales / lang / "LC_MESSAGES" / "messages.po"
+    return _digest(__version__, _WORKER["code"], lang, statement_id, context.today.isoformat(),
+                   _hash_files([*files, *templates, *sheets, catalog]))
 
 
 def _language_tools(lang: str) -> tuple[Any, Any]:
