@@ -7,6 +7,13 @@ typesets each job repeatedly. Between repetitions it forgets the cached
 summary layouts (`("fit", ...)` keys of `pipeline.build._WORKER`) so each
 repetition really lays the document out again.
 
+The build also remembers on disk, under the cache's `fit/` folder, which
+density made each summary fit on one page, so a rebuild lays a summary out
+once instead of trying each density in turn. That memo is kept between the
+repetitions (a rebuild with unchanged summaries, or `--force`); with
+`--fresh-fits` each summary is also timed with the memo removed, which is
+what a summary whose statement was just edited costs.
+
 It runs as its own process (`python -m bench.warm`), one per font mode, so
 that the two modes never share a fontconfig state and the orchestrating
 process never imports WeasyPrint:
@@ -24,6 +31,7 @@ import gc
 import io
 import json
 import pstats
+import shutil
 import statistics
 import time
 from collections.abc import Callable
@@ -47,129 +55,156 @@ class Timings:
 
 
 @dataclass
+class Runs:
+    """Repeated typesetting of one job under one protocol."""
+
+    seconds: list[float] = field(default_factory=list)
+    layout_seconds: list[float] = field(default_factory=list)
+    pdf_seconds: list[float] = field(default_factory=list)
+    layouts: list[int] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        if not self.seconds:
+            return {}
+        return {**asdict(self), "median_seconds": statistics.median(self.seconds),
+                "median_layout_seconds": statistics.median(self.layout_seconds),
+                "median_pdf_seconds": statistics.median(self.pdf_seconds),
+                "median_layouts": statistics.median(self.layouts)}
+
+
+@dataclass
 class JobResult:
     kind: str
     lang: str
     statements: list[str]
     warmup_seconds: float
-    seconds: list[float] = field(default_factory=list)
-    cpu_seconds: list[float] = field(default_factory=list)
-    layout_seconds: list[float] = field(default_factory=list)
-    pdf_seconds: list[float] = field(default_factory=list)
-    layouts: list[int] = field(default_factory=list)
+    warm: Runs = field(default_factory=Runs)
+    fresh: Runs = field(default_factory=Runs)
     bytes: int = 0
     pages: int = 0
 
-    @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
-
     def summary(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.update(median_seconds=self.median,
-                    median_layout_seconds=statistics.median(self.layout_seconds),
-                    median_pdf_seconds=statistics.median(self.pdf_seconds))
-        return data
+        return {"kind": self.kind, "lang": self.lang, "statements": self.statements,
+                "warmup_seconds": self.warmup_seconds, "bytes": self.bytes, "pages": self.pages,
+                **self.warm.summary(), "fresh_fit": self.fresh.summary()}
 
 
-def start_worker(records: Path, cache: Path, out: Path, subsets: bool) -> list[build.Job]:
-    """Set this process up as a build worker would be, and return every job of the records."""
-    from pipeline.i18n import select_languages
-    from pipeline.instruments import Instruments
-    from pipeline.validate import load_project
+class Worker:
+    """This process, set up as a build worker, with its typesetter's steps timed."""
 
-    paths = build.Paths(records=records, out=out, cache=cache)
-    project = load_project([paths.records])
-    languages = select_languages(paths.locales, "all")
-    instruments = Instruments.load(paths.instruments)
-    fonts = build.prepare_document_fonts(project, instruments, languages, paths, subsets=subsets)
-    context = build._Context(paths, project, instruments, fonts, build.build_date())
-    jobs = build.plan_jobs(context, languages, list(project.statements), None)
-    build._start_worker(context)
-    return [job for job in jobs if job.kind in ("summary", "pack")]
+    def __init__(self, records: Path, cache: Path, out: Path, subsets: bool) -> None:
+        from pipeline.i18n import select_languages
+        from pipeline.instruments import Instruments
+        from pipeline.validate import load_project
 
+        paths = build.Paths(records=records, out=out, cache=cache)
+        project = load_project([paths.records])
+        languages = select_languages(paths.locales, "all")
+        instruments = Instruments.load(paths.instruments)
+        fonts = build.prepare_document_fonts(project, instruments, languages, paths,
+                                             subsets=subsets)
+        context = build._Context(paths, project, instruments, fonts, build.build_date())
+        self.jobs = [job for job in build.plan_jobs(context, languages,
+                                                    list(project.statements), None)
+                     if job.kind in ("summary", "pack")]
+        self.memo = cache / "fit"
+        self.timings = Timings()
+        build._start_worker(context)
+        self._instrument()
 
-def instrument(timings: Timings) -> None:
-    """Wrap the worker's typesetter so each job's time splits into layout and PDF writing."""
-    typesetter = build._WORKER["typesetter"]
+    def _instrument(self) -> None:
+        """Wrap the typesetter so each job's time splits into layout and PDF writing."""
+        typesetter = build._WORKER["typesetter"]
+        timings = self.timings
 
-    def timed(method: Callable[..., Any], slot: str) -> Callable[..., Any]:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return method(*args, **kwargs)
-            finally:
-                setattr(timings, slot, getattr(timings, slot) + time.perf_counter() - start)
-                if slot == "layout":
-                    timings.layouts += 1
-        return wrapper
+        def timed(method: Callable[..., Any], slot: str) -> Callable[..., Any]:
+            def wrapper(*args: Any, **kwargs: Any) -> Any:
+                start = time.perf_counter()
+                try:
+                    return method(*args, **kwargs)
+                finally:
+                    setattr(timings, slot, getattr(timings, slot) + time.perf_counter() - start)
+                    if slot == "layout":
+                        timings.layouts += 1
+            return wrapper
 
-    typesetter.layout = timed(typesetter.layout, "layout")
-    typesetter.pdf_bytes = timed(typesetter.pdf_bytes, "pdf")
+        typesetter.layout = timed(typesetter.layout, "layout")
+        typesetter.pdf_bytes = timed(typesetter.pdf_bytes, "pdf")
 
+    def forget_layouts(self, memo: bool = False) -> None:
+        """Drop the layouts kept in memory (and with `memo`, the densities kept on disk).
 
-def forget_layouts() -> None:
-    """Drop the cached summary layouts, keeping fonts, stylesheets and renderers warm."""
-    for key in [k for k in build._WORKER if isinstance(k, tuple) and k[:1] == ("fit",)]:
-        del build._WORKER[key]
+        Fonts, stylesheets and renderers stay warm either way.
+        """
+        for key in [k for k in build._WORKER if isinstance(k, tuple) and k[:1] == ("fit",)]:
+            del build._WORKER[key]
+        if memo:
+            shutil.rmtree(self.memo, ignore_errors=True)
 
-
-def time_job(job: build.Job, runs: int, timings: Timings) -> JobResult:
-    """Typeset `job` once to warm up, then `runs` more times from scratch; keep every timing."""
-    forget_layouts()
-    start = time.perf_counter()
-    build._typeset(job)
-    result = JobResult(job.kind, job.lang, list(job.statements), time.perf_counter() - start)
-    for _ in range(runs):
-        forget_layouts()
+    def typeset(self, job: build.Job, into: Runs, memo: bool) -> build._Result:
+        self.forget_layouts(memo)
         gc.collect()  # a collection owed by the last run should not land in this one
-        timings.reset()
-        start, cpu = time.perf_counter(), time.process_time()
-        typeset = build._typeset(job)
-        result.seconds.append(time.perf_counter() - start)
-        result.cpu_seconds.append(time.process_time() - cpu)
-        result.layout_seconds.append(timings.layout)
-        result.pdf_seconds.append(timings.pdf)
-        result.layouts.append(timings.layouts)
-        result.bytes, result.pages = len(typeset.data), typeset.pages
-    return result
+        self.timings.reset()
+        start = time.perf_counter()
+        result = build._typeset(job)
+        into.seconds.append(time.perf_counter() - start)
+        into.layout_seconds.append(self.timings.layout)
+        into.pdf_seconds.append(self.timings.pdf)
+        into.layouts.append(self.timings.layouts)
+        return result
 
+    def time_job(self, job: build.Job, runs: int, fresh: bool) -> JobResult:
+        """Typeset `job` once to warm up, then `runs` more times; with `fresh` (summaries
+        only) `runs` more times without the density memo."""
+        self.forget_layouts()
+        start = time.perf_counter()
+        build._typeset(job)
+        result = JobResult(job.kind, job.lang, list(job.statements), time.perf_counter() - start)
+        for _ in range(runs):
+            typeset = self.typeset(job, result.warm, memo=False)
+            result.bytes, result.pages = len(typeset.data), typeset.pages
+        if fresh and job.kind == "summary":
+            for _ in range(runs):
+                self.typeset(job, result.fresh, memo=True)
+        return result
 
-def profile_job(job: build.Job, top: int = 25) -> str:
-    """Return cProfile's top functions (by cumulative time) for one warm run of `job`."""
-    forget_layouts()
-    profiler = cProfile.Profile()
-    profiler.runcall(build._typeset, job)
-    text = io.StringIO()
-    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(top)
-    return text.getvalue()
+    def profile(self, job: build.Job, memo: bool, top: int = 30) -> str:
+        """Return cProfile's top functions (by cumulative time) for one warm run of `job`."""
+        self.forget_layouts(memo)
+        profiler = cProfile.Profile()
+        profiler.runcall(build._typeset, job)
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(top)
+        return text.getvalue()
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--records", type=Path, required=True)
     parser.add_argument("--cache", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True, help="never written; named in errors")
     parser.add_argument("--fonts", choices=("subsets", "default"), default="subsets")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--fresh-fits", action="store_true",
+                        help="also time each summary without the remembered density")
     parser.add_argument("--report", type=Path, required=True, help="JSON file to write")
     parser.add_argument("--profile", metavar="KIND:LANG[:STATEMENT]",
                         help="also profile one warm run of that job (summary:ja:ID, pack:ko)")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    jobs = start_worker(args.records, args.cache, args.out, args.fonts == "subsets")
+    worker = Worker(args.records, args.cache, args.out, args.fonts == "subsets")
     setup = time.perf_counter() - started
-    timings = Timings()
-    instrument(timings)
-    results = [time_job(job, args.runs, timings) for job in jobs]
+    results = [worker.time_job(job, args.runs, args.fresh_fits) for job in worker.jobs]
     report: dict[str, Any] = {"fonts": args.fonts, "runs": args.runs, "setup_seconds": setup,
                               "jobs": [r.summary() for r in results]}
     if args.profile:
         kind, lang, *statement = args.profile.split(":")
-        job = next(j for j in jobs if (j.kind, j.lang) == (kind, lang)
+        job = next(j for j in worker.jobs if (j.kind, j.lang) == (kind, lang)
                    and (not statement or j.statements == (statement[0],)))
         report["profile"] = {"job": f"{kind} {lang} {', '.join(job.statements)}",
-                             "text": profile_job(job)}
+                             "warm": worker.profile(job, memo=False),
+                             "fresh_fit": worker.profile(job, memo=True)}
+        print(report["profile"]["warm"])
     args.report.write_text(json.dumps(report, indent=2), encoding="utf-8")
 
 

@@ -39,6 +39,9 @@ _STANDARD_TAGS = {
     "!",
 }
 _RESOLVER = yaml.resolver.Resolver()
+# The first characters that YAML 1.1's implicit types (bool, int, float, null,
+# timestamp...) can start with; a plain scalar starting otherwise is text.
+_FIRST_CHARS = frozenset(c for c in _RESOLVER.yaml_implicit_resolvers if c is not None)
 _NULLS = ("", "~", "null", "Null", "NULL")  # what YAML 1.1 reads as null
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
@@ -108,110 +111,129 @@ def decode(data: bytes) -> str:
     return text.removeprefix("\ufeff")
 
 
-def _scalar(event: Any, path: Path_) -> Any:
+def _resolve(event: Any) -> str:
+    """Return a plain or quoted scalar's tag, asking YAML's resolver only when it could matter."""
     tag = event.tag
     if tag is None or tag == "!":
-        if event.tag == "!" or not event.implicit[0]:
-            tag = _STR  # quoted, or a non-specific tag: always text
-        else:
-            tag = str(_RESOLVER.resolve(yaml.ScalarNode, event.value,  # type: ignore[no-untyped-call]
-                                        event.implicit))
+        if tag == "!" or not event.implicit[0]:
+            return _STR  # quoted, or a non-specific tag: always text
+        value = event.value
+        if value and value[0] not in _FIRST_CHARS:
+            return _STR  # no implicit type starts with this character
+        return str(_RESOLVER.resolve(yaml.ScalarNode, value,  # type: ignore[no-untyped-call]
+                                     event.implicit))
+    return str(tag)
+
+
+def _scalar(event: Any, tag: str) -> Any:
+    """Return a scalar's value, refusing tags, empty values and impossible dates."""
     if tag not in _STANDARD_TAGS:
-        line, column = _pos(event.start_mark)
-        raise YamlProblem(line, column, f"tag {tag!r} is not allowed", path)
-    if tag == _STR:
-        return event.value
+        raise _Refused(f"tag {tag!r} is not allowed")
     if tag.endswith(":null"):
-        line, column = _pos(event.start_mark)
-        raise YamlProblem(line, column, "empty value: fill it in or remove the key", path)
+        raise _Refused("empty value: fill it in or remove the key")
     node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark)
     try:
         value = _CONSTRUCTOR.construct_object(node, deep=True)
     except (ValueError, OverflowError) as error:
-        line, column = _pos(event.start_mark)
         if tag.endswith("timestamp"):
-            raise YamlProblem(line, column, f"{event.value!r} is not a real date", path) from None
-        raise YamlProblem(line, column, f"cannot read {event.value!r}: {error}", path) from None
+            raise _Refused(f"{event.value!r} is not a real date") from None
+        raise _Refused(f"cannot read {event.value!r}: {error}") from None
     if isinstance(value, dt.datetime):
-        line, column = _pos(event.start_mark)
-        raise YamlProblem(line, column, "a date is expected here, not a date and time", path)
+        raise _Refused("a date is expected here, not a date and time")
     return value
+
+
+class _Refused(Exception):
+    """A scalar this project does not accept; the parser adds where it is."""
 
 
 def parse(text: str) -> Document:
     """Parse one YAML document into plain values with positions."""
     doc = Document(None)
-    # Each frame: [container, path, pending key or None, key position]
+    positions, key_positions = doc.positions, doc.key_positions
+    # Each frame: [container, its path, the pending key of a mapping or None]
     stack: list[list[Any]] = []
     seen_documents = 0
 
-    def attach(value: Any, start: Any, *, is_container: bool) -> Path_:
+    def attach(value: Any, mark: Any, is_container: bool) -> Path_:
+        where = (mark.line + 1, mark.column + 1)
         if not stack:
             doc.value = value
-            doc.positions[()] = _pos(start)
+            positions[()] = where
             return ()
         frame = stack[-1]
         container, path = frame[0], frame[1]
-        if isinstance(container, list):
-            child = (*path, len(container))
+        if type(container) is list:
+            child: Path_ = (*path, len(container))
             container.append(value)
-            doc.positions[child] = _pos(start)
+            positions[child] = where
             return child
-        if frame[2] is None:  # this value is a key
+        key = frame[2]
+        if key is None:  # this value is a key
             if is_container or (not isinstance(value, str | int | bool) and value is not None):
-                line, column = _pos(start)
-                raise YamlProblem(line, column, "mapping keys must be plain text", path)
+                raise YamlProblem(*where, "mapping keys must be plain text", path)
             key = value if isinstance(value, str) else str(value)
             if key in container:
-                line, column = _pos(start)
-                first = doc.key_positions[(*path, key)]
-                raise YamlProblem(
-                    line, column, f"duplicate key {key!r} (first at line {first[0]})", path
-                )
+                first = key_positions[(*path, key)]
+                raise YamlProblem(*where, f"duplicate key {key!r} (first at line {first[0]})",
+                                  path)
             frame[2] = key
-            doc.key_positions[(*path, key)] = _pos(start)
+            key_positions[(*path, key)] = where
             return tuple(path)
-        key = frame[2]
         frame[2] = None
         container[key] = value
         child = (*path, key)
-        doc.positions[child] = _pos(start)
+        positions[child] = where
         return child
 
+    def here() -> Path_:
+        if not stack:
+            return ()
+        frame = stack[-1]
+        if type(frame[0]) is dict and frame[2] is not None:
+            return (*frame[1], frame[2])
+        return tuple(frame[1])
+
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent):
-                line, column = _pos(event.start_mark)
-                raise YamlProblem(line, column, "YAML aliases (*name) are not allowed")
-            anchor = getattr(event, "anchor", None)
-            if anchor is not None:
-                line, column = _pos(event.start_mark)
-                raise YamlProblem(line, column, "YAML anchors (&name) are not allowed")
-            if isinstance(event, yaml.DocumentStartEvent):
+        loader = _Loader(text)
+        while loader.check_event():
+            event: Any = loader.get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                if event.anchor is not None:
+                    raise YamlProblem(*_pos(event.start_mark),
+                                      "YAML anchors (&name) are not allowed")
+                tag = _resolve(event)
+                if tag == _STR:
+                    attach(event.value, event.start_mark, False)
+                    continue
+                if not stack and tag.endswith(":null") and event.value in _NULLS:
+                    continue  # `---` or `~` alone: an empty file, reported as such below
+                try:
+                    value = _scalar(event, tag)
+                except _Refused as refused:
+                    raise YamlProblem(*_pos(event.start_mark), str(refused), here()) from None
+                attach(value, event.start_mark, False)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None:
+                    raise YamlProblem(*_pos(event.start_mark),
+                                      "YAML anchors (&name) are not allowed")
+                if event.tag is not None and event.tag not in _STANDARD_TAGS:
+                    raise YamlProblem(*_pos(event.start_mark), f"tag {event.tag!r} is not allowed")
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlProblem(*_pos(event.start_mark),
+                                      f"nesting is deeper than {MAX_DEPTH} levels")
+                container: Any = {} if kind is yaml.MappingStartEvent else []
+                stack.append([container, attach(container, event.start_mark, True), None])
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                stack.pop()
+            elif kind is yaml.AliasEvent:
+                raise YamlProblem(*_pos(event.start_mark), "YAML aliases (*name) are not allowed")
+            elif kind is yaml.DocumentStartEvent:
                 seen_documents += 1
                 if seen_documents > 1:
-                    line, column = _pos(event.start_mark)
-                    raise YamlProblem(line, column, "only one YAML document per file is allowed")
-            elif isinstance(event, yaml.ScalarEvent):
-                if not stack and event.tag is None and event.implicit[0] and event.value in _NULLS:
-                    continue  # `---` or `~` alone: an empty file, reported as such below
-                current: Path_ = stack[-1][1] if stack else ()
-                if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is not None:
-                    current = (*current, stack[-1][2])
-                attach(_scalar(event, current), event.start_mark, is_container=False)
-            elif isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
-                kind = "seq" if isinstance(event, yaml.SequenceStartEvent) else "map"
-                if event.tag is not None and event.tag not in _STANDARD_TAGS:
-                    line, column = _pos(event.start_mark)
-                    raise YamlProblem(line, column, f"tag {event.tag!r} is not allowed")
-                if len(stack) >= MAX_DEPTH:
-                    line, column = _pos(event.start_mark)
-                    raise YamlProblem(line, column, f"nesting is deeper than {MAX_DEPTH} levels")
-                container: Any = [] if kind == "seq" else {}
-                path = attach(container, event.start_mark, is_container=True)
-                stack.append([container, path, None])
-            elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
-                stack.pop()
+                    raise YamlProblem(*_pos(event.start_mark),
+                                      "only one YAML document per file is allowed")
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = _pos(mark) if mark is not None else (1, 1)
