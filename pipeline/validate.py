@@ -15,6 +15,7 @@ from pipeline.load import Loaded, LoadedFile, load_file, load_records
 from pipeline.models import (
     Coalition,
     CoalitionTranslation,
+    MeetingRecord,
     Recipients,
     Statement,
     StatementTranslation,
@@ -69,8 +70,9 @@ def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
     if coalition is not None:
         if coalition.path in given:  # read only as context, it need not list just these
             problems += _coalition_references(coalition, statements.keys() | unreadable)
+        meetings = {m.ordinal: m for m in coalition.record.meetings}
         for loaded_file in statements.values():
-            problems += _statement_against_coalition(loaded_file, coalition.record)
+            problems += _statement_against_coalition(loaded_file, coalition.record, meetings)
     translations: dict[tuple[str, str], StatementTranslation] = {}
     for loaded_file in loaded.of_kind(StatementTranslation):
         record: StatementTranslation = loaded_file.record
@@ -232,7 +234,8 @@ def _coalition_references(coalition: LoadedFile, statements: Collection[str]) ->
     return problems
 
 
-def _statement_against_coalition(loaded_file: LoadedFile, coalition: Coalition) -> list[Problem]:
+def _statement_against_coalition(loaded_file: LoadedFile, coalition: Coalition,
+                                 meetings: dict[int, MeetingRecord]) -> list[Problem]:
     """A statement's sources and meeting must agree with the coalition record."""
     statement: Statement = loaded_file.record
     problems: list[Problem] = []
@@ -241,7 +244,6 @@ def _statement_against_coalition(loaded_file: LoadedFile, coalition: Coalition) 
         if ref.source not in sources:
             problems.append(loaded_file.problem(("sources", index, "source"),
                                                 f"unknown source {ref.source!r}"))
-    meetings = {m.ordinal: m for m in coalition.meetings}
     meeting = meetings.get(statement.meeting.ordinal)
     if meeting is None:
         problems.append(loaded_file.problem(
