@@ -305,13 +305,16 @@ def warm_checks(bench: Bench, subsets: list[dict[str, Any]], default: list[dict[
                               seconds(max(packs.values())),
                               note=", ".join(f"{k} {seconds(v)}" for k, v in packs.items())))
     for kind in ("summary", "pack"):
-        ratios = [(a["lang"], b["median_seconds"] / a["median_seconds"])
-                  for a, b in zip(subsets, default, strict=True) if a["kind"] == kind]
-        values = [v for _, v in ratios]
+        ratios = sorted((b["median_seconds"] / a["median_seconds"], a["lang"],
+                         a["statements"][0] if kind == "summary" else "")
+                        for a, b in zip(subsets, default, strict=True) if a["kind"] == kind)
         bench.checks.append(Check(
             "3", f"Default fonts / subsets, warm {kind} time",
-            f"{min(values):.2f}–{max(values):.2f}×",
-            note=", ".join(f"{lang} {v:.2f}×" for lang, v in ratios)))
+            f"{ratios[0][0]:.2f}–{ratios[-1][0]:.2f}×",
+            note=", ".join(f"{lang} {what} {ratio:.2f}×".replace("  ", " ")
+                           for ratio, lang, what in ratios)
+            if kind == "pack" else f"highest {ratios[-1][1]} {ratios[-1][2]}, lowest "
+            f"{ratios[0][1]} {ratios[0][2]}"))
     bench.checks.append(Check(
         "3", "Pack size, subsets vs default fonts", "",
         note=", ".join(f"{a['lang']} {kilobytes(a['bytes'])} vs {kilobytes(b['bytes'])}"
@@ -448,9 +451,9 @@ def parse_args(argv: list[str] | None) -> Settings:
     parser.add_argument("--noop-runs", type=int, default=5)
     parser.add_argument("--validate-files", type=int, default=1000)
     parser.add_argument("--validate-runs", type=int, default=3)
-    parser.add_argument("--jobs-statements", type=int, default=4,
+    parser.add_argument("--jobs-statements", type=int, default=6,
                         help="statements in the --jobs corpus (each with ja and ko)")
-    parser.add_argument("--jobs-repeats", type=int, default=1,
+    parser.add_argument("--jobs-repeats", type=int, default=2,
                         help="alternate --jobs 1 and --jobs 2 this many times (medians)")
     parser.add_argument("--only", action="append", default=[], metavar="SECTION",
                         choices=[key for key, _, _ in SECTIONS],

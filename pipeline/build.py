@@ -503,6 +503,12 @@ def _prepare_fonts(project: Project, instruments: Instruments, languages: list[L
 
 def _check_catalogs(paths: Paths, languages: list[Language]) -> None:
     """Refuse a language whose catalog lacks strings: no English in a Japanese pack."""
+    from pipeline.catalogs import TEMPLATE
+
+    key = _hash_files([paths.locales / TEMPLATE, *(lang.catalog for lang in languages)])
+    memo = paths.cache / "catalogs" / f"{key[:32]}.complete"
+    if memo.is_file():
+        return  # these very files were found complete before
     from pipeline.catalogs import catalog_states
 
     codes = {language.code for language in languages}
@@ -515,6 +521,7 @@ def _check_catalogs(paths: Paths, languages: list[Language]) -> None:
     if problems:
         raise BuildError("incomplete interface catalogs (run `briefing i18n status`):\n"
                          + "\n".join(problems))
+    write_atomically(memo, b"")
 
 
 def _spilled_summaries(document: Any, statements: Sequence[Any]) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -83,9 +84,11 @@ def select_languages(locales: Path, requested: str | None) -> list[Language]:
 
 
 def _catalog_locale(path: Path, code: str) -> Locale:
-    with path.open("rb") as handle:
-        catalog = read_po(handle, locale=code)
-    return catalog.locale or Locale.parse(code)
+    """Read the catalog's `Language:` header without parsing the whole catalog."""
+    with path.open(encoding="utf-8") as handle:
+        head = handle.read(4096)
+    match = re.search(r'^"Language: ([A-Za-z_@-]+)\\n"$', head, flags=re.M)
+    return Locale.parse(match.group(1) if match else code)
 
 
 @cache
