@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.documents import KINDS, STYLESHEETS, TEMPLATES
+from pipeline.documents import KINDS, REPO, STYLESHEETS, TEMPLATES
 from pipeline.errors import BuildError, UsageError
 from pipeline.files import write_atomically
 from pipeline.i18n import Language, available_languages, select_languages
@@ -31,7 +31,6 @@ from pipeline.manifest import Entry, Manifest
 from pipeline.models import Recipient, Recipients
 from pipeline.validate import Project, load_project, load_recipients
 
-REPO = Path(__file__).resolve().parent.parent
 SUMMARY_DENSITIES = 6
 LETTER = "letter.css"
 

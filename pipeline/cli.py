@@ -169,7 +169,8 @@ def i18n() -> None:
 @i18n.command()
 def extract() -> None:
     """Extract the interface strings into locales/messages.pot."""
-    from pipeline.build import REPO, Paths
+    from pipeline.build import Paths
+    from pipeline.documents import REPO
     from pipeline.catalogs import extract as run
 
     click.echo(f"Wrote {run(REPO, Paths().locales)}")

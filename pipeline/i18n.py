@@ -21,10 +21,12 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
+from pipeline.documents import DEFAULT_LOCALES
 from pipeline.errors import UsageError
 
+__all__ = ["DEFAULT_LOCALES", "Formatter", "Language", "T", "select_languages"]
+
 SOURCE_LANGUAGE = "en"
-DEFAULT_LOCALES = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 
 

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline.documents import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES
 from pipeline.errors import Problem, RecordError
-from pipeline.i18n import DEFAULT_LOCALES
 from pipeline.load import Loaded, LoadedFile, load_file, load_records
 from pipeline.models import (
     Coalition,
@@ -27,8 +27,6 @@ CONTEXT_FILES = ("vocabulary.yaml", "coalition.yaml")
 
 if TYPE_CHECKING:
     from pipeline.instruments import Instruments
-
-DEFAULT_INSTRUMENTS = DEFAULT_LOCALES.parent / "instruments"
 
 
 @dataclass
