@@ -170,8 +170,8 @@ def i18n() -> None:
 def extract() -> None:
     """Extract the interface strings into locales/messages.pot."""
     from pipeline.build import Paths
-    from pipeline.documents import REPO
     from pipeline.catalogs import extract as run
+    from pipeline.documents import REPO
 
     click.echo(f"Wrote {run(REPO, Paths().locales)}")
 
