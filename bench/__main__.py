@@ -2,7 +2,10 @@
 
 Every measurement runs the real command line in a fresh process, in a
 temporary folder with its own font cache (`BRIEFING_CACHE`), so nothing in
-`.cache/` or `output/` is read or changed except `output/bench.json`. A
+`.cache/` or `output/` is read or changed except `output/bench.json`. The
+code, templates, catalogs and records are copied into that folder first and
+run from there, so edits made to the working tree while the benchmark runs
+(it takes several minutes) cannot mix two versions into one report. A
 section that fails is reported as such and the others still run: this is a
 report, and it always exits 0.
 """
@@ -118,7 +121,8 @@ def log(message: str) -> None:
 
 def built_files(output: str, out: Path) -> tuple[list[str], list[str]]:
     """Split the build's table into files (re)built and files it left as up to date."""
-    built, skipped = [], []
+    built: list[str] = []
+    skipped: list[str] = []
     for line in output.splitlines():
         if not line.startswith(str(out)):
             continue

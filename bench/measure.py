@@ -1,8 +1,8 @@
 """Run commands and measure them as a user would see them: whole processes.
 
-Wall time alone misleads on a shared 2-core machine (another build or a test
-run steals a core), so every run also records the CPU time the process and
-its waited-for children used, and its peak memory. `os.wait4` gives the
+Every run records wall time (what a user waits for), the CPU time the
+process and its waited-for children used (the work done: a `--jobs 2` build
+that does more work than `--jobs 1` shows here), and its peak memory. `os.wait4` gives the
 rusage of exactly the process waited for (with its own waited-for workers),
 unlike RUSAGE_CHILDREN, which mixes in every earlier child of this process.
 """

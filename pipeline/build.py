@@ -250,8 +250,10 @@ def _run(context: _Context, jobs: list[Job], request: BuildRequest) -> list[_Res
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
-                             initargs=(context,),
+    # Load fonts and parse stylesheets once, here; the forked workers inherit them.
+    _start_worker(context)
+    _warm(jobs)
+    with ProcessPoolExecutor(max_workers=workers,
                              mp_context=multiprocessing.get_context("fork")) as pool:
         futures = [pool.submit(_typeset, job) for job in _longest_first(jobs)]
         outcomes: dict[Path, _Result | BaseException] = {}
@@ -261,10 +263,24 @@ def _run(context: _Context, jobs: list[Job], request: BuildRequest) -> list[_Res
                 outcomes[result.job.path] = result
             except BuildError as error:
                 outcomes.setdefault(Path("\x00error"), error)
+        _WORKER.clear()
         for job in jobs:  # the first failing job, as a serial build would report it
             if job.path not in outcomes:
                 raise outcomes[Path("\x00error")]  # type: ignore[misc]
         return [outcomes[job.path] for job in jobs]  # type: ignore[misc]
+
+
+def _warm(jobs: list[Job]) -> None:
+    """Parse every stylesheet and make every language's tools the jobs will use."""
+    context: _Context = _WORKER["context"]
+    for job in jobs:
+        _language_tools(job.lang)
+        letter = [context.paths.templates / LETTER] if job.paper == "Letter" else []
+        for kind in {"summary", "pack" if job.kind != "summary" else "summary"}:
+            _WORKER["typesetter"].stylesheets(
+                [context.fonts[job.lang],
+                 *(context.paths.templates / s for s in STYLESHEETS[kind]), *letter],
+                f"the {job.lang} {kind} styles")
 
 
 def _longest_first(jobs: list[Job]) -> list[Job]:
