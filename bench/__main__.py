@@ -186,7 +186,8 @@ def size_checks(bench: Bench, sizes: dict[str, int]) -> None:
     bench.checks.append(Check(
         "3/9", "Largest Japanese/Korean summary PDF", kilobytes(cjk[largest]),
         f"≤ {kilobytes(SUMMARY_SIZE_TARGET)}", not over,
-        f"{largest}; {len(cjk) - len(over)} of {len(cjk)} within target"))
+        f"{len(cjk) - len(over)} of {len(cjk)} within target; over: "
+        + (", ".join(f"{p} {cjk[p] / 1024:.1f} KB" for p in sorted(over)) or "none")))
     bench.checks.append(Check("9", "All PDFs of the build", kilobytes(sum(sizes.values())),
                               note=f"{len(sizes)} files; packs "
                               + ", ".join(kilobytes(sizes[f"{lang}/briefing-pack.pdf"])

@@ -122,17 +122,30 @@ class Typesetter:
 
     def fit_one_page(self, render: Callable[[int], str], densities: int, what: str,
                      stylesheets: Sequence[Path]) -> tuple[Document, int]:
-        """Tighten the layout step by step until it fits one page, or say how far over it is."""
-        document = None
-        for density in range(densities):
-            document = self.layout(render(density), what, stylesheets)
-            if len(document.pages) == 1:
-                return document, density
-        assert document is not None
-        over = _overflow_mm(document)
+        """Find the loosest layout that fits one page, or say how far over the tightest is.
+
+        Tighter steps only ever take less room, so after the loosest and the tightest
+        the step is found by halving: at most four layouts for six steps.
+        """
+        document = self.layout(render(0), what, stylesheets)
+        if len(document.pages) == 1:
+            return document, 0
+        tightest = densities - 1
+        fitting = self.layout(render(tightest), what, stylesheets)
+        if len(fitting.pages) == 1:
+            low, high = 1, tightest  # `high` fits; find the loosest that does
+            while low < high:
+                middle = (low + high) // 2
+                candidate = self.layout(render(middle), what, stylesheets)
+                if len(candidate.pages) == 1:
+                    high, fitting = middle, candidate
+                else:
+                    low = middle + 1
+            return fitting, high
+        over = _overflow_mm(fitting)
         raise BuildError(
             f"{what} does not fit on one page even at the smallest legible size: it runs "
-            f"onto {len(document.pages)} pages, about {over:.0f} mm over. Shorten its "
+            f"onto {len(fitting.pages)} pages, about {over:.0f} mm over. Shorten its "
             "overview or its asks."
         )
 
@@ -196,9 +209,9 @@ def check_pdf(data: bytes, pages: int, what: str) -> None:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
-    try:
-        count = len(PdfReader(io.BytesIO(data)).pages)
-    except (PdfReadError, ValueError, OSError) as error:
+    try:  # the page tree's own count: enough to know it parses, without reading every page
+        count = int(PdfReader(io.BytesIO(data)).trailer["/Root"]["/Pages"]["/Count"])
+    except (PdfReadError, ValueError, OSError, KeyError, TypeError) as error:
         raise BuildError(f"{what}: the PDF written does not parse: {error}") from None
     if count != pages:
         raise BuildError(f"{what}: the PDF has {count} pages, expected {pages}")
