@@ -210,7 +210,8 @@ def check_pdf(data: bytes, pages: int, what: str) -> None:
     from pypdf.errors import PdfReadError
 
     try:  # the page tree's own count: enough to know it parses, without reading every page
-        count = int(PdfReader(io.BytesIO(data)).trailer["/Root"]["/Pages"]["/Count"])
+        root: Any = PdfReader(io.BytesIO(data)).trailer["/Root"]
+        count = int(root["/Pages"]["/Count"])
     except (PdfReadError, ValueError, OSError, KeyError, TypeError) as error:
         raise BuildError(f"{what}: the PDF written does not parse: {error}") from None
     if count != pages:
