@@ -143,7 +143,6 @@ class PackView:
     years: list[int]
     coalition: Coalition | None
     notes: dict[str, T] = field(default_factory=dict)
-    instruments: list[object] = field(default_factory=list)
 
 
 def anchor_for(*parts: object) -> str:
