@@ -195,26 +195,6 @@ class Statement(Record):
     def year(self) -> int:
         return self.adopted.year
 
-    def actor_ids(self) -> set[str]:
-        """Return every actor the statement names as addressee or concern."""
-        found: set[str] = set()
-        for resolution in self.resolutions:
-            found.update(resolution.addressees, resolution.concerns)
-            for item in resolution.items:
-                found.update(item.addressees, item.concerns)
-        return found
-
-    def theme_ids(self) -> set[str]:
-        """Return every theme the statement is tagged with, anywhere."""
-        found = set(self.themes)
-        for paragraph in self.preamble:
-            found.update(paragraph.themes)
-        for resolution in self.resolutions:
-            found.update(resolution.themes)
-            for item in resolution.items:
-                found.update(item.themes)
-        return found
-
 
 # --- Translations -----------------------------------------------------------
 
