@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -143,8 +144,7 @@ def plan_jobs(context: _Context, languages: list[Language], chosen: list[str],
               only: str | None, recipients: Recipients | None = None) -> list[Job]:
     """List the documents to make, each with the hash of what it is made from."""
     paths, project = context.paths, context.project
-    common = _hash_files([*sorted((REPO / "pipeline").glob("*.py")),
-                          paths.templates / "fonts.yaml"])
+    common = _digest(_code_hash(), _hash_files([paths.templates / "fonts.yaml"]))
     templates = {kind: _template_files(paths.templates, TEMPLATES[kind], STYLESHEETS[kind])
                  for kind in KINDS}
     jobs = []
@@ -230,6 +230,12 @@ def _hash_files(files: Sequence[Path]) -> str:
         except OSError:
             digest.update(b"<missing>")
     return digest.hexdigest()
+
+
+@functools.cache
+def _code_hash() -> str:
+    """Hash the pipeline's own source: a code change makes every output out of date."""
+    return _hash_files(sorted((REPO / "pipeline").glob("*.py")))
 
 
 def _digest(*parts: str) -> str:
@@ -374,12 +380,10 @@ def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
 def _fit_key(statement_id: str, lang: str, sheets: list[Path]) -> str:
     """Hash everything a summary's layout depends on."""
     context: _Context = _WORKER["context"]
-    if "code" not in _WORKER:
-        _WORKER["code"] = _hash_files(sorted((REPO / "pipeline").glob("*.py")))
     files = context.project.record_files([statement_id, "vocabulary", "coalition"], lang)
     templates = _template_files(context.paths.templates, TEMPLATES["summary"], ())
     catalog = context.paths.locales / lang / "LC_MESSAGES" / "messages.po"
-    return _digest(__version__, _WORKER["code"], lang, statement_id, context.today.isoformat(),
+    return _digest(__version__, _code_hash(), lang, statement_id, context.today.isoformat(),
                    _hash_files([*files, *templates, *sheets, catalog]))
 
 
@@ -457,7 +461,7 @@ def prepare_document_fonts(project: Project, instruments: Instruments,
     sources = sorted([*paths.records.rglob("*.yaml"), *paths.locales.rglob("*.po"),
                       *paths.templates.rglob("*"), *instruments.files])
     key = _digest(__version__, str(subsets), str(paths.cache.resolve()),
-                  _hash_files(sorted((REPO / "pipeline").glob("*.py"))),
+                  _code_hash(),
                   _hash_files([p for p in sources if p.is_file()]), repr(list(extra)))
     memo = paths.cache / "fonts" / f"stage-{key[:32]}.json"
     remembered = _recall(memo)

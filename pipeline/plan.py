@@ -374,8 +374,9 @@ def _themes_over_time(planner: Planner, statements: list[StatementView],
     for index, view in enumerate(statements):
         statement = records[view.id]
         for resolution in statement.resolutions:
-            for theme in resolution.themes:
-                counts[theme][index] += 1 if not resolution.items else 0
+            if not resolution.items:  # a resolution without items is itself one ask
+                for theme in resolution.themes:
+                    counts[theme][index] += 1
             for item in resolution.items:
                 for theme in set(item.themes) | set(resolution.themes):
                     counts[theme][index] += 1
