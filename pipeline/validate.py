@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.documents import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES
 from pipeline.errors import Problem, RecordError
-from pipeline.load import Loaded, LoadedFile, load_file, load_records
+from pipeline.load import Loaded, LoadedFile, load_file, load_records, paused_gc
 from pipeline.models import (
     Coalition,
     CoalitionTranslation,
@@ -52,6 +52,11 @@ class Project:
 
 def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
     """Load and check every record under `paths`; return the project, problems, file count."""
+    with paused_gc():
+        return _check_records(paths)
+
+
+def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
     loaded = load_records(paths)
     given = {f.path for f in loaded.files}
     _add_context(loaded)
@@ -127,12 +132,18 @@ def load_project(paths: Sequence[Path]) -> Project:
 
 def _add_context(loaded: Loaded) -> None:
     """Read the vocabulary, coalition and originals beside the files given, if not given."""
-    have = {f.path.resolve() for f in loaded.files} | {p.path.resolve() for p in loaded.problems}
-    wanted = {f.path.parent / name for f in loaded.files for name in CONTEXT_FILES}
+    given = {f.path for f in loaded.files} | {p.path for p in loaded.problems}
+    wanted = {folder / name for folder in {f.path.parent for f in loaded.files}
+              for name in CONTEXT_FILES}
     wanted |= {f.path.with_name(f"{f.record.statement}.yaml") for f in loaded.files
                if isinstance(f.record, StatementTranslation)}
+    have: set[Path] | None = None  # resolved: asked for only when a name was not given as is
     for path in sorted(wanted):
-        if path.is_file() and path.resolve() not in have:
+        if path in given or not path.is_file():
+            continue
+        if have is None:
+            have = {p.resolve() for p in given}
+        if path.resolve() not in have:
             have.add(path.resolve())
             record, problems = load_file(path)
             if record is not None:

@@ -6,6 +6,12 @@ nesting level. This reader takes libyaml's flat event stream instead and
 builds plain values itself, with a stack rather than recursion, so it can
 refuse all of those with a position, and records the line and column of
 every key and value for error messages.
+
+It does so in two passes, because recording positions costs as much as
+parsing: a lean pass (`plain_value`) builds the values of an ordinary record
+and gives up on anything unusual; the full pass (`_parse_located`) runs only
+for a text the lean pass gave up on, to say what is wrong and where, and for
+a file that turns out to have a problem, when a position is first asked for.
 """
 
 from __future__ import annotations
@@ -57,29 +63,51 @@ class YamlProblem(Exception):
         self.path = path
 
 
+Positions = dict[Path_, tuple[int, int]]
+
+
 @dataclass
 class Document:
-    """A parsed file: its value and the 1-based position of every path in it."""
+    """A parsed file: its value and the 1-based position of every path in it.
+
+    Only a file with a problem needs positions, and recording them costs as much
+    as the parse itself; so they are found by parsing `text` again, with
+    positions, the first time one is asked for.
+    """
 
     value: Any
-    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    text: str = field(repr=False)
+    located: tuple[Positions, Positions] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def positions(self) -> Positions:
+        """Where each value starts."""
+        return self._locate()[0]
+
+    def _locate(self) -> tuple[Positions, Positions]:
+        """Return where each value starts, and each key, parsing the text again if need be."""
+        if self.located is None:
+            _, positions, key_positions = _parse_located(self.text)
+            self.located = (positions, key_positions)
+        return self.located
 
     def position(self, path: Path_) -> tuple[int, int]:
         """Return the position of `path`, or of its nearest ancestor that has one."""
+        positions, key_positions = self._locate()
         while path:
-            if path in self.key_positions:
-                return self.key_positions[path]
-            if path in self.positions:
-                return self.positions[path]
+            if path in key_positions:
+                return key_positions[path]
+            if path in positions:
+                return positions[path]
             path = path[:-1]
-        return self.positions.get((), (1, 1))
+        return positions.get((), (1, 1))
 
     def value_position(self, path: Path_) -> tuple[int, int]:
         """Return where the value at `path` starts (the mapping itself for a parent)."""
-        while path not in self.positions and path:
+        positions = self.positions
+        while path not in positions and path:
             path = path[:-1]
-        return self.positions.get(path, (1, 1))
+        return positions.get(path, (1, 1))
 
 
 def _pos(mark: Any) -> tuple[int, int]:
@@ -138,6 +166,9 @@ def _scalar(event: Any, tag: str) -> Any:
         if tag.endswith("timestamp"):
             raise _Refused(f"{event.value!r} is not a real date") from None
         raise _Refused(f"cannot read {event.value!r}: {error}") from None
+    finally:  # the constructor remembers every node it built: forget this one
+        _CONSTRUCTOR.constructed_objects.pop(node, None)
+        _CONSTRUCTOR.recursive_objects.pop(node, None)
     if isinstance(value, dt.datetime):
         raise _Refused("a date is expected here, not a date and time")
     return value
@@ -148,17 +179,132 @@ class _Refused(Exception):
 
 
 def parse(text: str) -> Document:
-    """Parse one YAML document into plain values with positions."""
-    doc = Document(None)
-    positions, key_positions = doc.positions, doc.key_positions
+    """Parse one YAML document into plain values, refusing what this project does not accept."""
+    return document(text, plain_value(text))
+
+
+def document(text: str, value: Any) -> Document:
+    """Return the document of `text`, given its `plain_value` (found here or in a worker).
+
+    The lean reader accepts the usual record. What it is unsure of (None: a
+    problem, or a rare construct) is parsed again by the reader that records
+    positions, which then says exactly what is wrong and where.
+    """
+    if value is None:
+        value, positions, key_positions = _parse_located(text)
+        return Document(value, text, (positions, key_positions))
+    return Document(value, text)
+
+
+# The implicit types whose constructors are plain functions of the scalar: calling them
+# directly is what `construct_object` does, without keeping every node it was given.
+_IMPLICIT = {
+    f"tag:yaml.org,2002:{name}": _CONSTRUCTOR.yaml_constructors[f"tag:yaml.org,2002:{name}"]
+    for name in ("int", "float", "bool", "timestamp")
+}
+_ScalarEvent, _StreamEndEvent = yaml.ScalarEvent, yaml.StreamEndEvent
+_MappingStartEvent, _SequenceStartEvent = yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MappingEndEvent, _SequenceEndEvent = yaml.MappingEndEvent, yaml.SequenceEndEvent
+_DocumentStartEvent = yaml.DocumentStartEvent
+_QUIET_EVENTS = (yaml.StreamStartEvent, yaml.DocumentEndEvent)
+
+
+class _Unsure(Exception):
+    """The lean reader met something the reader with positions must judge."""
+
+
+def plain_value(text: str) -> Any:
+    """Return the value of an ordinary record, or None for anything else.
+
+    It accepts only what `_parse_located` accepts, with the same value: plain
+    or quoted text, the implicit numbers, booleans and dates, mappings with
+    text keys and sequences, one document. Anchors, aliases, tags, empty values,
+    duplicate keys, deep nesting and every error are left to `_parse_located`.
+    Building no positions and no nodes makes it about twice as fast.
+    """
+    stack: list[Any] = []  # the parent of each open container, outermost first
+    container: Any = None  # the innermost open mapping or sequence
+    key: Any = None  # the pending key of `container`, if it is a mapping
+    root: Any = None
+    documents = 0
+    try:
+        get_event = _Loader(text).get_event
+        while True:
+            event: Any = get_event()
+            kind = type(event)
+            if kind is _ScalarEvent:
+                value = event.value
+                if event.anchor is not None or event.tag is not None:
+                    raise _Unsure
+                if event.implicit[0] and (not value or value[0] in _FIRST_CHARS):
+                    tag = _RESOLVER.resolve(yaml.ScalarNode, value,  # type: ignore[no-untyped-call]
+                                            event.implicit)
+                    if tag != _STR:
+                        if tag not in _IMPLICIT:
+                            raise _Unsure  # null, merge (<<), value (=)
+                        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark)
+                        value = _IMPLICIT[tag](_CONSTRUCTOR, node)
+                        if type(value) is dt.datetime:
+                            raise _Unsure
+                if key is not None:
+                    container[key] = value
+                    key = None
+                elif type(container) is list:
+                    container.append(value)
+                elif container is None:
+                    raise _Unsure  # a document that is a single scalar
+                else:  # a mapping's key: text, a number or a boolean, and new
+                    if type(value) is not str:
+                        if type(value) is not int and type(value) is not bool:
+                            raise _Unsure
+                        value = str(value)
+                    if value in container:
+                        raise _Unsure
+                    key = value
+            elif kind is _MappingStartEvent or kind is _SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                    raise _Unsure
+                new: Any = {} if kind is _MappingStartEvent else []
+                if key is not None:
+                    container[key] = new
+                elif type(container) is list:
+                    container.append(new)
+                elif container is None and root is None:
+                    root = new
+                else:
+                    raise _Unsure  # a mapping or sequence as a key
+                stack.append(container)
+                container, key = new, None
+            elif kind is _MappingEndEvent or kind is _SequenceEndEvent:
+                container = stack.pop()
+            elif kind is _DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise _Unsure
+            elif kind is _StreamEndEvent:
+                break
+            elif kind not in _QUIET_EVENTS:
+                raise _Unsure  # an alias
+    except (_Unsure, yaml.YAMLError, ValueError, OverflowError):
+        # ValueError covers UnicodeEncodeError (a lone surrogate) and impossible dates.
+        return None
+    return root
+
+
+def _parse_located(text: str) -> tuple[Any, Positions, Positions]:
+    """Parse one YAML document into its value, where each value starts, and each key."""
+    root: Any = None
+    positions: Positions = {}
+    key_positions: Positions = {}
     # Each frame: [container, its path, the pending key of a mapping or None]
     stack: list[list[Any]] = []
     seen_documents = 0
 
     def attach(value: Any, mark: Any, is_container: bool) -> Path_:
+        nonlocal root
         where = (mark.line + 1, mark.column + 1)
         if not stack:
-            doc.value = value
+            root = value
             positions[()] = where
             return ()
         frame = stack[-1]
@@ -252,6 +398,6 @@ def parse(text: str) -> Document:
     except UnicodeEncodeError as error:  # a lone surrogate, only possible in a str passed in
         line, column = _text_pos(text, error.start)
         raise YamlProblem(line, column, "text contains an unpaired surrogate character") from None
-    if seen_documents == 0 or doc.value is None:
+    if seen_documents == 0 or root is None:
         raise YamlProblem(1, 1, "file is empty")
-    return doc
+    return root, positions, key_positions

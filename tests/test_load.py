@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import os
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +13,7 @@ import pytest
 from support import (
     BAD,
     BAD_FILES,
+    FIXTURES,
     RECORDS,
     STATEMENT,
     TRANSLATION,
@@ -18,10 +22,11 @@ from support import (
     shown,
 )
 
+from pipeline import load, yamlsafe
 from pipeline.errors import Problem
-from pipeline.load import format_path, load_file, load_records
+from pipeline.load import format_path, load_file, load_records, paused_gc
 from pipeline.models import Coalition, Statement, StatementTranslation, Vocabulary
-from pipeline.yamlsafe import MAX_BYTES, MAX_DEPTH, YamlProblem, decode, parse
+from pipeline.yamlsafe import MAX_BYTES, MAX_DEPTH, YamlProblem, decode, document, parse
 
 
 def only_problem(path: Path) -> Problem:
@@ -422,6 +427,14 @@ def test_parse_records_positions() -> None:
     assert document.value_position(()) == (1, 1)
 
 
+def test_positions_are_found_when_first_asked_for() -> None:
+    text = "a: 1\nb:\n  - x\n  - {c: d}\n"
+    lazy = parse(text)
+    assert lazy.located is None  # an ordinary record: no positions recorded while parsing
+    assert lazy.position(("b", 1, "c")) == (4, 6)
+    assert lazy.located == document(text, None).located  # as the reader with positions
+
+
 def test_parse_keeps_quoted_text_as_text() -> None:
     document = parse("a: 'yes'\nb: \"2005-01-01\"\nc: ! 12\nd: !!str on\n")
     assert document.value == {"a": "yes", "b": "2005-01-01", "c": "12", "d": "on"}
@@ -482,3 +495,53 @@ def test_decode_refuses(data: bytes, line_no: int, column: int, message: str) ->
     assert (caught.value.line, caught.value.column, caught.value.message) == (
         line_no, column, message,
     )
+
+
+# --- Many files: the parsing shared with a second process ----------------------------
+
+
+def test_parallel_load_gives_the_serial_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(3):  # every fixture, good and bad, three times: about 100 files
+        shutil.copytree(FIXTURES, tmp_path / f"copy-{number}")
+    monkeypatch.setattr(load, "_cores", lambda: 2)  # fork even on a one-core machine
+    monkeypatch.setattr(load, "PARALLEL_FILES", 1_000_000)
+    serial = load_records([tmp_path])
+    monkeypatch.setattr(load, "PARALLEL_FILES", 2)
+    parallel = load_records([tmp_path])
+    assert len(serial.problems) > 3 * len(BAD_FILES)
+    assert parallel.problems == serial.problems
+    assert [(f.path, f.record) for f in parallel.files] == [
+        (f.path, f.record) for f in serial.files
+    ]
+
+
+def test_parallel_parse_shares_the_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(RECORDS.iterdir())] * 10
+    monkeypatch.setattr(load, "_cores", lambda: 2)
+    monkeypatch.setattr(load, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(load, "plain_value",
+                        lambda text: (os.getpid(), yamlsafe.plain_value(text)))
+    values = load._plain_values(texts)
+    assert [value for _, value in values] == [yamlsafe.plain_value(text) for text in texts]
+    assert len({pid for pid, _ in values}) == 2
+    assert values[0][0] == os.getpid()
+
+
+def test_parallel_parse_survives_its_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(RECORDS.iterdir())] * 10
+    monkeypatch.setattr(load, "_cores", lambda: 2)
+    monkeypatch.setattr(load, "PARALLEL_FILES", 2)
+    monkeypatch.setattr(load, "_send_plain_values", lambda texts, sender: os._exit(1))
+    assert load._plain_values(texts) == [yamlsafe.plain_value(text) for text in texts]
+
+
+def test_paused_gc_restores_the_collector() -> None:
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():  # nested: the outer pause decides
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()

@@ -18,7 +18,7 @@ from pipeline.cli import cli
 from pipeline.errors import Problem
 from pipeline.load import LoadedFile, load_file
 from pipeline.validate import check_records
-from pipeline.yamlsafe import Document, YamlProblem, decode, parse
+from pipeline.yamlsafe import Document, YamlProblem, decode, document, parse, plain_value
 
 SETTINGS = settings(
     max_examples=200,
@@ -167,6 +167,16 @@ def test_decode_then_parse_arbitrary_bytes(data: bytes) -> None:
         return
     assert isinstance(text, str)
     assert_parse_total(text)
+
+
+@SETTINGS
+@given(text=yaml_text | mutated_record().map(lambda record: record[1]))
+def test_lean_reader_agrees_with_the_reader_with_positions(text: str) -> None:
+    value = plain_value(text)
+    if value is None:
+        return  # left to the reader with positions
+    located = document(text, None)  # that reader, which must accept the text too
+    assert repr(located.value) == repr(value)  # repr, as 1 == 1.0 == True
 
 
 # --- Loading one file ---------------------------------------------------------------------
