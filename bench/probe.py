@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-HEAVY = ("weasyprint", "fontTools", "pypdf", "pydyf", "tinycss2", "cssselect2", "jinja2",
+HEAVY = ("weasyprint", "fontTools", "pikepdf", "pydyf", "tinycss2", "cssselect2", "jinja2",
          "babel", "pydantic")
 
 

@@ -41,6 +41,8 @@ class Group:
     languages: tuple[str, ...]
     text: str
     heading: str
+    summary: str = "text"  # the role whose face sets the one-page summaries
+    summary_bold: bool = True  # False: one weight only on those pages
 
     def families(self) -> dict[str, str]:
         return {"text": self.text, "heading": self.heading}
@@ -67,9 +69,14 @@ def load_font_plan(templates: Path) -> FontPlan:
     except FileNotFoundError:
         raise BuildError(f"missing file: {path}") from None
     groups = {
-        name: Group(name, tuple(spec["languages"]), spec["text"], spec["heading"])
+        name: Group(name, tuple(spec["languages"]), spec["text"], spec["heading"],
+                    spec.get("summary", "text"), bool(spec.get("summary_bold", True)))
         for name, spec in data["groups"].items()
     }
+    for group in groups.values():
+        if group.summary not in group.families():
+            raise BuildError(f"{path}: group {group.name}: summary must be text or heading, "
+                             f"not {group.summary!r}")
     selectors = " ".join(str(data["heading_selectors"]).split())
     return FontPlan(groups, data["default_group"], selectors)
 
@@ -243,6 +250,14 @@ class FontSet:
                 for code in dict.fromkeys(langs)
             )
             lines.append(f"{in_heading} {{ font-family: {name(group.name, 'heading')}; }}")
+        for group in self.plan.groups.values():
+            if group.summary != "text" or not group.summary_bold:
+                langs = group.languages if group.name != own else (*group.languages, lang)
+                in_summary = ", ".join(f".summary:lang({code}), .summary :lang({code})"
+                                       for code in dict.fromkeys(langs))
+                weight = "" if group.summary_bold else " font-weight: 400;"
+                lines.append(f"{in_summary} {{ font-family: {name(group.name, group.summary)};"
+                             f"{weight} }}")
         return "\n".join(lines) + "\n"
 
     def files(self) -> list[Path]:

@@ -205,14 +205,17 @@ def _bottom(box: Any) -> float:
 
 
 def check_pdf(data: bytes, pages: int, what: str) -> None:
-    """Refuse a PDF that does not parse or has the wrong number of pages."""
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    """Refuse a PDF that qpdf cannot open or that has the wrong number of pages.
 
-    try:  # the page tree's own count: enough to know it parses, without reading every page
-        root: Any = PdfReader(io.BytesIO(data)).trailer["/Root"]
-        count = int(root["/Pages"]["/Count"])
-    except (PdfReadError, ValueError, OSError, KeyError, TypeError) as error:
+    qpdf (through pikepdf) reads the cross-reference table and the page tree in
+    about 10 ms, where pypdf took 160 ms on a pack.
+    """
+    import pikepdf
+
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            count = len(pdf.pages)
+    except (pikepdf.PdfError, ValueError, OSError) as error:
         raise BuildError(f"{what}: the PDF written does not parse: {error}") from None
     if count != pages:
         raise BuildError(f"{what}: the PDF has {count} pages, expected {pages}")

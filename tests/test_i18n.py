@@ -71,6 +71,16 @@ def test_cjk_packs_embed_their_own_face(editions: Path, lang: str, family: str) 
     assert other not in listing
 
 
+@pytest.mark.parametrize(("lang", "family"), [("ja", "Noto-Sans-CJK-JP"),
+                                              ("ko", "Noto-Sans-CJK-KR")])
+def test_cjk_summaries_are_set_in_one_gothic_face(editions: Path, lang: str, family: str) -> None:
+    """templates/fonts.yaml: one CJK face and weight per summary keeps it small."""
+    for pdf in (editions / lang).glob("*-summary.pdf"):
+        cjk = {line.split()[0].split("+")[-1] for line in fonts(pdf).splitlines()[2:]
+               if "CJK" in line}
+        assert cjk == {f"{family}-subset"}, (pdf.name, cjk)
+
+
 def test_mongolian_pack_shows_english_statements_under_the_fallback_note(editions: Path) -> None:
     text = body_text(editions / "mn" / "briefing-pack.pdf")
     assert "англи хэл" in text  # the note, in Mongolian
@@ -159,3 +169,13 @@ def test_a_retranslated_udhr_quotation_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "preamble[0].quotations[0].text: not the official ja text of udhr article 1" in (
         result.output)
+
+
+def test_a_summary_face_that_is_not_a_role_of_its_group_is_refused(tmp_path: Path) -> None:
+    from pipeline.fonts import load_font_plan
+
+    text = (REPO / "templates" / "fonts.yaml").read_text(encoding="utf-8")
+    (tmp_path / "fonts.yaml").write_text(text.replace("summary: heading", "summary: gothic", 1),
+                                         encoding="utf-8")
+    with pytest.raises(BuildError, match="group japanese: summary must be text or heading"):
+        load_font_plan(tmp_path)

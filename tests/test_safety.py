@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from weasyprint.urls import FatalURLFetchingError
 
 from pipeline.errors import BuildError
-from pipeline.pdf import SafeFetcher
+from pipeline.pdf import SafeFetcher, check_pdf
 
 EVIL = ('<script>alert(1)</script> <img src="file:///etc/passwd"> '
         '<link rel="attachment" href="file:///etc/passwd">')
@@ -130,3 +130,15 @@ def test_a_failed_build_leaves_earlier_pdfs_untouched(records: Path, tmp_path: P
     assert [p.name for p in out.rglob("*.tmp")] == []
     assert sorted(p.name for p in out.rglob("*") if p.is_file() and p.suffix != ".pdf") == [
         ".lock", "manifest.json"]
+
+
+def test_a_written_pdf_that_does_not_parse_or_has_other_pages_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(STATEMENTS, out, Path(".cache"), langs="en", only="summary",
+          statements=["ipcnkr-2005-tokyo"])
+    data = (out / "en" / "ipcnkr-2005-tokyo-summary.pdf").read_bytes()
+    check_pdf(data, 1, "the summary")  # the real one passes
+    with pytest.raises(BuildError, match="the summary: the PDF written does not parse"):
+        check_pdf(data[: len(data) // 2], 1, "the summary")
+    with pytest.raises(BuildError, match="the summary: the PDF has 1 pages, expected 2"):
+        check_pdf(data, 2, "the summary")
