@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import fcntl
 import functools
+import gc
 import hashlib
 import json
 import os
@@ -253,12 +254,15 @@ def _run(context: _Context, jobs: list[Job], request: BuildRequest) -> list[_Res
             return [_typeset(job) for job in jobs]
         finally:
             _WORKER.clear()  # free fonts and layouts now, not at interpreter exit
+            gc.unfreeze()
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # Load fonts and parse stylesheets once, here; the forked workers inherit them.
     _start_worker(context)
     _warm(jobs)
+    gc.collect()
+    gc.freeze()  # the workers' collector never walks (and so never copies) what they inherit
     with ProcessPoolExecutor(max_workers=workers,
                              mp_context=multiprocessing.get_context("fork")) as pool:
         futures = [pool.submit(_typeset, job) for job in _longest_first(jobs)]
@@ -270,6 +274,7 @@ def _run(context: _Context, jobs: list[Job], request: BuildRequest) -> list[_Res
             except BuildError as error:
                 outcomes.setdefault(Path("\x00error"), error)
         _WORKER.clear()
+        gc.unfreeze()
         for job in jobs:  # the first failing job, as a serial build would report it
             if job.path not in outcomes:
                 raise outcomes[Path("\x00error")]  # type: ignore[misc]
@@ -307,6 +312,30 @@ def _start_worker(context: _Context) -> None:
 
 def _typeset(job: Job) -> _Result:
     """Typeset one job in this process, reusing its renderers, fonts and stylesheets."""
+    with _one_collection():
+        return _typeset_document(job)
+
+
+@contextlib.contextmanager
+def _one_collection() -> Iterator[None]:
+    """Collect cycles once per document, not hundreds of times while it is laid out.
+
+    WeasyPrint makes millions of short-lived objects (a pack leaves about 100,000
+    in cycles), and each automatic pass of the collector also walks the fonts,
+    stylesheets and records kept for the next document: about a quarter of a
+    pack's time. What survives the collection after a document is what the
+    process keeps, so it is frozen out of every later pass.
+    """
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
+        gc.freeze()
+
+
+def _typeset_document(job: Job) -> _Result:
     from pipeline.pdf import check_pdf
 
     context: _Context = _WORKER["context"]
@@ -350,31 +379,35 @@ def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
     out once at that density instead of trying each step again.
     """
     key = ("fit", statement_id, lang, *sorted(p.name for p in sheets))
-    if key in _WORKER:
-        return _WORKER[key]  # type: ignore[no-any-return]
+    known: int | None = _WORKER.get(key)  # only the density: a kept layout is dead weight
+    if known is not None and not document:
+        return None, known
     context: _Context = _WORKER["context"]
     planner, renderer = _language_tools(lang)
     statement = context.project.statements[statement_id]
     typesetter = _WORKER["typesetter"]
     what = f"the {lang} summary of {statement_id}"
     memo = context.paths.cache / "fit" / f"{_fit_key(statement_id, lang, sheets)[:32]}.json"
-    try:
-        known: int | None = int(json.loads(memo.read_text(encoding="utf-8"))["density"])
-    except (OSError, ValueError, KeyError, TypeError):
-        known = None
+    if known is None:
+        try:
+            known = int(json.loads(memo.read_text(encoding="utf-8"))["density"])
+        except (OSError, ValueError, KeyError, TypeError):
+            known = None
     if known is not None and not document:
+        _WORKER[key] = known
         return None, known
     if known is not None:
         laid_out = typesetter.layout(renderer.summary(planner.statement(statement, known)),
                                      what, sheets)
         if len(laid_out.pages) == 1:
-            _WORKER[key] = (laid_out, known)
-            return _WORKER[key]  # type: ignore[no-any-return]
-    _WORKER[key] = typesetter.fit_one_page(
+            _WORKER[key] = known
+            return laid_out, known
+    laid_out, density = typesetter.fit_one_page(
         lambda density: renderer.summary(planner.statement(statement, density)),
         SUMMARY_DENSITIES, what, sheets)
-    write_atomically(memo, json.dumps({"density": _WORKER[key][1]}).encode())
-    return _WORKER[key]  # type: ignore[no-any-return]
+    _WORKER[key] = density
+    write_atomically(memo, json.dumps({"density": density}).encode())
+    return laid_out, density
 
 
 def _fit_key(statement_id: str, lang: str, sheets: list[Path]) -> str:
