@@ -102,3 +102,14 @@ def test_only_and_statement_select_what_is_written(tmp_path: Path) -> None:
     assert [w.path.name for w in written] == ["ipcnkr-2005-tokyo-summary.pdf"]
     assert sorted(p.name for p in (tmp_path / "en").iterdir()) == [
         "ipcnkr-2005-tokyo-summary.pdf"]
+
+
+def test_indentation_between_blocks_is_dropped_and_spaces_between_words_kept() -> None:
+    from pipeline.render import drop_layout_whitespace
+
+    html = ('<ul>\n  <li><span lang="en">IPCNKR</span> <a href="#x">urges</a> China</li>\n'
+            '  <li>b</li>\n</ul>\n<table>\n <tr>\n  <td>1</td>\n  <td>2 <code>c</code></td>'
+            '\n </tr>\n</table>')
+    assert drop_layout_whitespace(html) == (
+        '<ul><li><span lang="en">IPCNKR</span> <a href="#x">urges</a> China</li><li>b</li>'
+        '</ul><table><tr><td>1</td><td>2 <code>c</code></td></tr></table>')
