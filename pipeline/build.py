@@ -295,8 +295,13 @@ def _warm(jobs: list[Job]) -> None:
 
 
 def _longest_first(jobs: list[Job]) -> list[Job]:
-    """Summaries first (their fitted densities serve the packs), then packs, largest first."""
-    return sorted(jobs, key=lambda j: (j.kind != "summary", -len(j.statements), j.lang))
+    """Packs first, largest first, then the summaries, which fill in at the end.
+
+    Started last, the packs left one worker idle for a second while the other
+    finished its pack. A pack whose summaries were never fitted fits them
+    itself and remembers the densities, so their summary jobs lay out once.
+    """
+    return sorted(jobs, key=lambda j: (j.kind == "summary", -len(j.statements), j.lang))
 
 
 _WORKER: dict[Any, Any] = {}
