@@ -331,6 +331,9 @@ def _one_collection() -> Iterator[None]:
     pack's time. What survives the collection after a document is what the
     process keeps, so it is frozen out of every later pass.
     """
+    if not gc.isenabled():  # paused already, by a caller
+        yield
+        return
     gc.disable()
     try:
         yield

@@ -250,9 +250,7 @@ class FontSet:
                 for code in dict.fromkeys(langs)
             )
             lines.append(f"{in_heading} {{ font-family: {name(group.name, 'heading')}; }}")
-        for group in self.plan.groups.values():
             if group.summary != "text" or not group.summary_bold:
-                langs = group.languages if group.name != own else (*group.languages, lang)
                 in_summary = ", ".join(f".summary:lang({code}), .summary :lang({code})"
                                        for code in dict.fromkeys(langs))
                 weight = "" if group.summary_bold else " font-weight: 400;"
