@@ -547,7 +547,7 @@ def _prepare_fonts(project: Project, instruments: Instruments, languages: list[L
     characters: dict[str, set[str]] = {}
     for text in texts:
         group = "*" if text.lang == "*" else plan.group_of(text.lang).name
-        characters.setdefault(group, set()).update(text.text)
+        characters.setdefault(group, set()).update(text.characters)
     fontset = prepare_fonts(plan, characters, cache, subsets=subsets)
     css_files, used = {}, [*fontset.files(), *(f.file.path for f in fontset.faces)]
     for language in languages:

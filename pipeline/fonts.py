@@ -26,7 +26,7 @@ from pipeline.files import write_atomically
 
 WEIGHTS = (400, 700)
 _SPACES = frozenset(ord(c) for c in " \t\n\r\u00a0\u2028\u2029\u200b")
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: CID-keyed CFF subsets number their CIDs as their glyph ids
 # Always present: digits and punctuation that page numbers, dates and tables use.
 BASE_CHARACTERS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset(
     "\u00a0–—‘’“”…·•×§ -"
@@ -175,11 +175,38 @@ class FontCache:
             face.save(buffer)
         finally:
             face.close()
-        data = buffer.getvalue()
+        data = cids_as_glyph_ids(buffer.getvalue())
         write_atomically(target, data)
         write_atomically(record, json.dumps({"sha256": hashlib.sha256(data).hexdigest(),
                                    "source": font.identity, "characters": len(wanted)}).encode())
         return target
+
+
+def cids_as_glyph_ids(data: bytes) -> bytes:
+    """Number a CID-keyed CFF font's CIDs as its glyph ids; other fonts pass unchanged.
+
+    WeasyPrint writes glyph ids as CIDs (Identity-H). A subset keeps the source
+    font's CIDs (Noto CJK's run to 65,000) while its glyphs are renumbered from 0,
+    so a reader that follows the PDF specification, looking each code up as a CID
+    in the font's charset, finds the wrong glyph or none (MuPDF, Ghostscript,
+    veraPDF); poppler and PDFium look codes up as glyph ids and hid the fault.
+    Only the charset changes: every other table refers to glyphs by id.
+    """
+    from fontTools.ttLib import TTFont
+
+    with TTFont(io.BytesIO(data), lazy=True) as face:
+        if "CFF " not in face or not hasattr(face["CFF "].cff.topDictIndex[0], "ROS"):
+            return data
+        top = face["CFF "].cff.topDictIndex[0]
+        old = face.getGlyphOrder()
+        new = [".notdef", *(f"cid{gid:05d}" for gid in range(1, len(old)))]
+        strings = top.CharStrings.charStrings
+        top.CharStrings.charStrings = {name: strings[was] for was, name in zip(old, new)}
+        top.charset = new
+        face.setGlyphOrder(new)
+        buffer = io.BytesIO()
+        face.save(buffer)
+    return buffer.getvalue()
 
 
 def _is_valid(target: Path, record: Path) -> bool:
@@ -228,12 +255,19 @@ class FontSet:
                     f"font-weight: {face.weight}; font-style: normal; }}"
                 )
 
-        def name(group: str, role: str) -> str:
+        own = self.plan.group_of(lang).name
+
+        def one(group: str, role: str) -> str:
             if subsets:
                 return f'"{self.family(group, role)}"'
             return f'"{self.plan.groups[group].families()[role]}"'
 
-        own = self.plan.group_of(lang).name
+        def name(group: str, role: str) -> str:
+            # A run in another script falls back to the document's own face, never
+            # to whatever fontconfig finds: Japanese quotation marks around an
+            # English quotation are drawn by the English run.
+            return one(group, role) if group == own else f"{one(group, role)}, {one(own, role)}"
+
         lines.append(f"html {{ font-family: {name(own, 'text')}; }}")
         lines.append(
             f"@page {{ @top-left {{ font-family: {name(own, 'heading')}; }} "
@@ -286,12 +320,24 @@ class Text:
     lang: str
     text: str
 
+    @property
+    def characters(self) -> str:
+        """The characters it may reach a page with: as written and in capitals.
+
+        Headings, table heads and kickers are set with `text-transform:
+        uppercase`, which asks for letters (Ы, Ю, Ц) the text itself may not have.
+        """
+        return "".join(dict.fromkeys(self.text + self.text.upper()))
+
 
 def missing_glyphs(texts: Iterable[Text], plan: FontPlan, cache: FontCache
                    ) -> Iterator[tuple[Text, str, str]]:
-    """Yield (text, character, family) for each character its language's face lacks.
+    """Yield (text, character, family) for each character a face of its language lacks.
 
-    A text in language "*" (the templates' own characters) needs only some face.
+    Every face of the language's group (text and heading, which also sets the
+    summaries) must have every character: a face without it would make
+    fontconfig fall back to a font the project did not choose. A text in
+    language "*" (the templates' own characters) needs only some face.
     """
     covered: dict[str, frozenset[int]] = {}
 
@@ -305,16 +351,23 @@ def missing_glyphs(texts: Iterable[Text], plan: FontPlan, cache: FontCache
     wanted: dict[str, set[int]] = {}
     for text in texts:
         if text.lang != "*":
-            wanted.setdefault(plan.group_of(text.lang).text, set()).update(map(ord, text.text))
+            for family in plan.group_of(text.lang).families().values():
+                wanted.setdefault(family, set()).update(map(ord, text.characters))
     if all(not (chars - cmap(family) - _SPACES) for family, chars in wanted.items()) and all(
-        all(any(ord(c) in cmap(f) for f in every) for c in set(t.text) if not c.isspace())
+        all(any(ord(c) in cmap(f) for f in every) for c in t.characters if not c.isspace())
         for t in texts if t.lang == "*"
     ):
         return  # the common case, without a pass over every text
     for text in texts:
-        families = every if text.lang == "*" else [plan.group_of(text.lang).text]
-        for character in dict.fromkeys(text.text):
-            if character.isspace() and character != "\u3000":
-                continue
-            if not any(ord(character) in cmap(family) for family in families):
-                yield text, character, " or ".join(families)
+        if text.lang == "*":
+            for character in text.characters:
+                if not character.isspace() and not any(ord(character) in cmap(f)
+                                                        for f in every):
+                    yield text, character, " or ".join(every)
+            continue
+        for family in dict.fromkeys(plan.group_of(text.lang).families().values()):
+            for character in text.characters:
+                if character.isspace() and character != "\u3000":
+                    continue
+                if ord(character) not in cmap(family):
+                    yield text, character, family

@@ -19,8 +19,16 @@ from pipeline.i18n import Formatter, Language
 from pipeline.instruments import Instruments
 from pipeline.validate import Project
 
-_SKIP_KEYS = {"kind", "id", "addressees", "concerns", "themes", "statement", "instrument",
-              "language", "status", "statements", "file"}
+# Keys whose values are ids and codes, never shown as they are. Only plain values
+# are skipped: `themes` is a list of ids in a statement but a list of named and
+# described themes in the vocabulary, and those names reach the page.
+_ID_KEYS = {"kind", "id", "addressees", "concerns", "themes", "statement", "instrument",
+            "language", "status", "statements", "file"}
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, list | tuple) and all(isinstance(v, str) for v in value))
 
 
 def _walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -28,7 +36,7 @@ def _walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
         yield path, value
     elif isinstance(value, dict):
         for key, child in value.items():
-            if key not in _SKIP_KEYS:
+            if not (key in _ID_KEYS and _is_id(child)):
                 yield from _walk(child, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list | tuple):
         for index, child in enumerate(value):
