@@ -80,10 +80,39 @@ def _no_warnings(what: str) -> Iterator[None]:
                          + "\n  ".join(dict.fromkeys(handler.messages)))
 
 
+def _tag_languages() -> None:
+    """Give the structure element of every HTML element with `lang` its /Lang.
+
+    WeasyPrint 70 writes the document's language only, so a screen reader reads
+    the English fallback in a Japanese pack with a Japanese voice. Its tag
+    builder recurses through the module's global name, so wrapping that name
+    reaches every element.
+    """
+    import pydyf
+    from weasyprint.pdf import tags
+
+    build = tags._build_box_tree
+    if getattr(build, "tags_languages", False):
+        return
+
+    def with_languages(box: Any, parent: Any, *rest: Any) -> Iterator[Any]:
+        for element in build(box, parent, *rest):
+            real = getattr(box, "_box", box)
+            node = getattr(real, "element", None)
+            lang = node.get("lang") if node is not None else None
+            if lang and real.element_tag not in ("html", "body") and "Lang" not in element:
+                element["Lang"] = pydyf.String(lang)
+            yield element
+
+    with_languages.tags_languages = True  # type: ignore[attr-defined]
+    tags._build_box_tree = with_languages
+
+
 class Typesetter:
     """Lay out HTML into PDF pages, reusing fonts and parsed stylesheets across documents."""
 
     def __init__(self, templates: Path, extra_roots: Sequence[Path] = ()) -> None:
+        _tag_languages()
         self.templates = templates
         self.fetcher = SafeFetcher([templates, *extra_roots])
         self.font_config = FontConfiguration()
@@ -151,8 +180,10 @@ class Typesetter:
 
     def pdf_bytes(self, document: Document, what: str, sources: Sequence[Path],
                   when: dt.date) -> bytes:
-        """Write an archival, tagged PDF (PDF/A-3b) carrying the records it was made from.
+        """Write a PDF/A-3a and PDF/UA-1 file carrying the records it was made from.
 
+        WeasyPrint 70 writes one variant per file: it writes PDF/A-3a (tags, the
+        output intent, attachments), and `_finish` adds the PDF/UA identification.
         Dates come from `when`, never the clock, so the same inputs give the same bytes.
         """
         stamp = dt.datetime(when.year, when.month, when.day)
@@ -163,20 +194,47 @@ class Typesetter:
             for path in sources
         ]
         with _no_warnings(what):
-            return bytes(document.write_pdf(pdf_variant="pdf/a-3b", pdf_tags=True,
-                                            attachments=attachments, finisher=_unique_af))
+            return bytes(document.write_pdf(pdf_variant="pdf/a-3a", pdf_tags=True,
+                                            attachments=attachments, finisher=_finish))
 
 
-def _unique_af(document: Document, pdf: Any) -> None:
-    """WeasyPrint 70 lists each attachment twice in the catalog's /AF; keep one of each."""
+# PDF/UA-1 identification, and the PDF/A extension schema that PDF/A requires for
+# a namespace outside its predefined ones (ISO 14289-1, 6.2; ISO 19005-3, 6.6.2.3).
+PDFUA_XMP = b"""<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" \
+pdfuaid:part="1"/>
+<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" \
+xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" \
+xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
+<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">
+<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>
+<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>
+<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>
+<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">
+<pdfaProperty:name>part</pdfaProperty:name>
+<pdfaProperty:valueType>Integer</pdfaProperty:valueType>
+<pdfaProperty:category>internal</pdfaProperty:category>
+<pdfaProperty:description>Indicates which part of ISO 14289 standard is followed\
+</pdfaProperty:description>
+</rdf:li></rdf:Seq></pdfaSchema:property>
+</rdf:li></rdf:Bag></pdfaExtension:schemas>
+</rdf:Description>
+"""
+
+
+def _finish(document: Document, pdf: Any) -> None:
+    """Declare PDF/UA-1 beside PDF/A-3a; list each attachment once in /AF."""
     import pydyf
 
-    if "AF" in pdf.catalog:
+    if "AF" in pdf.catalog:  # WeasyPrint 70 lists each attachment twice
         seen: list[Any] = []
         for reference in pdf.catalog["AF"]:
             if reference not in seen:
                 seen.append(reference)
         pdf.catalog["AF"] = pydyf.Array(seen)
+    metadata = pdf.objects[int(pdf.catalog["Metadata"].split()[0])]
+    xmp = b"".join(metadata.stream)
+    end = xmp.rindex(b"</rdf:RDF>")
+    metadata.stream = [xmp[:end] + PDFUA_XMP + xmp[end:]]
 
 
 def _overflow_mm(document: Document) -> float:
