@@ -80,39 +80,53 @@ def _no_warnings(what: str) -> Iterator[None]:
                          + "\n  ".join(dict.fromkeys(handler.messages)))
 
 
-def _tag_languages() -> None:
-    """Give the structure element of every HTML element with `lang` its /Lang.
+def _improve_tags() -> None:
+    """Two fixes to WeasyPrint 70's structure tree, made as it is built.
 
-    WeasyPrint 70 writes the document's language only, so a screen reader reads
-    the English fallback in a Japanese pack with a Japanese voice. Its tag
-    builder recurses through the module's global name, so wrapping that name
-    reaches every element.
+    - The structure element of every HTML element with `lang` gets its /Lang:
+      WeasyPrint writes the document's language only, so a screen reader would
+      read the English fallback in a Japanese pack with a Japanese voice.
+    - A `<span>` without a language is presentation only (a class for colour or
+      size): its children go to its parent instead of a Span inside a Span,
+      which accessibility checkers report as a redundant span.
+
+    The tag builder recurses through its module's global name, so wrapping that
+    name reaches every element.
     """
     import pydyf
     from weasyprint.pdf import tags
 
     build = tags._build_box_tree
-    if getattr(build, "tags_languages", False):
+    if getattr(build, "improved", False):
         return
 
-    def with_languages(box: Any, parent: Any, *rest: Any) -> Iterator[Any]:
-        for element in build(box, parent, *rest):
-            real = getattr(box, "_box", box)
-            node = getattr(real, "element", None)
-            lang = node.get("lang") if node is not None else None
-            if lang and real.element_tag not in ("html", "body") and "Lang" not in element:
+    def improved(box: Any, parent: Any, pdf: Any, *rest: Any) -> Iterator[Any]:
+        real = getattr(box, "_box", box)
+        node = getattr(real, "element", None)
+        tag = getattr(real, "element_tag", None)
+        lang = node.get("lang") if node is not None else None
+        for element in build(box, parent, pdf, *rest):
+            if lang and tag not in ("html", "body") and "Lang" not in element:
                 element["Lang"] = pydyf.String(lang)
+            if tag == "span" and not lang and element["S"] == "/Span" and all(
+                    isinstance(kid, bytes) for kid in element["K"]):
+                for kid in element["K"]:
+                    child = pdf.objects[int(kid.split()[0])]
+                    child["P"] = parent.reference
+                    yield child
+                element["K"] = pydyf.Array()  # left out of the tree
+                continue
             yield element
 
-    with_languages.tags_languages = True  # type: ignore[attr-defined]
-    tags._build_box_tree = with_languages
+    improved.improved = True  # type: ignore[attr-defined]
+    tags._build_box_tree = improved
 
 
 class Typesetter:
     """Lay out HTML into PDF pages, reusing fonts and parsed stylesheets across documents."""
 
     def __init__(self, templates: Path, extra_roots: Sequence[Path] = ()) -> None:
-        _tag_languages()
+        _improve_tags()
         self.templates = templates
         self.fetcher = SafeFetcher([templates, *extra_roots])
         self.font_config = FontConfiguration()
