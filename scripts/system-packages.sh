@@ -6,7 +6,7 @@
 # back in tests.
 set -euo pipefail
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
-          fonts-noto-core fonts-noto-cjk poppler-utils qpdf)
+          fonts-noto-core fonts-noto-cjk poppler-utils qpdf ghostscript)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
