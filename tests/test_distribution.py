@@ -100,7 +100,7 @@ def test_verify_names_a_tampered_missing_or_unlisted_file(recipients: Path,
     assert "stray.pdf: not in manifest.json" in result.output
 
 
-def test_pdfa_3b_tagged_with_its_sources_attached(recipients: Path, tmp_path: Path) -> None:
+def test_pdfa_3a_and_pdfua_1_tagged_with_its_sources_attached(recipients: Path, tmp_path: Path) -> None:
     build(STATEMENTS, tmp_path, Path(".cache"), langs="ja", only="summary",
           statements=["ipcnkr-2005-tokyo"])
     for pdf in (tmp_path / "ja" / "ipcnkr-2005-tokyo-summary.pdf",
@@ -108,7 +108,8 @@ def test_pdfa_3b_tagged_with_its_sources_attached(recipients: Path, tmp_path: Pa
         reader = PdfReader(pdf)
         root = reader.trailer["/Root"]
         xmp = root["/Metadata"].get_object().get_data().decode()
-        assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="B"' in xmp
+        assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
+        assert 'pdfuaid:part="1"' in xmp and "<pdfaSchema:prefix>pdfuaid<" in xmp
         assert "/StructTreeRoot" in root
         assert bool(root["/MarkInfo"]["/Marked"])
         assert root["/Lang"] in ("ja", "ko")
