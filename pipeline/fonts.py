@@ -201,7 +201,8 @@ def cids_as_glyph_ids(data: bytes) -> bytes:
         old = face.getGlyphOrder()
         new = [".notdef", *(f"cid{gid:05d}" for gid in range(1, len(old)))]
         strings = top.CharStrings.charStrings
-        top.CharStrings.charStrings = {name: strings[was] for was, name in zip(old, new)}
+        top.CharStrings.charStrings = {name: strings[was]
+                                       for was, name in zip(old, new, strict=True)}
         top.charset = new
         face.setGlyphOrder(new)
         buffer = io.BytesIO()

@@ -100,7 +100,8 @@ def test_verify_names_a_tampered_missing_or_unlisted_file(recipients: Path,
     assert "stray.pdf: not in manifest.json" in result.output
 
 
-def test_pdfa_3a_and_pdfua_1_tagged_with_its_sources_attached(recipients: Path, tmp_path: Path) -> None:
+def test_pdfa_3a_and_pdfua_1_tagged_with_its_sources_attached(recipients: Path,
+                                                             tmp_path: Path) -> None:
     build(STATEMENTS, tmp_path, Path(".cache"), langs="ja", only="summary",
           statements=["ipcnkr-2005-tokyo"])
     for pdf in (tmp_path / "ja" / "ipcnkr-2005-tokyo-summary.pdf",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -63,9 +64,15 @@ def test_metadata(english: Path) -> None:
 
 
 def test_contents_page_numbers_are_the_real_pages(english: Path) -> None:
-    pages = page_texts(english / "briefing-pack.pdf")
-    contents = next(p for p in pages if p.lstrip().startswith("Contents") or "\nContents" in p)
-    entries = re.findall(r"^(.+?)\s*\.{3,}\s*(\d+)\s*$", contents, flags=re.M)
+    pack = english / "briefing-pack.pdf"
+    pages = page_texts(pack)
+    number = next(i for i, p in enumerate(pages) if p.lstrip().startswith("Contents")
+                  or "\nContents" in p) + 1
+    # As laid out: each entry's title, then its page number at the right margin.
+    contents = subprocess.run(["pdftotext", "-layout", "-f", str(number), "-l", str(number),
+                               "-enc", "UTF-8", str(pack), "-"], capture_output=True,
+                              check=True).stdout.decode()
+    entries = re.findall(r"^\s*(\S.+?)\s{3,}(\d+)\s*$", contents, flags=re.M)
     assert len(entries) >= 8
     for title, number in entries:
         title = title.strip(" .")
