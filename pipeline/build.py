@@ -26,11 +26,12 @@ from typing import Any
 from pipeline import __version__
 from pipeline.documents import KINDS, REPO, STYLESHEETS, TEMPLATES
 from pipeline.errors import BuildError, UsageError
-from pipeline.files import write_atomically
+from pipeline.files import NOFOLLOW, make_folder, os_error_message, write_atomically
 from pipeline.i18n import Language, available_languages, select_languages
 from pipeline.instruments import Instruments
 from pipeline.manifest import Entry, Manifest
 from pipeline.models import Recipient, Recipients
+from pipeline.transaction import recover, transaction
 from pipeline.validate import Project, load_project, load_recipients
 
 SUMMARY_DENSITIES = 6
@@ -59,6 +60,7 @@ class BuildRequest:
     force: bool = False
     recipients: Path | None = None
     progress: Callable[[str], None] = field(default=lambda message: None)
+    notice: Callable[[str], None] = field(default=lambda message: None)
 
 
 @dataclass(frozen=True)
@@ -132,13 +134,46 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
                                    paths, extra=_recipient_texts(recipients))
     context = _Context(paths, project, instruments, fonts, today)
     jobs = plan_jobs(context, languages, chosen, request.only, recipients)
+    make_folder(paths.out)
     with _locked(paths.out):
+        for message in recover(paths.out):
+            request.notice(message)
         manifest = Manifest.load(paths.out)
+        if manifest.problem:
+            request.notice(f"{paths.out / 'manifest.json'} is unreadable ({manifest.problem}); "
+                           "every document is built again and a new one written")
         todo = [j for j in jobs if request.force or not manifest.is_current(j.path, j.inputs)]
+        gone = stale_documents(manifest, project, available_languages(paths.locales),
+                               recipients, {str(j.path) for j in jobs})
         results = _run(context, todo, request) if todo else []
-        _write(paths.out, results, manifest, context)
+        _write(paths.out, results, manifest, gone, request.notice)
         built = {r.job.path for r in results}
         return [_written(manifest, job, job.path in built) for job in jobs]
+
+
+def stale_documents(manifest: Manifest, project: Project, languages: dict[str, Language],
+                    recipients: Recipients | None, planned: set[str]) -> dict[str, str]:
+    """Return the listed documents whose source is gone, and why each is.
+
+    A summary of a statement no longer in the records, any document in a
+    language without a catalog, and, when a recipients list is given, the pack
+    of anyone not on it. Documents merely left out of this build (another
+    language, another statement) stay as they are.
+    """
+    members = {r.id for r in recipients.recipients} if recipients is not None else None
+    gone = {}
+    for name, entry in manifest.entries.items():
+        if name in planned:
+            continue
+        missing = [s for s in entry.statements if s not in project.statements]
+        if entry.lang not in languages:
+            gone[name] = f"there is no {entry.lang!r} catalog any more"
+        elif entry.kind == "summary" and missing:
+            gone[name] = f"statement {missing[0]} is no longer in the records"
+        elif entry.kind == "recipient pack" and members is not None and (
+                entry.recipient not in members):
+            gone[name] = f"recipient {entry.recipient} is not in the recipients list"
+    return gone
 
 
 def plan_jobs(context: _Context, languages: list[Language], chosen: list[str],
@@ -445,18 +480,25 @@ def _language_tools(lang: str) -> tuple[Any, Any]:
     return _WORKER[key]  # type: ignore[no-any-return]
 
 
-def _write(out: Path, results: list[_Result], manifest: Manifest, context: _Context) -> None:
-    """Write every new document atomically, then the manifest."""
-    if not results:
+def _write(out: Path, results: list[_Result], manifest: Manifest, gone: dict[str, str],
+           notice: Callable[[str], None]) -> None:
+    """Replace the documents and the manifest together, or change nothing (a transaction)."""
+    if not results and not gone and not manifest.problem:
         return
-    for result in results:
-        write_atomically(out / result.job.path, result.data)
-        job = result.job
-        kind = "recipient pack" if job.kind == "recipient" else job.kind
-        manifest.record(Entry.of(job.path, result.data, result.pages, job.lang, kind,
-                                 list(job.statements), job.inputs,
-                                 job.recipient.id if job.recipient else None))
-    manifest.save()
+    with transaction(out) as changes:
+        for result in results:
+            job = result.job
+            changes.stage(str(job.path), result.data)
+            kind = "recipient pack" if job.kind == "recipient" else job.kind
+            manifest.record(Entry.of(job.path, result.data, result.pages, job.lang, kind,
+                                     list(job.statements), job.inputs,
+                                     job.recipient.id if job.recipient else None))
+        for name in sorted(gone):
+            changes.remove(name)
+            manifest.forget(name)
+        changes.stage("manifest.json", manifest.text())
+    for name, why in sorted(gone.items()):
+        notice(f"removed {out / name}: {why}")
 
 
 def _written(manifest: Manifest, job: Job, built: bool) -> Written:
@@ -467,10 +509,17 @@ def _written(manifest: Manifest, job: Job, built: bool) -> Written:
 
 @contextlib.contextmanager
 def _locked(out: Path) -> Iterator[None]:
-    """Let one build at a time write to an output folder; another stops with a message."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Let one build at a time write to an output folder; another stops with a message.
+
+    The lock file is opened without following a symbolic link: a link planted
+    there would otherwise have the build empty whatever it points at.
+    """
     path = out / ".lock"
-    with path.open("a+") as handle:
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        raise BuildError(os_error_message(error, "cannot open the lock file")) from None
+    with os.fdopen(fd, "r+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
