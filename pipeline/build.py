@@ -16,7 +16,6 @@ import fcntl
 import functools
 import gc
 import hashlib
-import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,9 @@ from pipeline.files import NOFOLLOW, make_folder, os_error_message, write_atomic
 from pipeline.i18n import Language, available_languages, select_languages
 from pipeline.instruments import Instruments
 from pipeline.manifest import Entry, Manifest
+from pipeline.memo import Complete, Fit, FontStage, recall_font_stage
+from pipeline.memo import read as read_memo
+from pipeline.memo import write as write_memo
 from pipeline.models import Recipient, Recipients
 from pipeline.transaction import recover, transaction
 from pipeline.validate import Project, load_project, load_recipients
@@ -430,26 +432,30 @@ def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
     statement = context.project.statements[statement_id]
     typesetter = _WORKER["typesetter"]
     what = f"the {lang} summary of {statement_id}"
-    memo = context.paths.cache / "fit" / f"{_fit_key(statement_id, lang, sheets)[:32]}.json"
-    if known is None:
-        try:
-            known = int(json.loads(memo.read_text(encoding="utf-8"))["density"])
-        except (OSError, ValueError, KeyError, TypeError):
-            known = None
-    if known is not None and not document:
-        _WORKER[key] = known
-        return None, known
-    if known is not None:
-        laid_out = typesetter.layout(renderer.summary(planner.statement(statement, known)),
-                                     what, sheets)
+    fit_key = _fit_key(statement_id, lang, sheets)
+    memo = context.paths.cache / "fit" / f"{fit_key[:32]}.json"
+
+    def lay_out(density: int) -> Any:
+        return typesetter.layout(renderer.summary(planner.statement(statement, density)),
+                                 what, sheets)
+
+    if known is None:  # from disk: a hint, used only if it is the loosest density that fits
+        remembered = read_memo(memo, Fit, fit_key)
+        if remembered is not None and remembered.density < SUMMARY_DENSITIES:
+            laid_out = lay_out(remembered.density)
+            if len(laid_out.pages) == 1 and (
+                    remembered.density == 0 or len(lay_out(remembered.density - 1).pages) > 1):
+                _WORKER[key] = remembered.density
+                return laid_out, remembered.density
+    elif known is not None:  # found in this process: checked already
+        laid_out = lay_out(known)
         if len(laid_out.pages) == 1:
-            _WORKER[key] = known
             return laid_out, known
     laid_out, density = typesetter.fit_one_page(
         lambda density: renderer.summary(planner.statement(statement, density)),
         SUMMARY_DENSITIES, what, sheets)
     _WORKER[key] = density
-    write_atomically(memo, json.dumps({"density": density}).encode())
+    write_memo(memo, Fit(key=fit_key, density=density))
     return laid_out, density
 
 
@@ -554,28 +560,17 @@ def prepare_document_fonts(project: Project, instruments: Instruments,
                   _code_hash(),
                   _hash_files([p for p in sources if p.is_file()]), repr(list(extra)))
     memo = paths.cache / "fonts" / f"stage-{key[:32]}.json"
-    remembered = _recall(memo)
-    if remembered is None:
+    css = recall_font_stage(memo, key, paths.cache / "fonts")
+    if css is None or any(language.code not in css for language in languages):
         remembered = _prepare_fonts(project, instruments, every_language, paths, subsets, extra)
-        files = {str(p): _stat(p) for p in remembered["files"]}
-        write_atomically(memo, json.dumps({"css": remembered["css"], "files": files}).encode())
-    return {language.code: Path(remembered["css"][language.code]) for language in languages}
+        css = remembered["css"]
+        files = {str(p): _sha256(p) for p in remembered["files"]}
+        write_memo(memo, FontStage(key=key, css=css, files=files))
+    return {language.code: Path(css[language.code]) for language in languages}
 
 
-def _stat(path: Path | str) -> list[int]:
-    stat = Path(path).stat()
-    return [stat.st_size, stat.st_mtime_ns]
-
-
-def _recall(memo: Path) -> dict[str, Any] | None:
-    """Return a remembered font stage if every file it names is unchanged."""
-    try:
-        data = json.loads(memo.read_text(encoding="utf-8"))
-        if all(_stat(path) == list(stat) for path, stat in data["files"].items()):
-            return data  # type: ignore[no-any-return]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return None
+def _sha256(path: Path | str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _prepare_fonts(project: Project, instruments: Instruments, languages: list[Language],
@@ -616,7 +611,7 @@ def _check_catalogs(paths: Paths, languages: list[Language]) -> None:
 
     key = _hash_files([paths.locales / TEMPLATE, *(lang.catalog for lang in languages)])
     memo = paths.cache / "catalogs" / f"{key[:32]}.complete"
-    if memo.is_file():
+    if read_memo(memo, Complete, key) is not None:
         return  # these very files were found complete before
     from pipeline.catalogs import catalog_states
 
@@ -630,7 +625,7 @@ def _check_catalogs(paths: Paths, languages: list[Language]) -> None:
     if problems:
         raise BuildError("incomplete interface catalogs (run `briefing i18n status`):\n"
                          + "\n".join(problems))
-    write_atomically(memo, b"")
+    write_memo(memo, Complete(key=key))
 
 
 def _spilled_summaries(document: Any, statements: Sequence[Any]) -> list[str]:
