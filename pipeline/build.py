@@ -381,7 +381,7 @@ def _one_collection() -> Iterator[None]:
 
 
 def _typeset_document(job: Job) -> _Result:
-    from pipeline.pdf import check_pdf
+    from pipeline.pdf import check_overflow, check_pdf
 
     context: _Context = _WORKER["context"]
     typesetter = _WORKER["typesetter"]
@@ -410,6 +410,7 @@ def _typeset_document(job: Job) -> _Result:
                 if densities[statement_id] >= SUMMARY_DENSITIES:
                     raise BuildError(f"{what}: the summary of {statement_id} does not fit on "
                                      "one page under its chapter title")
+    check_overflow(document, what)
     data = typesetter.pdf_bytes(document, what, job.sources, context.today)
     check_pdf(data, len(document.pages), str(context.paths.out / job.path))
     return _Result(job, data, len(document.pages))
