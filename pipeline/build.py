@@ -381,7 +381,7 @@ def _one_collection() -> Iterator[None]:
 
 
 def _typeset_document(job: Job) -> _Result:
-    from pipeline.pdf import check_overflow, check_pdf
+    from pipeline.pdf import RefusedResource, check_overflow, check_pdf
 
     context: _Context = _WORKER["context"]
     typesetter = _WORKER["typesetter"]
@@ -411,7 +411,10 @@ def _typeset_document(job: Job) -> _Result:
                     raise BuildError(f"{what}: the summary of {statement_id} does not fit on "
                                      "one page under its chapter title")
     check_overflow(document, what)
-    data = typesetter.pdf_bytes(document, what, job.sources, context.today)
+    try:
+        data = typesetter.pdf_bytes(document, what, job.sources, context.today)
+    except RefusedResource as error:  # an attachment the template asks for, say
+        raise BuildError(f"{what}: {error}") from None
     check_pdf(data, len(document.pages), str(context.paths.out / job.path))
     return _Result(job, data, len(document.pages))
 

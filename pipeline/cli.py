@@ -155,9 +155,14 @@ def build(statements: tuple[str, ...], only: str | None, out: Path, langs: str,
 @click.argument("folder", type=click.Path(path_type=Path), default=Path("output"))
 def verify(folder: Path) -> None:
     """Check every file in FOLDER against its manifest: missing, changed or unlisted."""
+    from pipeline.transaction import STAGING, leftovers
     from pipeline.verify import verify as run
 
-    if not (folder / "manifest.json").is_file():
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
+    interrupted = (folder / STAGING).exists() or bool(leftovers(folder))
+    manifest = folder / "manifest.json"
+    if not (manifest.exists() or manifest.is_symlink() or interrupted):
         raise BriefingError(f"{folder}/manifest.json not found: nothing to verify against")
     listed, findings = run(folder)
     for finding in findings:

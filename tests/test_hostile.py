@@ -28,7 +28,6 @@ from pdf_support import REPO, STATEMENTS, body_text, build, sha256, squash
 
 from pipeline.cli import cli
 from pipeline.errors import BuildError, RecordError
-from pipeline.textpolicy import refusal
 
 TOKYO = "ipcnkr-2005-tokyo"
 SEOUL = "ipcnkr-2007-seoul"
@@ -248,10 +247,9 @@ def test_kill_9_at_random_moments_never_loses_the_folder(records: Path, tmp_path
             time.sleep(chance.uniform(0.2, 4.0))
         else:  # at a random moment once the documents are being written
             deadline = time.monotonic() + 20
-            while not (out / ".transaction").exists() and process.poll() is None and (
-                    time.monotonic() < deadline):
-                time.sleep(0.001)
-            time.sleep(chance.uniform(0, 0.01))
+            while not _writing(out) and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.0005)
+            time.sleep(chance.uniform(0, 0.004))
         process.send_signal(signal.SIGKILL)
         process.wait()
         result = run("verify", out)
@@ -265,6 +263,14 @@ def test_kill_9_at_random_moments_never_loses_the_folder(records: Path, tmp_path
                "--statement", TOKYO).exit_code == 0
     verified(out)
     assert not list(out.rglob("*.tmp")) and not (out / ".transaction").exists()
+
+
+def _writing(out: Path) -> bool:
+    """True once a build has begun writing into `out`: its staging folder or a temporary file."""
+    if (out / ".transaction").exists():
+        return True
+    return any(name.endswith(".tmp") for folder in (out, out / "en")
+               for name in (os.listdir(folder) if folder.is_dir() else ()))
 
 
 # --- 2. never write outside the project, never through a link --------------------------
@@ -380,13 +386,14 @@ def test_a_garbage_manifest_is_replaced_and_the_build_says_so(records: Path, tmp
 
 def test_a_font_subset_replaced_by_garbage_of_the_same_size_is_rebuilt(
         records: Path, tmp_path: Path, cache: Path) -> None:
+    build(records, tmp_path / "out", cache, langs="en", only="summary")  # the stage, remembered
     subsets = sorted((cache / "fonts").glob("*.otf"))
     assert subsets
     for subset in subsets:
         stat = subset.stat()
         subset.write_bytes(b"\x42" * stat.st_size)
         os.utime(subset, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    build(records, tmp_path / "out", cache, langs="en", only="summary")
+    build(records, tmp_path / "out", cache, langs="en", only="summary", force=True)
     assert "The coalition demands" in body_text(tmp_path / "out" / "en" / f"{TOKYO}-summary.pdf")
 
 
@@ -423,6 +430,8 @@ def test_a_right_to_left_override_is_a_located_error(records: Path) -> None:
 @given(st.characters())
 def test_the_policy_refuses_exactly_controls_and_format_characters(character: str) -> None:
     import unicodedata
+
+    from pipeline.textpolicy import refusal
 
     category = unicodedata.category(character)
     refused = refusal(character, "en") is not None
@@ -621,12 +630,13 @@ def test_a_template_asking_for_a_refused_resource_is_a_message(records: Path, tm
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
     edit(templates / "summary.html", "{% block content %}",
-         '{% block content %}<img src="file:///etc/passwd">')
+         '{% block content %}<a rel="attachment" href="file:///etc/passwd">x</a>')
     from pipeline.build import BuildRequest, Paths, build_all
 
     with pytest.raises(BuildError, match="refused to fetch file:///etc/passwd"):
         build_all(Paths(records=records, out=tmp_path / "out", templates=templates, cache=cache),
                   BuildRequest(langs="en", only="summary"))
+    assert not (tmp_path / "out" / "manifest.json").exists()
 
 
 def test_build_statement_makes_a_pack_of_the_chosen_statements(records: Path, tmp_path: Path,
