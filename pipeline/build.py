@@ -29,7 +29,7 @@ from pipeline.files import NOFOLLOW, make_folder, os_error_message, write_atomic
 from pipeline.i18n import Language, available_languages, select_languages
 from pipeline.instruments import Instruments
 from pipeline.manifest import Entry, Manifest
-from pipeline.memo import Complete, Fit, FontStage, recall_font_stage
+from pipeline.memo import Complete, Fit, FontStage, recall_font_stage, system_identity
 from pipeline.memo import read as read_memo
 from pipeline.memo import write as write_memo
 from pipeline.models import Recipient, Recipients
@@ -443,14 +443,17 @@ def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
         return typesetter.layout(renderer.summary(planner.statement(statement, density)),
                                  what, sheets)
 
-    if known is None:  # from disk: a hint, used only if it is the loosest density that fits
+    if known is None:  # from disk: a hint, used only if no looser density fits
         remembered = read_memo(memo, Fit, fit_key)
-        if remembered is not None and remembered.density < SUMMARY_DENSITIES:
-            laid_out = lay_out(remembered.density)
-            if len(laid_out.pages) == 1 and (
-                    remembered.density == 0 or len(lay_out(remembered.density - 1).pages) > 1):
-                _WORKER[key] = remembered.density
-                return laid_out, remembered.density
+        hint = remembered.density if remembered is not None else SUMMARY_DENSITIES
+        if hint < SUMMARY_DENSITIES and (hint == 0 or len(lay_out(hint - 1).pages) > 1):
+            if not document:  # a pack raises a density that is too tight for its page itself
+                _WORKER[key] = hint
+                return None, hint
+            laid_out = lay_out(hint)
+            if len(laid_out.pages) == 1:
+                _WORKER[key] = hint
+                return laid_out, hint
     elif known is not None:  # found in this process: checked already
         laid_out = lay_out(known)
         if len(laid_out.pages) == 1:
@@ -568,8 +571,12 @@ def prepare_document_fonts(project: Project, instruments: Instruments,
     if css is None or any(language.code not in css for language in languages):
         remembered = _prepare_fonts(project, instruments, every_language, paths, subsets, extra)
         css = remembered["css"]
-        files = {str(p): _sha256(p) for p in remembered["files"]}
-        write_memo(memo, FontStage(key=key, css=css, files=files))
+        folder = (paths.cache / "fonts").resolve()
+        ours = [Path(p) for p in remembered["files"] if Path(p).resolve().is_relative_to(folder)]
+        system = {str(p): system_identity(Path(p)) for p in remembered["files"]
+                  if Path(p) not in ours}
+        write_memo(memo, FontStage(key=key, css=css, files={str(p): _sha256(p) for p in ours},
+                                   system={p: i for p, i in system.items() if i is not None}))
     return {language.code: Path(css[language.code]) for language in languages}
 
 

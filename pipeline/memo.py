@@ -25,11 +25,16 @@ class _Memo(BaseModel):
 
 
 class FontStage(_Memo):
-    """The font CSS of each language, and the hash of every file it relies on."""
+    """The font CSS of each language, and every file it relies on.
+
+    Files in the cache by their content hash; the system's own font files
+    (outside the project, 20 MB and more) by size and modification time.
+    """
 
     key: Hash
     css: dict[str, str]
     files: dict[str, Hash]
+    system: dict[str, tuple[int, int]] = {}
 
 
 class Fit(_Memo):
@@ -96,4 +101,16 @@ def recall_font_stage(path: Path, key: str, folder: Path) -> dict[str, str] | No
     for name, digest in stage.files.items():
         if file_hash(Path(name)) != digest:
             return None
+    for name, identity in stage.system.items():
+        if system_identity(Path(name)) != identity:
+            return None
     return dict(stage.css)
+
+
+def system_identity(path: Path) -> tuple[int, int] | None:
+    """Return a system file's size and modification time, or None."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns

@@ -60,8 +60,10 @@ class Transaction:
 
     def remove(self, target: str) -> None:
         """Remove `target` from the output folder when the transaction commits."""
-        if confined(self.out, target) is None:
+        path = confined(self.out, target)
+        if path is None:
             raise BuildError(f"refused to remove {target!r}: it is not inside {self.out}/")
+        _refuse_linked_folders(self.out, path)
         self.removals.append(target)
 
     def commit(self) -> None:
