@@ -447,7 +447,7 @@ def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
         remembered = read_memo(memo, Fit, fit_key)
         hint = remembered.density if remembered is not None else SUMMARY_DENSITIES
         if hint < SUMMARY_DENSITIES and (hint == 0 or len(lay_out(hint - 1).pages) > 1):
-            if not document:  # a pack raises a density that is too tight for its page itself
+            if not document:  # one too loose to fit, the pack raises itself (it spills)
                 _WORKER[key] = hint
                 return None, hint
             laid_out = lay_out(hint)

@@ -400,16 +400,42 @@ def test_a_font_subset_replaced_by_garbage_of_the_same_size_is_rebuilt(
 def test_an_edited_fitting_decision_cannot_change_a_pdf(records: Path, tmp_path: Path,
                                                         cache: Path) -> None:
     out = tmp_path / "out"
-    build(records, out, cache, langs="en", only="summary")
+    build(records, out, cache, langs="en")
     before = snapshot(out)
     memos = sorted((cache / "fit").glob("*.json"))
     assert memos
-    for memo in memos:
-        data = json.loads(memo.read_text())
-        data["density"] = 5 if data["density"] != 5 else 0
-        memo.write_text(json.dumps(data))
-    build(records, out, cache, langs="en", only="summary", force=True)
-    assert snapshot(out) == before
+    for tampered in (lambda d: 5 if d != 5 else 0, lambda d: 0 if d else 1):
+        for memo in memos:
+            data = json.loads(memo.read_text())
+            data["density"] = tampered(data["density"])
+            memo.write_text(json.dumps(data))
+        build(records, out, cache, langs="en", force=True)
+        assert snapshot(out) == before
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.sampled_from(
+                        ["tool", "version", "files", "path", "sha256", "bytes", "pages",
+                         "lang", "kind", "statements", "inputs", "recipient", "moves",
+                         "removals"]), inner, max_size=6),
+                    max_leaves=20))
+def test_any_manifest_or_journal_is_read_without_a_crash(tmp_path: Path, value: object) -> None:
+    from pipeline.manifest import Manifest
+    from pipeline.transaction import STAGING, pending_state
+
+    out = tmp_path / "fuzz"
+    (out / STAGING).mkdir(parents=True, exist_ok=True)
+    text = json.dumps(value)
+    (out / "manifest.json").write_text(text)
+    (out / STAGING / "journal.json").write_text(text)
+    manifest = Manifest.load(out)
+    assert manifest.found
+    for name in manifest.entries:
+        assert not name.startswith("/") and ".." not in name.split("/")
+    assert pending_state(out) is not None
 
 
 # --- 4. a text policy for records ------------------------------------------------------
