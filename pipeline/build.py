@@ -454,7 +454,7 @@ def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
             if len(laid_out.pages) == 1:
                 _WORKER[key] = hint
                 return laid_out, hint
-    elif known is not None:  # found in this process: checked already
+    else:  # found in this process: no looser density fits; this one is checked here
         laid_out = lay_out(known)
         if len(laid_out.pages) == 1:
             return laid_out, known

@@ -221,8 +221,6 @@ def check_pdf(data: bytes, pages: int, what: str) -> None:
         raise BuildError(f"{what}: the PDF has {count} pages, expected {pages}")
 
 
-
-
 _INKED = ("TextBox", "LineBox", "ReplacedBox")
 _EDGE_MM = 0.5  # how far a box may reach past the page before it counts as outside it
 
