@@ -16,7 +16,6 @@ import fcntl
 import functools
 import gc
 import hashlib
-import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,11 +25,15 @@ from typing import Any
 from pipeline import __version__
 from pipeline.documents import KINDS, REPO, STYLESHEETS, TEMPLATES
 from pipeline.errors import BuildError, UsageError
-from pipeline.files import write_atomically
+from pipeline.files import NOFOLLOW, make_folder, os_error_message, write_atomically
 from pipeline.i18n import Language, available_languages, select_languages
 from pipeline.instruments import Instruments
 from pipeline.manifest import Entry, Manifest
+from pipeline.memo import Complete, Fit, FontStage, recall_font_stage, system_identity
+from pipeline.memo import read as read_memo
+from pipeline.memo import write as write_memo
 from pipeline.models import Recipient, Recipients
+from pipeline.transaction import recover, transaction
 from pipeline.validate import Project, load_project, load_recipients
 
 SUMMARY_DENSITIES = 6
@@ -59,6 +62,7 @@ class BuildRequest:
     force: bool = False
     recipients: Path | None = None
     progress: Callable[[str], None] = field(default=lambda message: None)
+    notice: Callable[[str], None] = field(default=lambda message: None)
 
 
 @dataclass(frozen=True)
@@ -132,13 +136,46 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
                                    paths, extra=_recipient_texts(recipients))
     context = _Context(paths, project, instruments, fonts, today)
     jobs = plan_jobs(context, languages, chosen, request.only, recipients)
+    make_folder(paths.out)
     with _locked(paths.out):
+        for message in recover(paths.out):
+            request.notice(message)
         manifest = Manifest.load(paths.out)
+        if manifest.problem:
+            request.notice(f"{paths.out / 'manifest.json'} is unreadable ({manifest.problem}); "
+                           "every document is built again and a new one written")
         todo = [j for j in jobs if request.force or not manifest.is_current(j.path, j.inputs)]
+        gone = stale_documents(manifest, project, available_languages(paths.locales),
+                               recipients, {str(j.path) for j in jobs})
         results = _run(context, todo, request) if todo else []
-        _write(paths.out, results, manifest, context)
+        _write(paths.out, results, manifest, gone, request.notice)
         built = {r.job.path for r in results}
         return [_written(manifest, job, job.path in built) for job in jobs]
+
+
+def stale_documents(manifest: Manifest, project: Project, languages: dict[str, Language],
+                    recipients: Recipients | None, planned: set[str]) -> dict[str, str]:
+    """Return the listed documents whose source is gone, and why each is.
+
+    A summary of a statement no longer in the records, any document in a
+    language without a catalog, and, when a recipients list is given, the pack
+    of anyone not on it. Documents merely left out of this build (another
+    language, another statement) stay as they are.
+    """
+    members = {r.id for r in recipients.recipients} if recipients is not None else None
+    gone = {}
+    for name, entry in manifest.entries.items():
+        if name in planned:
+            continue
+        missing = [s for s in entry.statements if s not in project.statements]
+        if entry.lang not in languages:
+            gone[name] = f"there is no {entry.lang!r} catalog any more"
+        elif entry.kind == "summary" and missing:
+            gone[name] = f"statement {missing[0]} is no longer in the records"
+        elif entry.kind == "recipient pack" and members is not None and (
+                entry.recipient not in members):
+            gone[name] = f"recipient {entry.recipient} is not in the recipients list"
+    return gone
 
 
 def plan_jobs(context: _Context, languages: list[Language], chosen: list[str],
@@ -344,7 +381,7 @@ def _one_collection() -> Iterator[None]:
 
 
 def _typeset_document(job: Job) -> _Result:
-    from pipeline.pdf import check_pdf
+    from pipeline.pdf import RefusedResource, check_overflow, check_pdf
 
     context: _Context = _WORKER["context"]
     typesetter = _WORKER["typesetter"]
@@ -373,7 +410,11 @@ def _typeset_document(job: Job) -> _Result:
                 if densities[statement_id] >= SUMMARY_DENSITIES:
                     raise BuildError(f"{what}: the summary of {statement_id} does not fit on "
                                      "one page under its chapter title")
-    data = typesetter.pdf_bytes(document, what, job.sources, context.today)
+    check_overflow(document, what)
+    try:
+        data = typesetter.pdf_bytes(document, what, job.sources, context.today)
+    except RefusedResource as error:  # an attachment the template asks for, say
+        raise BuildError(f"{what}: {error}") from None
     check_pdf(data, len(document.pages), str(context.paths.out / job.path))
     return _Result(job, data, len(document.pages))
 
@@ -395,26 +436,33 @@ def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
     statement = context.project.statements[statement_id]
     typesetter = _WORKER["typesetter"]
     what = f"the {lang} summary of {statement_id}"
-    memo = context.paths.cache / "fit" / f"{_fit_key(statement_id, lang, sheets)[:32]}.json"
-    if known is None:
-        try:
-            known = int(json.loads(memo.read_text(encoding="utf-8"))["density"])
-        except (OSError, ValueError, KeyError, TypeError):
-            known = None
-    if known is not None and not document:
-        _WORKER[key] = known
-        return None, known
-    if known is not None:
-        laid_out = typesetter.layout(renderer.summary(planner.statement(statement, known)),
-                                     what, sheets)
+    fit_key = _fit_key(statement_id, lang, sheets)
+    memo = context.paths.cache / "fit" / f"{fit_key[:32]}.json"
+
+    def lay_out(density: int) -> Any:
+        return typesetter.layout(renderer.summary(planner.statement(statement, density)),
+                                 what, sheets)
+
+    if known is None:  # from disk: a hint, used only if no looser density fits
+        remembered = read_memo(memo, Fit, fit_key)
+        hint = remembered.density if remembered is not None else SUMMARY_DENSITIES
+        if hint < SUMMARY_DENSITIES and (hint == 0 or len(lay_out(hint - 1).pages) > 1):
+            if not document:  # one too loose to fit, the pack raises itself (it spills)
+                _WORKER[key] = hint
+                return None, hint
+            laid_out = lay_out(hint)
+            if len(laid_out.pages) == 1:
+                _WORKER[key] = hint
+                return laid_out, hint
+    else:  # found in this process: no looser density fits; this one is checked here
+        laid_out = lay_out(known)
         if len(laid_out.pages) == 1:
-            _WORKER[key] = known
             return laid_out, known
     laid_out, density = typesetter.fit_one_page(
         lambda density: renderer.summary(planner.statement(statement, density)),
         SUMMARY_DENSITIES, what, sheets)
     _WORKER[key] = density
-    write_atomically(memo, json.dumps({"density": density}).encode())
+    write_memo(memo, Fit(key=fit_key, density=density))
     return laid_out, density
 
 
@@ -445,18 +493,25 @@ def _language_tools(lang: str) -> tuple[Any, Any]:
     return _WORKER[key]  # type: ignore[no-any-return]
 
 
-def _write(out: Path, results: list[_Result], manifest: Manifest, context: _Context) -> None:
-    """Write every new document atomically, then the manifest."""
-    if not results:
+def _write(out: Path, results: list[_Result], manifest: Manifest, gone: dict[str, str],
+           notice: Callable[[str], None]) -> None:
+    """Replace the documents and the manifest together, or change nothing (a transaction)."""
+    if not results and not gone and not manifest.problem:
         return
-    for result in results:
-        write_atomically(out / result.job.path, result.data)
-        job = result.job
-        kind = "recipient pack" if job.kind == "recipient" else job.kind
-        manifest.record(Entry.of(job.path, result.data, result.pages, job.lang, kind,
-                                 list(job.statements), job.inputs,
-                                 job.recipient.id if job.recipient else None))
-    manifest.save()
+    with transaction(out) as changes:
+        for result in results:
+            job = result.job
+            changes.stage(str(job.path), result.data)
+            kind = "recipient pack" if job.kind == "recipient" else job.kind
+            manifest.record(Entry.of(job.path, result.data, result.pages, job.lang, kind,
+                                     list(job.statements), job.inputs,
+                                     job.recipient.id if job.recipient else None))
+        for name in sorted(gone):
+            changes.remove(name)
+            manifest.forget(name)
+        changes.stage("manifest.json", manifest.text())
+    for name, why in sorted(gone.items()):
+        notice(f"removed {out / name}: {why}")
 
 
 def _written(manifest: Manifest, job: Job, built: bool) -> Written:
@@ -467,10 +522,17 @@ def _written(manifest: Manifest, job: Job, built: bool) -> Written:
 
 @contextlib.contextmanager
 def _locked(out: Path) -> Iterator[None]:
-    """Let one build at a time write to an output folder; another stops with a message."""
-    out.mkdir(parents=True, exist_ok=True)
+    """Let one build at a time write to an output folder; another stops with a message.
+
+    The lock file is opened without following a symbolic link: a link planted
+    there would otherwise have the build empty whatever it points at.
+    """
     path = out / ".lock"
-    with path.open("a+") as handle:
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        raise BuildError(os_error_message(error, "cannot open the lock file")) from None
+    with os.fdopen(fd, "r+") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -505,28 +567,21 @@ def prepare_document_fonts(project: Project, instruments: Instruments,
                   _code_hash(),
                   _hash_files([p for p in sources if p.is_file()]), repr(list(extra)))
     memo = paths.cache / "fonts" / f"stage-{key[:32]}.json"
-    remembered = _recall(memo)
-    if remembered is None:
+    css = recall_font_stage(memo, key, paths.cache / "fonts")
+    if css is None or any(language.code not in css for language in languages):
         remembered = _prepare_fonts(project, instruments, every_language, paths, subsets, extra)
-        files = {str(p): _stat(p) for p in remembered["files"]}
-        write_atomically(memo, json.dumps({"css": remembered["css"], "files": files}).encode())
-    return {language.code: Path(remembered["css"][language.code]) for language in languages}
+        css = remembered["css"]
+        folder = (paths.cache / "fonts").resolve()
+        ours = [Path(p) for p in remembered["files"] if Path(p).resolve().is_relative_to(folder)]
+        system = {str(p): system_identity(Path(p)) for p in remembered["files"]
+                  if Path(p) not in ours}
+        write_memo(memo, FontStage(key=key, css=css, files={str(p): _sha256(p) for p in ours},
+                                   system={p: i for p, i in system.items() if i is not None}))
+    return {language.code: Path(css[language.code]) for language in languages}
 
 
-def _stat(path: Path | str) -> list[int]:
-    stat = Path(path).stat()
-    return [stat.st_size, stat.st_mtime_ns]
-
-
-def _recall(memo: Path) -> dict[str, Any] | None:
-    """Return a remembered font stage if every file it names is unchanged."""
-    try:
-        data = json.loads(memo.read_text(encoding="utf-8"))
-        if all(_stat(path) == list(stat) for path, stat in data["files"].items()):
-            return data  # type: ignore[no-any-return]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    return None
+def _sha256(path: Path | str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def _prepare_fonts(project: Project, instruments: Instruments, languages: list[Language],
@@ -567,7 +622,7 @@ def _check_catalogs(paths: Paths, languages: list[Language]) -> None:
 
     key = _hash_files([paths.locales / TEMPLATE, *(lang.catalog for lang in languages)])
     memo = paths.cache / "catalogs" / f"{key[:32]}.complete"
-    if memo.is_file():
+    if read_memo(memo, Complete, key) is not None:
         return  # these very files were found complete before
     from pipeline.catalogs import catalog_states
 
@@ -581,7 +636,7 @@ def _check_catalogs(paths: Paths, languages: list[Language]) -> None:
     if problems:
         raise BuildError("incomplete interface catalogs (run `briefing i18n status`):\n"
                          + "\n".join(problems))
-    write_atomically(memo, b"")
+    write_memo(memo, Complete(key=key))
 
 
 def _spilled_summaries(document: Any, statements: Sequence[Any]) -> list[str]:

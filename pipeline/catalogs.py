@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
+from pipeline.errors import UsageError
+from pipeline.files import create_exclusive, write_atomically
 from pipeline.i18n import DOMAIN, SOURCE_LANGUAGE, available_languages, catalog_path
 
 TEMPLATE = "messages.pot"
@@ -27,19 +30,47 @@ def extract(root: Path, locales: Path) -> Path:
     return target
 
 
-def init(locales: Path, code: str, locale: str) -> Path:
-    """Start a catalog for a new language; `locale` is its CLDR locale (mn_MN, ja_JP...)."""
-    _pybabel("init", "-i", str(locales / TEMPLATE), "-d", str(locales), "-D", DOMAIN,
-             "-l", locale)
-    made = locales / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if locale != code:
-        target = catalog_path(locales, code)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.replace(target)
-        for folder in (made.parent, made.parent.parent):
-            folder.rmdir()
-        made = target
-    return made
+def init(locales: Path, code: str, locale: str, force: bool = False) -> Path:
+    """Start a catalog for a new language; `locale` is its CLDR locale (mn_MN, ja_JP...).
+
+    The code must be a language code, so the catalog stays inside `locales`, and
+    an existing catalog is kept unless `force` says to replace it.
+    """
+    import datetime as dt
+    import io
+
+    from babel import Locale, UnknownLocaleError
+    from babel.messages.pofile import write_po
+
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        raise UsageError(f"{code!r} is not a language code: use two or three lowercase "
+                         "letters, such as mn or ja")
+    if not re.fullmatch(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*", locale):
+        raise UsageError(f"{locale!r} is not a CLDR locale, such as mn_MN or ja_JP")
+    try:
+        parsed = Locale.parse(locale.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        raise UsageError(f"{locale!r} is not a locale CLDR knows, such as mn_MN or ja_JP") from None
+    target = catalog_path(locales, code)
+    if (target.exists() or target.is_symlink()) and not force:
+        raise UsageError(f"{target} exists: language {code!r} has a catalog already "
+                         "(--force replaces it and loses its translations)")
+    for folder in (target.parent.parent, target.parent):
+        if folder.is_symlink():
+            raise UsageError(f"{folder} is a symbolic link; refusing to write through it")
+    with (locales / TEMPLATE).open("rb") as handle:
+        catalog = read_po(handle, locale=parsed)
+    catalog.locale = parsed
+    catalog.revision_date = dt.datetime.now(dt.UTC)
+    catalog.fuzzy = False
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if force:
+        write_atomically(target, buffer.getvalue())
+    else:
+        create_exclusive(target, buffer.getvalue())
+    return target
 
 
 def update(locales: Path) -> list[Path]:

@@ -34,6 +34,8 @@ class _Group(click.Group):
             sys.exit(error.exit_code)
         except click.exceptions.Exit as stop:
             sys.exit(stop.exit_code)
+        except OSError as error:  # a disk, a permission, a path: one line, never a traceback
+            _os_error(error)
 
 
 @click.group(cls=_Group)
@@ -85,11 +87,12 @@ def list_statements(paths: tuple[Path, ...]) -> None:
 @click.argument("statement_id")
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=DEFAULT_RECORDS,
               show_default=True, help="Where to write the file.")
-def new(statement_id: str, folder: Path) -> None:
+@click.option("--force", is_flag=True, help="Replace an existing file of that name.")
+def new(statement_id: str, folder: Path, force: bool) -> None:
     """Write a skeleton statement to fill in."""
     from pipeline.skeleton import write_skeleton
 
-    path = write_skeleton(statement_id, folder)
+    path = write_skeleton(statement_id, folder, force=force)
     click.echo(f"Wrote {path}. Fill in every empty field, then run `briefing validate {path}`.")
 
 
@@ -135,11 +138,14 @@ def build(statements: tuple[str, ...], only: str | None, out: Path, langs: str,
     """Typeset the one-page summaries and the briefing pack of each language."""
     from pipeline.build import BuildRequest, Paths, build_all
 
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder: choose a folder")
     with _progress() as progress:
         written = build_all(Paths(records=records, out=out),
                             BuildRequest(statements=statements, only=only, langs=langs,
                                          jobs=jobs or os.cpu_count() or 1, force=force,
-                                         recipients=recipients, progress=progress))
+                                         recipients=recipients, progress=progress,
+                                         notice=lambda message: click.echo(message, err=True)))
     _echo_table(("file", "pages", "size", ""),
                 [(str(w.path), str(w.pages), _size(w.size), "" if w.built else "up to date")
                  for w in written])
@@ -149,9 +155,14 @@ def build(statements: tuple[str, ...], only: str | None, out: Path, langs: str,
 @click.argument("folder", type=click.Path(path_type=Path), default=Path("output"))
 def verify(folder: Path) -> None:
     """Check every file in FOLDER against its manifest: missing, changed or unlisted."""
+    from pipeline.transaction import STAGING, leftovers
     from pipeline.verify import verify as run
 
-    if not (folder / "manifest.json").is_file():
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder")
+    interrupted = (folder / STAGING).exists() or bool(leftovers(folder))
+    manifest = folder / "manifest.json"
+    if not (manifest.exists() or manifest.is_symlink() or interrupted):
         raise BriefingError(f"{folder}/manifest.json not found: nothing to verify against")
     listed, findings = run(folder)
     for finding in findings:
@@ -179,12 +190,13 @@ def extract() -> None:
 @i18n.command()
 @click.argument("code")
 @click.option("--locale", default=None, help="CLDR locale for dates and names (default: CODE).")
-def init(code: str, locale: str | None) -> None:
+@click.option("--force", is_flag=True, help="Replace the catalog of a language that has one.")
+def init(code: str, locale: str | None, force: bool) -> None:
     """Start the catalog of a new language."""
     from pipeline.build import Paths
     from pipeline.catalogs import init as run
 
-    click.echo(f"Wrote {run(Paths().locales, code, locale or code)}")
+    click.echo(f"Wrote {run(Paths().locales, code, locale or code, force=force)}")
 
 
 @i18n.command()
@@ -252,6 +264,13 @@ def _echo_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Non
         click.echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
+def _os_error(error: OSError) -> None:
+    from pipeline.files import os_error_message
+
+    click.echo(f"Error: {os_error_message(error)}", err=True)
+    sys.exit(1)
+
+
 def main() -> None:
     """Run the command line; every error the user can fix exits without a traceback."""
     try:
@@ -259,6 +278,8 @@ def main() -> None:
     except BriefingError as error:  # raised outside click's own handling
         error.show()
         sys.exit(error.exit_code)
+    except OSError as error:
+        _os_error(error)
 
 
 __all__ = ["UsageError", "cli", "main"]

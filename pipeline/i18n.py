@@ -77,6 +77,8 @@ def select_languages(locales: Path, requested: str | None) -> list[Language]:
     if requested in (None, "", "all"):
         return list(languages.values())
     codes = [c.strip() for c in str(requested).split(",") if c.strip()]
+    if not codes:
+        raise UsageError(f"no language in {requested!r}: give codes such as en,ja, or all")
     unknown = [c for c in codes if c not in languages]
     if unknown:
         raise UsageError(

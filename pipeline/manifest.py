@@ -1,4 +1,9 @@
-"""output/manifest.json: what was written, its hash, and what it was made from."""
+"""output/manifest.json: what was written, its hash, and what it was made from.
+
+The manifest is input like any other: it is read through a strict model, every
+path in it must stay inside the output folder, and one that cannot be read is
+named as unreadable rather than taken for an empty folder.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,40 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from pipeline import __version__
-from pipeline.files import write_atomically
+from pipeline.files import confined, read_nofollow
 
 NAME = "manifest.json"
+MAX_BYTES = 64 * 1024 * 1024
+
+_Hash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class _EntryModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    path: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    sha256: _Hash
+    bytes: int
+    pages: int
+    lang: str
+    kind: Literal["summary", "pack", "recipient pack"]
+    statements: list[str]
+    inputs: str
+    recipient: str | None = None
+    tool: str
+
+
+class _ManifestModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    tool: Literal["briefing"]
+    version: str
+    files: list[_EntryModel]
 
 
 @dataclass(frozen=True)
@@ -43,18 +76,50 @@ class Manifest:
 
     folder: Path
     entries: dict[str, Entry] = field(default_factory=dict)
+    problem: str | None = None  # why a manifest present could not be read
+    found: bool = False
 
     @classmethod
     def load(cls, folder: Path) -> Manifest:
-        """Read the manifest; a missing or unreadable one means nothing is known to be built."""
+        """Read the manifest; a missing one means nothing is known to be built.
+
+        One that exists but cannot be read is also treated as empty, and says why
+        in `problem`.
+        """
         manifest = cls(folder)
+        path = folder / NAME
         try:
-            data = json.loads((folder / NAME).read_text(encoding="utf-8"))
-            for raw in data["files"]:
-                entry = Entry(**raw)
-                manifest.entries[entry.path] = entry
-        except (OSError, ValueError, KeyError, TypeError):
-            manifest.entries.clear()
+            raw = read_nofollow(path, MAX_BYTES + 1)
+        except FileNotFoundError:
+            return manifest
+        except OSError as error:
+            manifest.found = True
+            manifest.problem = f"cannot be read ({error.strerror})"
+            return manifest
+        manifest.found = True
+        try:
+            if len(raw) > MAX_BYTES:
+                raise ValueError(f"it is over {MAX_BYTES:,} bytes")
+            model = _ManifestModel.model_validate(json.loads(raw.decode("utf-8")))
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            manifest.problem = f"not a manifest: {where}: {first['msg']}"
+            return manifest
+        except (ValueError, UnicodeDecodeError) as error:
+            manifest.problem = f"not JSON ({error})"
+            return manifest
+        for item in model.files:
+            target = confined(folder, item.path)
+            if target is None or not item.path.endswith(".pdf"):
+                manifest.problem = f"entry {item.path!r} is not a PDF inside {folder}/"
+                manifest.entries.clear()
+                return manifest
+            if item.path in manifest.entries:
+                manifest.problem = f"entry {item.path!r} is listed twice"
+                manifest.entries.clear()
+                return manifest
+            manifest.entries[item.path] = Entry(**item.model_dump())
         return manifest
 
     def is_current(self, path: Path, inputs: str) -> bool:
@@ -63,7 +128,7 @@ class Manifest:
         if entry is None or entry.inputs != inputs:
             return False
         try:
-            data = (self.folder / path).read_bytes()
+            data = read_nofollow(self.folder / path)
         except OSError:
             return False
         return len(data) == entry.bytes and hashlib.sha256(data).hexdigest() == entry.sha256
@@ -71,11 +136,13 @@ class Manifest:
     def record(self, entry: Entry) -> None:
         self.entries[entry.path] = entry
 
+    def forget(self, path: str) -> None:
+        self.entries.pop(path, None)
+
     def as_json(self) -> dict[str, Any]:
         return {"tool": "briefing", "version": __version__,
                 "files": [asdict(e) for _, e in sorted(self.entries.items())]}
 
-    def save(self) -> None:
-        """Write the manifest atomically, so it never describes half a build."""
-        text = json.dumps(self.as_json(), ensure_ascii=False, indent=2) + "\n"
-        write_atomically(self.folder / NAME, text.encode())
+    def text(self) -> builtins.bytes:
+        """Return the manifest as written to disk."""
+        return (json.dumps(self.as_json(), ensure_ascii=False, indent=2) + "\n").encode()

@@ -19,6 +19,9 @@ Id = Annotated[
     StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80),
     Field(description="A stable identifier: lowercase words joined by hyphens."),
 ]
+# File stems of the other records: a statement by one of these names would take
+# their place among a document's attachments and inputs.
+RESERVED_IDS = frozenset({"vocabulary", "coalition", "recipients", "manifest"})
 Text = Annotated[
     str,
     StringConstraints(min_length=1, max_length=20_000),

@@ -372,4 +372,69 @@ def _heading_problems(pdf: Any) -> Iterator[str]:
                      and "/S" in k)
 
 
-__all__ = ["RefusedResource", "SafeFetcher", "Typesetter", "check_pdf", "write_atomically"]
+_INKED = ("TextBox", "LineBox", "ReplacedBox")
+_EDGE_MM = 0.5  # how far a box may reach past the page before it counts as outside it
+
+
+def check_overflow(document: Document, what: str) -> None:
+    """Fail when any box of the laid-out document reaches outside its page.
+
+    The one-page gate counts pages; this looks at every box on every page, so a
+    word too long to wrap or a table too wide to fit is an error naming the
+    document, the page, the element it is in and its text, never a cut-off line.
+    """
+    problems = []
+    for number, page in enumerate(document.pages, start=1):
+        width, height = page.width, page.height
+        edge = _EDGE_MM * PX_PER_MM
+        for box, where in _boxes_with_context(page._page_box, ()):
+            if not type(box).__name__.endswith(_INKED):
+                continue  # a block's own area may run on empty; its lines and text may not
+            left = float(getattr(box, "position_x", 0) or 0)
+            top = float(getattr(box, "position_y", 0) or 0)
+            try:
+                right = left + float(box.margin_width()) - float(box.margin_right or 0)
+                bottom = top + float(box.margin_height()) - float(box.margin_bottom or 0)
+            except (AttributeError, TypeError, ValueError):
+                continue
+            side = ("right" if right > width + edge else "left" if left < -edge
+                    else "bottom" if bottom > height + edge else None)
+            if side is None:
+                continue
+            over = max(right - width, -left, bottom - height) / PX_PER_MM
+            text = " ".join(_box_text(box).replace("\u2060", "").split())
+            shown = f" {text[:40]!r}{'…' if len(text) > 40 else ''}" if text else ""
+            problems.append(f"page {number}: {type(box).__name__.removesuffix('Box').lower()}"
+                            f"{shown} runs {over:.0f} mm past the {side} edge of the page"
+                            f"{' (in ' + where + ')' if where else ''}")
+            break  # one finding a page is enough to act on
+    if problems:
+        raise BuildError(f"{what}: content outside the page:\n  " + "\n  ".join(problems)
+                         + "\nBreak the long word or shorten the text in the record named.")
+
+
+def _boxes_with_context(box: Any, where: tuple[str, ...]) -> Iterator[tuple[Any, str]]:
+    """Yield every box below `box` with the ids and classes of the elements around it."""
+    for child in getattr(box, "children", []):
+        if type(child).__name__.endswith("MarginBox"):
+            continue
+        element = getattr(child, "element", None)
+        label = where
+        if element is not None and getattr(child, "element_tag", None) not in (None, "html"):
+            ident, classes = element.get("id"), element.get("class")
+            mark = f"#{ident}" if ident else f".{classes.split()[0]}" if classes else ""
+            if mark and (not where or where[-1] != mark):
+                label = (*where, mark)
+        yield child, " ".join(label[-3:])
+        yield from _boxes_with_context(child, label)
+
+
+def _box_text(box: Any) -> str:
+    text = getattr(box, "text", None)
+    if isinstance(text, str):
+        return text
+    return "".join(_box_text(child) for child in getattr(box, "children", []))
+
+
+__all__ = ["RefusedResource", "SafeFetcher", "Typesetter", "check_overflow", "check_pdf",
+           "write_atomically"]

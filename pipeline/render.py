@@ -237,7 +237,8 @@ class Renderer:
             "founded_month": self.fmt.month(founded_year, founded_month),
             "country_list": lambda codes: self.fmt.list([self.fmt.country(c) for c in codes]),
             "membership": [self._membership(row) for row in coalition.membership],
-            "meetings": [self._meeting(m, notes_by_meeting) for m in coalition.meetings],
+            "meetings": [self._meeting(m, notes_by_meeting, {s.id for s in pack.statements})
+                         for m in coalition.meetings],
             "verdict": lambda key: self._(VERDICTS[key]),
             "instruments": self.instruments.articles(self.language.code),
         })
@@ -264,7 +265,9 @@ class Renderer:
                 "countries": self.fmt.number(row.countries) if row.countries else None,
                 "source": row.source}
 
-    def _meeting(self, meeting: Any, notes: dict[str, Any]) -> dict[str, Any]:
+    def _meeting(self, meeting: Any, notes: dict[str, Any],
+                 in_pack: set[str]) -> dict[str, Any]:
+        """Return a meeting; it links to its statement only if the pack holds it."""
         if meeting.start and meeting.end:
             from babel.dates import format_interval
 
@@ -274,7 +277,8 @@ class Renderer:
         place = self.fmt.place(self._city(meeting.statement, meeting.city), meeting.country)
         note = next((n.id for n in notes.values() if meeting.ordinal in n.meetings), None)
         return {"when": when, "name": self.meeting_name(meeting.ordinal), "place": place,
-                "statement": meeting.statement, "note": note}
+                "statement": meeting.statement if meeting.statement in in_pack else None,
+                "note": note}
 
     def _city(self, statement_id: str | None, city: str | None) -> str | None:
         """Return a meeting's city as its statement's translation writes it, if it does."""

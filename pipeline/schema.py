@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pipeline.errors import UsageError
+from pipeline.files import make_folder, write_atomically
 from pipeline.load import KINDS
 
 
@@ -20,18 +22,26 @@ def schema_texts() -> dict[str, str]:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    """Write every schema to `folder`; return the paths written."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write every schema to `folder`; return the paths written.
+
+    Only the schema files themselves are written, each atomically and never
+    through a symbolic link; a folder that is a file is a usage error.
+    """
+    make_folder(folder)
     written = []
     for name, text in schema_texts().items():
         path = folder / name
-        path.write_text(text, encoding="utf-8")
+        if path.exists() and not path.is_file():
+            raise UsageError(f"{path} is not a file; remove it and run the command again")
+        write_atomically(path, text.encode())
         written.append(path)
     return written
 
 
 def check_schemas(folder: Path) -> list[Path]:
     """Return the schema files in `folder` that are missing or differ from the models."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file, not a folder: choose a folder")
     stale = []
     for name, text in schema_texts().items():
         path = folder / name

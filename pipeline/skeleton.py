@@ -7,7 +7,8 @@ from pathlib import Path
 from pydantic import TypeAdapter, ValidationError
 
 from pipeline.errors import UsageError
-from pipeline.models import Id
+from pipeline.files import create_exclusive, make_folder, write_atomically
+from pipeline.models import RESERVED_IDS, Id
 
 SKELETON = """\
 # yaml-language-server: $schema=../schemas/statement.schema.json
@@ -46,8 +47,8 @@ resolutions:
 """
 
 
-def write_skeleton(statement_id: str, folder: Path) -> Path:
-    """Write `<folder>/<id>.yaml`, refusing a bad id or an existing file."""
+def write_skeleton(statement_id: str, folder: Path, force: bool = False) -> Path:
+    """Write `<folder>/<id>.yaml`, refusing a bad id or an existing file unless `force`."""
     try:
         TypeAdapter(Id).validate_python(statement_id)
     except ValidationError:
@@ -55,9 +56,15 @@ def write_skeleton(statement_id: str, folder: Path) -> Path:
             f"{statement_id!r} is not a valid id: use lowercase words joined by hyphens, "
             "such as ipcnkr-2008-tokyo"
         ) from None
+    if statement_id in RESERVED_IDS:
+        raise UsageError(f"{statement_id!r} is the name of another record; choose another id")
+    make_folder(folder)
     path = folder / f"{statement_id}.yaml"
-    if path.exists():
-        raise UsageError(f"{path} already exists")
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(SKELETON.format(id=statement_id, path=path), encoding="utf-8")
+    data = SKELETON.format(id=statement_id, path=path).encode()
+    if path.exists() or path.is_symlink():
+        if not force or path.is_symlink() or not path.is_file():
+            raise UsageError(f"{path} already exists (--force replaces a file)")
+        write_atomically(path, data)
+    else:
+        create_exclusive(path, data)
     return path

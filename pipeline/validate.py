@@ -13,6 +13,7 @@ from pipeline.documents import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES
 from pipeline.errors import Problem, RecordError
 from pipeline.load import Loaded, LoadedFile, load_file, load_records, paused_gc
 from pipeline.models import (
+    RESERVED_IDS,
     Coalition,
     CoalitionTranslation,
     MeetingRecord,
@@ -22,6 +23,7 @@ from pipeline.models import (
     Vocabulary,
     VocabularyTranslation,
 )
+from pipeline.textpolicy import text_problems
 
 CONTEXT_FILES = ("vocabulary.yaml", "coalition.yaml")
 
@@ -64,6 +66,9 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
     # Statements whose file has problems of its own: not "unknown" where they are referred to.
     unreadable = {p.path.name.rsplit(".", 1)[0] for p in loaded.problems}
     problems += _unique_ids(loaded)
+    problems += _required_records(loaded)
+    for loaded_file in loaded.files:
+        problems += text_problems(loaded_file)
     vocabulary = _single(loaded, Vocabulary, problems)
     coalition = _single(loaded, Coalition, problems)
     statements = {f.record.id: f for f in loaded.of_kind(Statement)}
@@ -159,11 +164,32 @@ def _single(loaded: Loaded, model: type, problems: list[Problem]) -> LoadedFile 
     return found[0] if found else None
 
 
+def _required_records(loaded: Loaded) -> list[Problem]:
+    """Statements need a vocabulary and a coalition record beside them: the build reads both."""
+    needing = loaded.of_kind(Statement) + loaded.of_kind(StatementTranslation)
+    if not needing:
+        return []
+    folder = needing[0].path.parent
+    problems = []
+    for model, name in ((Vocabulary, "vocabulary.yaml"), (Coalition, "coalition.yaml")):
+        if not loaded.of_kind(model) and not any(
+                p.path.name == name for p in loaded.problems):
+            problems.append(Problem(folder / name, 1, 1, "",
+                                    f"required record missing: the statements need {name} "
+                                    f"in {folder}/ (kind: {name.removesuffix('.yaml')})"))
+    return problems
+
+
 def _unique_ids(loaded: Loaded) -> list[Problem]:
     problems: list[Problem] = []
     first: dict[str, LoadedFile] = {}
+    reserved = RESERVED_IDS | _instruments().records.keys()
     for loaded_file in loaded.of_kind(Statement):
         key = loaded_file.record.id
+        if key in reserved:
+            problems.append(loaded_file.problem(
+                ("id",), f"{key!r} is reserved: it names another record "
+                         f"({', '.join(sorted(reserved))}); choose another id"))
         if key in first:
             other = first[key]
             line = other.document.position(("id",))[0]
@@ -179,6 +205,16 @@ def _unique_ids(loaded: Loaded) -> list[Problem]:
                     problems.append(loaded_file.problem(
                         (list_name, index, "id"), f"duplicate {list_name[:-1]} id {entry.id!r}"))
                 seen.add(entry.id)
+    for loaded_file in loaded.of_kind(Coalition):
+        record: Coalition = loaded_file.record
+        for list_name, key in (("sources", "id"), ("notes", "id"), ("meetings", "ordinal")):
+            known: set[object] = set()
+            for index, entry in enumerate(getattr(record, list_name)):
+                value = getattr(entry, key)
+                if value in known:
+                    problems.append(loaded_file.problem(
+                        (list_name, index, key), f"duplicate {list_name[:-1]} {key} {value!r}"))
+                known.add(value)
     return problems
 
 
@@ -393,7 +429,7 @@ def load_recipients(path: Path) -> Recipients:
     if loaded is not None and not isinstance(loaded.record, Recipients):
         problems.append(loaded.problem(("kind",), "this is not a recipients file"))
     if loaded is not None and not problems:
-        problems = recipient_problems(loaded)
+        problems = recipient_problems(loaded) + text_problems(loaded)
     if problems or loaded is None:
         raise RecordError(problems)
     return loaded.record  # type: ignore[no-any-return]

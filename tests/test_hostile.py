@@ -1,0 +1,674 @@
+"""Bad input and faults lose nothing: one test per class of issue 13, and fault injection.
+
+Each test here failed on the code before issue 13: a build that stopped half
+way changed the output folder, links were followed out of the project, caches
+and the manifest were trusted, text could lie, outputs outlived their source,
+and operating-system errors were tracebacks.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pdf_support import REPO, STATEMENTS, body_text, build, sha256, squash
+
+from pipeline.cli import cli
+from pipeline.errors import BuildError, RecordError
+
+TOKYO = "ipcnkr-2005-tokyo"
+SEOUL = "ipcnkr-2007-seoul"
+RLO = "\u202e"
+
+
+# --- shared set-up --------------------------------------------------------------------
+
+
+@pytest.fixture
+def records(tmp_path: Path) -> Path:
+    folder = tmp_path / "statements"
+    shutil.copytree(STATEMENTS, folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache warmed once for the session, copied by each test that damages it."""
+    folder = tmp_path_factory.mktemp("warm")
+    build(STATEMENTS, folder / "out", Path(".cache"), langs="en", only="summary")
+    return Path(".cache")
+
+
+@pytest.fixture
+def cache(tmp_path: Path, warm_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the warm cache, which `briefing` run here uses too."""
+    folder = tmp_path / "cache"
+    shutil.copytree(warm_cache, folder, ignore=shutil.ignore_patterns("*.tmp"))
+    _paths_default(monkeypatch, cache=folder)
+    return folder
+
+
+def _paths_default(monkeypatch: pytest.MonkeyPatch, **defaults: Path) -> None:
+    """Make the command line's `Paths()` use other folders (the cache, the catalogs)."""
+    import pipeline.build
+
+    current = pipeline.build.Paths
+    monkeypatch.setattr(pipeline.build, "Paths",
+                        lambda **given: current(**{**defaults, **given}))  # type: ignore[arg-type]
+
+
+def run(*args: str | Path) -> Result:
+    """Run `briefing ARGS`; fail the test on a traceback."""
+    result = CliRunner().invoke(cli, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"briefing {args} crashed: {result.exception!r}\n{result.output}")
+    assert "Traceback" not in result.output
+    return result
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file under `folder` (the lock aside) and its hash."""
+    return {str(p.relative_to(folder)): sha256(p) for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != ".lock"}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def change_a_statement(records: Path) -> None:
+    edit(records / f"{TOKYO}.yaml", "The coalition demands that North Korea",
+         "The coalition demands that the North Korean government")
+
+
+def verified(out: Path) -> Result:
+    result = run("verify", out)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+# --- 1. outputs as a transaction --------------------------------------------------------
+
+
+def test_a_failure_while_writing_changes_nothing(records: Path, tmp_path: Path, cache: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="summary")
+    before = snapshot(out)
+    change_a_statement(records)
+    edit(records / f"{SEOUL}.yaml", "title: Joint Statement", "title: The Joint Statement")
+    import pipeline.transaction
+
+    writes = {"count": 0}
+    real_create = pipeline.transaction.create_exclusive
+
+    def failing_create(path: Path, data: bytes) -> None:
+        writes["count"] += 1
+        if writes["count"] == 2:  # the second document: one is written already
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real_create(path, data)
+
+    monkeypatch.setattr(pipeline.transaction, "create_exclusive", failing_create)
+    with pytest.raises(OSError):
+        build(records, out, cache, langs="en", only="summary")
+    monkeypatch.undo()
+    assert snapshot(out) == before
+    verified(out)
+
+
+def test_an_interrupt_before_the_manifest_changes_nothing(records: Path, tmp_path: Path,
+                                                          cache: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="summary")
+    before = snapshot(out)
+    change_a_statement(records)
+    from pipeline.transaction import Transaction
+
+    real_stage = Transaction.stage
+
+    def interrupted(self: Transaction, target: str, data: bytes) -> None:
+        if target == "manifest.json":
+            raise KeyboardInterrupt
+        real_stage(self, target, data)
+
+    monkeypatch.setattr(Transaction, "stage", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(records, out, cache, langs="en", only="summary")
+    assert snapshot(out) == before
+    verified(out)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
+def test_a_full_disk_changes_nothing_and_is_one_line(records: Path, tmp_path: Path,
+                                                     cache: Path) -> None:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)],
+                             capture_output=True, check=False)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        out = disk / "out"
+        build(records, out, cache, langs="en", only="summary")
+        before = snapshot(out)
+        change_a_statement(records)
+        edit(records / f"{SEOUL}.yaml", "title: Joint Statement", "title: The Joint Statement")
+        free = shutil.disk_usage(disk).free
+        (disk / "filler").write_bytes(b"\0" * max(0, free - 30_000))
+        result = run("build", "--records", records, "--out", out, "--lang", "en",
+                     "--only", "summary", "--jobs", "1")
+        assert result.exit_code == 1, result.output
+        error = [line for line in result.output.splitlines() if line.startswith("Error")]
+        assert len(error) == 1 and "No space left" in error[0] and "free some space" in error[0]
+        assert snapshot(out) == before
+        verified(out)
+        (disk / "filler").unlink()
+        assert run("build", "--records", records, "--out", out, "--lang", "en", "--only",
+                   "summary").exit_code == 0
+        verified(out)
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_leftover_temporary_files_are_named_by_verify_and_removed_by_build(
+        records: Path, tmp_path: Path, cache: Path) -> None:
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="summary")
+    left = out / "en" / f".{TOKYO}-summary.pdf.1a2b3c4d.tmp"
+    left.write_bytes(b"%PDF-half")
+    result = run("verify", out)
+    assert result.exit_code == 1
+    assert f"en/{left.name}: a temporary file left by an interrupted build" in result.output
+    notices: list[str] = []
+    build(records, out, cache, langs="en", only="summary", notice=notices.append)
+    assert not left.exists()
+    assert any(left.name in n for n in notices)
+    verified(out)
+
+
+def test_an_interrupted_commit_is_completed_by_the_next_build(
+        records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="summary")
+    change_a_statement(records)
+    import pipeline.transaction as transaction
+
+    # As if killed once the journal is written: nothing renamed yet.
+    monkeypatch.setattr(transaction, "_apply", lambda out, journal: None)
+    build(records, out, cache, langs="en", only="summary")
+    monkeypatch.undo()
+    result = run("verify", out)
+    assert result.exit_code == 1
+    assert ".transaction/: an interrupted build's journal: the next build completes it" in (
+        result.output)
+    notices: list[str] = []
+    written = build(records, out, cache, langs="en", only="summary", notice=notices.append)
+    assert any("completed an interrupted build" in n for n in notices)
+    assert not any(w.built for w in written)  # the journal held the new documents
+    verified(out)
+
+
+def test_kill_9_at_random_moments_never_loses_the_folder(records: Path, tmp_path: Path,
+                                                         cache: Path) -> None:
+    """Kill a build in a subprocess at random moments; verify passes or names the repair."""
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="summary", statements=[TOKYO])
+    env = {**os.environ, "BRIEFING_CACHE": str(cache)}
+    command = [sys.executable, "-m", "pipeline", "build", "--records", str(records),
+               "--out", str(out), "--lang", "en", "--only", "summary", "--statement", TOKYO,
+               "--jobs", "1"]
+    repairable = ("a temporary file left by an interrupted build",
+                  "an interrupted build's unfinished files", "an interrupted build's journal")
+    chance = random.Random(13)
+    started = time.monotonic()
+    for attempt in range(8):
+        if time.monotonic() - started > 45:
+            break
+        edit(records / f"{TOKYO}.yaml", "title: ", f"title: {attempt} ")
+        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        if attempt % 2:  # at a random moment of the whole run
+            time.sleep(chance.uniform(0.2, 4.0))
+        else:  # at a random moment once the documents are being written
+            deadline = time.monotonic() + 20
+            while not _writing(out) and process.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.0005)
+            time.sleep(chance.uniform(0, 0.004))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        result = run("verify", out)
+        findings = [line for line in result.output.splitlines()
+                    if ": " in line and not line.startswith("Error")]
+        journal = any("journal" in line for line in findings)
+        for line in findings:
+            assert any(r in line for r in repairable) or (journal and ": changed" in line), (
+                result.output)
+    assert run("build", "--records", records, "--out", out, "--lang", "en", "--only", "summary",
+               "--statement", TOKYO).exit_code == 0
+    verified(out)
+    assert not list(out.rglob("*.tmp")) and not (out / ".transaction").exists()
+
+
+def _writing(out: Path) -> bool:
+    """True once a build has begun writing into `out`: its staging folder or a temporary file."""
+    if (out / ".transaction").exists():
+        return True
+    return any(name.endswith(".tmp") for folder in (out, out / "en")
+               for name in (os.listdir(folder) if folder.is_dir() else ()))
+
+
+# --- 2. never write outside the project, never through a link --------------------------
+
+
+def test_a_lock_file_that_is_a_link_is_not_followed(records: Path, tmp_path: Path,
+                                                    cache: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (out / ".lock").symlink_to(victim)
+    with pytest.raises(BuildError, match="symbolic link"):
+        build(records, out, cache, langs="en", only="summary")
+    assert victim.read_text() == "precious"
+
+
+def test_an_output_subfolder_that_is_a_link_is_not_written_through(
+        records: Path, tmp_path: Path, cache: Path) -> None:
+    out = tmp_path / "out"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out.mkdir()
+    (out / "en").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(BuildError, match="symbolic link"):
+        build(records, out, cache, langs="en", only="summary")
+    assert list(elsewhere.iterdir()) == []
+
+
+@pytest.fixture
+def locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the catalogs, deep enough that `../../x` stays inside tmp_path."""
+    folder = tmp_path / "a" / "b" / "locales"
+    shutil.copytree(REPO / "locales", folder)
+    _paths_default(monkeypatch, locales=folder)
+    return folder
+
+
+def test_i18n_init_refuses_paths_out_existing_catalogs_and_bad_codes(locales: Path,
+                                                                     tmp_path: Path) -> None:
+    japanese = (locales / "ja" / "LC_MESSAGES" / "messages.po").read_bytes()
+    before = sorted(str(p) for p in tmp_path.rglob("*"))
+    for args, message in ((["../../evil", "--locale", "en_US"], "not a language code"),
+                          (["ja"], "has a catalog already"),
+                          (["Bad!"], "not a language code"),
+                          (["fr", "--locale", "../x"], "not a CLDR locale")):
+        result = run("i18n", "init", *args)
+        assert result.exit_code == 2, result.output
+        assert message in result.output
+    assert sorted(str(p) for p in tmp_path.rglob("*")) == before
+    assert (locales / "ja" / "LC_MESSAGES" / "messages.po").read_bytes() == japanese
+    made = run("i18n", "init", "fr", "--locale", "fr_FR")
+    assert made.exit_code == 0, made.output
+    assert "Language: fr_FR" in (locales / "fr" / "LC_MESSAGES" / "messages.po").read_text()
+
+
+def test_new_and_schema_refuse_a_file_as_folder_and_links(tmp_path: Path) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("keep")
+    for args in (["new", "ipcnkr-2009-tokyo", "--dir", a_file], ["schema", "--dir", a_file],
+                 ["schema", "--check", "--dir", a_file]):
+        result = run(*args)
+        assert result.exit_code == 2, result.output
+        assert "is a file, not a folder" in result.output
+    assert a_file.read_text() == "keep"
+    folder = tmp_path / "statements"
+    folder.mkdir()
+    victim = tmp_path / "victim.yaml"
+    victim.write_text("keep")
+    (folder / "ipcnkr-2009-tokyo.yaml").symlink_to(victim)
+    for args in (["new", "ipcnkr-2009-tokyo", "--dir", folder],
+                 ["new", "ipcnkr-2009-tokyo", "--dir", folder, "--force"]):
+        assert run(*args).exit_code == 2
+    assert victim.read_text() == "keep"
+    assert run("new", "vocabulary", "--dir", folder).exit_code == 2
+
+
+# --- 3. caches and the manifest are untrusted input ------------------------------------
+
+
+@pytest.mark.parametrize(("manifest", "named"), [
+    ({"tool": "briefing", "version": "0", "files": [
+        {"path": "../outside.pdf", "sha256": "0" * 64, "bytes": 1, "pages": 1, "lang": "en",
+         "kind": "summary", "statements": [], "inputs": "x", "recipient": None,
+         "tool": "0"}]}, "'../outside.pdf' is not a PDF inside"),
+    ({"tool": "briefing", "version": "0", "files": [
+        {"path": 5, "sha256": "0" * 64, "bytes": 1, "pages": 1, "lang": "en",
+         "kind": "summary", "statements": [], "inputs": "x", "tool": "0"}]}, "files.0.path"),
+    ("garbage {", "not JSON"),
+])
+def test_verify_names_a_tampered_manifest_as_unreadable(tmp_path: Path, manifest: object,
+                                                        named: str) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "outside.pdf").write_bytes(b"%PDF-")
+    text = manifest if isinstance(manifest, str) else json.dumps(manifest)
+    (out / "manifest.json").write_text(text)
+    result = run("verify", out)
+    assert result.exit_code == 1
+    assert "manifest.json: unreadable" in result.output and named in result.output
+
+
+def test_a_garbage_manifest_is_replaced_and_the_build_says_so(records: Path, tmp_path: Path,
+                                                              cache: Path) -> None:
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="summary")
+    (out / "manifest.json").write_text("garbage")
+    notices: list[str] = []
+    build(records, out, cache, langs="en", only="summary", notice=notices.append)
+    assert any("manifest.json is unreadable" in n for n in notices)
+    verified(out)
+
+
+def test_a_font_subset_replaced_by_garbage_of_the_same_size_is_rebuilt(
+        records: Path, tmp_path: Path, cache: Path) -> None:
+    build(records, tmp_path / "out", cache, langs="en", only="summary")  # the stage, remembered
+    subsets = sorted((cache / "fonts").glob("*.otf"))
+    assert subsets
+    for subset in subsets:
+        stat = subset.stat()
+        subset.write_bytes(b"\x42" * stat.st_size)
+        os.utime(subset, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    build(records, tmp_path / "out", cache, langs="en", only="summary", force=True)
+    assert "The coalition demands" in body_text(tmp_path / "out" / "en" / f"{TOKYO}-summary.pdf")
+
+
+def test_an_edited_fitting_decision_cannot_change_a_pdf(records: Path, tmp_path: Path,
+                                                        cache: Path) -> None:
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en")
+    before = snapshot(out)
+    memos = sorted((cache / "fit").glob("*.json"))
+    assert memos
+    for tampered in (lambda d: 5 if d != 5 else 0, lambda d: 0 if d else 1):
+        for memo in memos:
+            data = json.loads(memo.read_text())
+            data["density"] = tampered(data["density"])
+            memo.write_text(json.dumps(data))
+        build(records, out, cache, langs="en", force=True)
+        assert snapshot(out) == before
+
+
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+                    lambda inner: st.lists(inner, max_size=3)
+                    | st.dictionaries(st.sampled_from(
+                        ["tool", "version", "files", "path", "sha256", "bytes", "pages",
+                         "lang", "kind", "statements", "inputs", "recipient", "moves",
+                         "removals"]), inner, max_size=6),
+                    max_leaves=20))
+def test_any_manifest_or_journal_is_read_without_a_crash(tmp_path: Path, value: object) -> None:
+    from pipeline.manifest import Manifest
+    from pipeline.transaction import STAGING, pending_state
+
+    out = tmp_path / "fuzz"
+    (out / STAGING).mkdir(parents=True, exist_ok=True)
+    text = json.dumps(value)
+    (out / "manifest.json").write_text(text)
+    (out / STAGING / "journal.json").write_text(text)
+    manifest = Manifest.load(out)
+    assert manifest.found
+    for name in manifest.entries:
+        assert not name.startswith("/") and ".." not in name.split("/")
+    assert pending_state(out) is not None
+
+
+# --- 4. a text policy for records ------------------------------------------------------
+
+
+def test_a_right_to_left_override_is_a_located_error(records: Path) -> None:
+    path = records / f"{TOKYO}.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    number = next(i for i, line in enumerate(lines) if line.startswith("title: "))
+    lines[number] = f"title: Joint {RLO}tnemetatS"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("validate", records)
+    assert result.exit_code == 1
+    assert (f"{path}:{number + 1}:14: title: U+202E RIGHT-TO-LEFT OVERRIDE is a bidirectional "
+            "control") in result.output
+
+
+@given(st.characters())
+def test_the_policy_refuses_exactly_controls_and_format_characters(character: str) -> None:
+    import unicodedata
+
+    from pipeline.textpolicy import refusal
+
+    category = unicodedata.category(character)
+    refused = refusal(character, "en") is not None
+    assert refused == (category in ("Cc", "Cf") and character not in "\t\n")
+    if character in "\u200c\u200d":
+        assert refusal(character, "fa") is None and refusal(character, "hi") is None
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=st.text(alphabet="abcdefgh ", min_size=1, max_size=30).map(str.strip).filter(bool),
+       control=st.sampled_from(["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066",
+                                "\u2067", "\u2068", "\u2069", "\u200b", "\ufeff", "\u2060"]),
+       after=st.text(alphabet="abcdefgh", max_size=10))
+def test_every_hidden_character_is_found_where_it_is(write_case: Callable[..., Path],
+                                                     before: str, control: str,
+                                                     after: str) -> None:
+    from support import good_statement, replace_once
+
+    text = replace_once(good_statement(), "title: Tokyo statement",
+                        f"title: 'T {before}{control}{after}'")
+    path = write_case(text)
+    line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("title: 'T "))
+    with pytest.raises(RecordError) as error:
+        from pipeline.validate import load_project
+
+        load_project([path.parent])
+    column = len("title: 'T ") + len(before) + 1
+    expected = f"{path}:{line}:{column}: title: U+{ord(control):04X}"
+    assert any(str(p).startswith(expected) for p in error.value.problems), error.value.message
+
+
+# --- 5. nothing outside the page -------------------------------------------------------
+
+
+def test_the_gate_fails_a_box_outside_its_page() -> None:
+    from pipeline.pdf import Typesetter, check_overflow
+
+    typesetter = Typesetter(REPO / "templates")
+    html = ('<section id="ipcnkr-2005-tokyo-summary"><p class="overview" '
+            f'style="white-space: nowrap">{"W" * 10_000}</p></section>')
+    document = typesetter.layout(html, "a test page")
+    with pytest.raises(BuildError) as error:
+        check_overflow(document, "the en summary of ipcnkr-2005-tokyo")
+    message = str(error.value)
+    assert "the en summary of ipcnkr-2005-tokyo: content outside the page" in message
+    assert "past the right edge" in message and "#ipcnkr-2005-tokyo-summary" in message
+    assert ".overview" in message
+
+
+def test_a_long_word_wraps_in_every_document(records: Path, tmp_path: Path, cache: Path) -> None:
+    word = "Hyper" + "x" * 400
+    edit(records / f"{TOKYO}.yaml", "The coalition demands that North Korea",
+         f"The coalition demands that {word} North Korea")
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", statements=[TOKYO])
+    assert squash(word) in squash(body_text(out / "en" / "briefing-pack.pdf"))
+
+
+# --- 6. validate proves what build needs -----------------------------------------------
+
+
+def test_a_missing_vocabulary_is_a_validation_error_not_a_crash(records: Path, tmp_path: Path,
+                                                                cache: Path) -> None:
+    (records / "vocabulary.yaml").unlink()
+    result = run("validate", records)
+    assert result.exit_code == 1
+    assert "vocabulary.yaml:1:1: required record missing" in result.output
+    (records / "coalition.yaml").unlink()
+    assert "coalition.yaml:1:1: required record missing" in run("validate", records).output
+    with pytest.raises(RecordError):
+        build(records, tmp_path / "out", cache, langs="en")
+
+
+def test_a_statement_may_not_take_another_records_name(records: Path) -> None:
+    source = (records / f"{TOKYO}.yaml").read_text(encoding="utf-8")
+    (records / "vocabulary.yaml").rename(records / "vocabulary-list.yaml")
+    (records / "vocabulary.yaml").write_text(source.replace(f"id: {TOKYO}", "id: vocabulary"))
+    result = run("validate", records)
+    assert result.exit_code == 1
+    assert "'vocabulary' is reserved" in result.output
+
+
+# --- 7. the output folder is exactly this project's documents --------------------------
+
+
+def test_a_recipient_taken_off_the_list_loses_their_pack(records: Path, tmp_path: Path,
+                                                         cache: Path) -> None:
+    source = (REPO / "examples" / "recipients.yaml").read_text(encoding="utf-8")
+    head, *people = source.split("\n  - id: ")
+    keep = [p for p in people if p.startswith(("example-us-smith", "example-gb-jones"))]
+    two, one = tmp_path / "two.yaml", tmp_path / "one.yaml"
+    two.write_text("\n  - id: ".join([head, *keep]), encoding="utf-8")
+    one.write_text("\n  - id: ".join([head, keep[0]]), encoding="utf-8")
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="recipients", recipients=two,
+          statements=[TOKYO])
+    assert len(list((out / "recipients").glob("*.pdf"))) == 2
+    notices: list[str] = []
+    build(records, out, cache, langs="en", only="recipients", recipients=one,
+          statements=[TOKYO], notice=notices.append)
+    assert [p.name for p in (out / "recipients").glob("*.pdf")] == ["example-us-smith.pdf"]
+    assert any("example-gb-jones.pdf: recipient example-gb-jones is not in the recipients list"
+               in n for n in notices)
+    assert "recipients/example-gb-jones.pdf" not in (out / "manifest.json").read_text()
+    verified(out)
+
+
+def test_a_removed_statement_loses_its_summaries_and_others_stay(
+        records: Path, tmp_path: Path, cache: Path) -> None:
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en,ja", only="summary")
+    japanese = snapshot(out / "ja")
+    for path in records.glob(f"{SEOUL}*.yaml"):
+        path.unlink()
+    coalition = records / "coalition.yaml"
+    edit(coalition, f"    statement: {SEOUL}\n", "")
+    text = coalition.read_text(encoding="utf-8")
+    text = text.replace(f"[{TOKYO}, {SEOUL}]", f"[{TOKYO}]").replace(f"[{SEOUL}]", "[]")
+    coalition.write_text(text, encoding="utf-8")
+    assert run("validate", records).exit_code == 0
+    notices: list[str] = []
+    build(records, out, cache, langs="en", only="summary", notice=notices.append)
+    assert not (out / "en" / f"{SEOUL}-summary.pdf").exists()
+    assert any(f"en/{SEOUL}-summary.pdf: statement {SEOUL} is no longer" in n for n in notices)
+    # Japanese was not built this time; its removed statement goes too, its other stays.
+    assert not (out / "ja" / f"{SEOUL}-summary.pdf").exists()
+    assert sha256(out / "ja" / f"{TOKYO}-summary.pdf") == japanese[f"{TOKYO}-summary.pdf"]
+    verified(out)
+
+
+# --- 8. every operating-system error is one line; usage errors exit 2 -------------------
+
+
+def test_a_read_only_output_folder_is_one_line(records: Path, tmp_path: Path, cache: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="summary")
+    real_open = os.open
+
+    def read_only(path: object, flags: int, *args: object, **kw: object) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and str(path).startswith(str(out)):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real_open(path, flags, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", read_only)
+    result = run("build", "--records", records, "--out", out, "--lang", "en", "--only",
+                 "summary")
+    monkeypatch.undo()
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert lines[-1].startswith("Error: cannot open the lock file") and ".lock" in lines[-1]
+    assert "read-only" in lines[-1]
+
+
+def test_a_read_only_cache_folder_is_one_line(records: Path, tmp_path: Path, cache: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    real_open = os.open
+
+    def read_only(path: object, flags: int, *args: object, **kw: object) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and str(path).startswith(str(cache)):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kw)  # type: ignore[arg-type]
+
+    edit(records / f"{TOKYO}.yaml", "The coalition demands", "The coalition (Ω) demands")
+    monkeypatch.setattr(os, "open", read_only)
+    result = run("build", "--records", records, "--out", tmp_path / "out", "--lang", "en",
+                 "--only", "summary")
+    monkeypatch.undo()
+    assert result.exit_code == 1, result.output
+    error = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert len(error) == 1 and str(cache) in error[0] and "Permission denied" in error[0]
+
+
+@pytest.mark.parametrize("kind", ["directory", "file-as-out", "empty-lang"])
+def test_usage_and_path_errors_are_messages(records: Path, tmp_path: Path, cache: Path,
+                                            kind: str) -> None:
+    out = tmp_path / "out"
+    args = ["build", "--records", records, "--out", out, "--only", "summary", "--lang", "en"]
+    if kind == "directory":
+        (out / ".lock").mkdir(parents=True)
+        code, text = 1, ".lock"
+    elif kind == "file-as-out":
+        out.write_text("not a folder")
+        code, text = 2, "is a file, not a folder"
+    else:
+        args[-1] = ","
+        code, text = 2, "no language in ','"
+    result = run(*args)
+    assert result.exit_code == code, result.output
+    assert text in result.output
+
+
+def test_a_template_asking_for_a_refused_resource_is_a_message(records: Path, tmp_path: Path,
+                                                               cache: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    edit(templates / "summary.html", "{% block content %}",
+         '{% block content %}<a rel="attachment" href="file:///etc/passwd">x</a>')
+    from pipeline.build import BuildRequest, Paths, build_all
+
+    with pytest.raises(BuildError, match="refused to fetch file:///etc/passwd"):
+        build_all(Paths(records=records, out=tmp_path / "out", templates=templates, cache=cache),
+                  BuildRequest(langs="en", only="summary"))
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+def test_build_statement_makes_a_pack_of_the_chosen_statements(records: Path, tmp_path: Path,
+                                                               cache: Path) -> None:
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="pack", statements=[TOKYO])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [e["statements"] for e in manifest["files"]] == [[TOKYO]]
+    verified(out)
