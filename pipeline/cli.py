@@ -60,12 +60,16 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
     else:
         for problem in problems:
             click.echo(problem.as_github() if output_format == "github" else str(problem))
-    files = len({p.path for p in problems})
-    if problems:
-        noun = "problem" if len(problems) == 1 else "problems"
-        click.echo(f"{len(problems)} {noun} in {files} of {checked} files.", err=True)
+    errors = [p for p in problems if p.is_error]
+    warnings = len(problems) - len(errors)
+    also = f" (and {warnings} warning{'s' * (warnings != 1)})" if warnings else ""
+    if errors:
+        noun = "problem" if len(errors) == 1 else "problems"
+        files = len({p.path for p in errors})
+        click.echo(f"{len(errors)} {noun} in {files} of {checked} files{also}.", err=True)
         sys.exit(1)
-    click.echo(f"{checked} files checked, no problems.", err=True)
+    note = f"{warnings} warning{'s' * (warnings != 1)} (see above), " if warnings else ""
+    click.echo(f"{checked} files checked, {note}no problems.", err=True)
 
 
 @cli.command(name="list")
@@ -197,6 +201,18 @@ def init(code: str, locale: str | None, force: bool) -> None:
     from pipeline.catalogs import init as run
 
     click.echo(f"Wrote {run(Paths().locales, code, locale or code, force=force)}")
+
+
+@i18n.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS,
+              show_default=True)
+def confirm(files: tuple[Path, ...], records: Path) -> None:
+    """Record that each text of FILES translates today's original (check them first)."""
+    from pipeline.originals import confirm_translations
+
+    for path, count in confirm_translations(records, files):
+        click.echo(f"{path}: {count} texts recorded as translations of today's original")
 
 
 @i18n.command()

@@ -23,10 +23,18 @@ class Problem:
     column: int
     field: str
     message: str
+    # "warning": worth a reader's attention, but the records are usable (a
+    # translation of an earlier version of its original); only errors fail.
+    severity: str = "error"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
     def __str__(self) -> str:
         field = f" {self.field}:" if self.field else ""
-        return f"{self.path}:{self.line}:{self.column}:{field} {self.message}"
+        mark = "" if self.is_error else f" {self.severity}:"
+        return f"{self.path}:{self.line}:{self.column}:{field}{mark} {self.message}"
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -35,12 +43,14 @@ class Problem:
             "column": self.column,
             "field": self.field,
             "message": self.message,
+            "severity": self.severity,
         }
 
     def as_github(self) -> str:
         text = f"{self.field}: {self.message}" if self.field else self.message
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return f"::error file={self.path},line={self.line},col={self.column}::{text}"
+        return (f"::{self.severity} file={self.path},line={self.line},col={self.column}"
+                f"::{text}")
 
 
 class RecordError(BriefingError):

@@ -36,6 +36,7 @@ class T:
 
     text: str
     lang: str
+    stale: bool = False  # a translation of an earlier version of its original
 
     def __str__(self) -> str:
         return self.text

@@ -54,10 +54,11 @@ class LoadedFile:
     document: Document
     record: Any
 
-    def problem(self, where: tuple[str | int, ...], message: str) -> Problem:
+    def problem(self, where: tuple[str | int, ...], message: str,
+                severity: str = "error") -> Problem:
         """Return a problem at the key (or value) `where` in this file."""
         line, column = self.document.position(where)
-        return Problem(self.path, line, column, format_path(where), message)
+        return Problem(self.path, line, column, format_path(where), message, severity)
 
 
 @dataclass

@@ -258,6 +258,10 @@ class StatementTranslation(Record):
     overview: Text | None = None
     preamble: list[ParagraphTranslation] | None = None
     resolutions: list[ResolutionTranslation] | None = None
+    originals: dict[str, Text] | None = Field(
+        default=None,
+        description="What each text translates: the original text, by the original's field "
+        "(resolutions[1].text), as it was when translated. `briefing i18n confirm` writes it.")
 
 
 # --- The coalition and the vocabulary ---------------------------------------

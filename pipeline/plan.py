@@ -25,6 +25,7 @@ from pipeline.models import (
     Vocabulary,
     VocabularyTranslation,
 )
+from pipeline.originals import stale_texts
 from pipeline.validate import Project
 
 TextFn = Callable[[str, str | None], T]
@@ -51,6 +52,7 @@ class Segment:
 class ParagraphView:
     lang: str
     segments: list[Segment]
+    stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class TranslationState:
     status: str  # original, official, unofficial, partial, untranslated
     note: T | None
     original_language: str
+    stale: int = 0  # texts that translate an earlier version of the original
 
 
 @dataclass(frozen=True)
@@ -189,8 +192,14 @@ class Planner:
         src = statement.language
         tr = translation
 
+        stale = ({s.pair.translated for s in stale_texts(statement, tr)}
+                 if tr is not None and tr.originals is not None else set())
+
         def text(original: str, translated: str | None) -> T:
-            return pick(original, translated, src, self.lang)
+            shown = pick(original, translated, src, self.lang)
+            if translated and translated in stale:
+                return T(shown.text, shown.lang, stale=True)
+            return shown
 
         heading_tr = tr.heading if tr and tr.heading and len(tr.heading) == len(
             statement.heading) else [None] * len(statement.heading)
@@ -211,7 +220,8 @@ class Planner:
                 quotes = [q.text for q in ptr.quotations]
             links = [self.instruments.anchor(q.instrument, q.article)
                      for q in paragraph.quotations]
-            preamble.append(ParagraphView(shown.lang, _segments(shown.text, quotes, links)))
+            preamble.append(ParagraphView(shown.lang, _segments(shown.text, quotes, links),
+                                          shown.stale))
         view = StatementView(
             id=statement.id,
             anchor=anchor,
@@ -230,7 +240,7 @@ class Planner:
             resolutions=resolutions,
             asks=[],
             sources=[ref.source for ref in statement.sources],
-            state=self._state(statement, tr),
+            state=self._state(statement, tr, len(stale)),
             density=density,
         )
         view.asks.extend(_asks(view))
@@ -275,7 +285,8 @@ class Planner:
             concerns=[self.actors[a] for a in item.concerns if a in self.actors],
         )
 
-    def _state(self, statement: Statement, tr: StatementTranslation | None) -> TranslationState:
+    def _state(self, statement: Statement, tr: StatementTranslation | None,
+               stale: int = 0) -> TranslationState:
         if statement.language == self.lang:
             return TranslationState("original", None, statement.language)
         if tr is None:
@@ -283,7 +294,7 @@ class Planner:
         complete = translated_share(statement, tr) >= 1.0
         status = tr.translation.status if complete else "partial"
         note = T(tr.translation.note, self.lang) if tr.translation.note else None
-        return TranslationState(status, note, statement.language)
+        return TranslationState(status, note, statement.language, stale)
 
     # --- the pack --------------------------------------------------------------
 

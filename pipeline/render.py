@@ -154,10 +154,18 @@ class Renderer:
     def translation_mark(self, statement: StatementView) -> str:
         state = statement.state
         if state.status in ("unofficial", "official") and state.note is not None:
-            return self._(STATUS_MARKS[state.status])
-        return self._(STATUS_MARKS.get(state.status, STATUS_MARKS["partial"]),
-                      language=self.fmt.language_name(state.original_language),
-                      target=self.fmt.language_name(self.language.code))
+            mark = self._(STATUS_MARKS[state.status])
+        else:
+            mark = self._(STATUS_MARKS.get(state.status, STATUS_MARKS["partial"]),
+                          language=self.fmt.language_name(state.original_language),
+                          target=self.fmt.language_name(self.language.code))
+        if state.stale:
+            mark += " " + self.gettext.ngettext(
+                "%(num)d passage marked † translates an earlier version of the original, "
+                "which has been corrected since.",
+                "%(num)d passages marked † translate an earlier version of the original, "
+                "which has been corrected since.", state.stale) % {"num": state.stale}
+        return mark
 
     def _source(self, source_id: str) -> Any:
         if self.coalition is None:

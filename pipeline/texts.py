@@ -31,12 +31,16 @@ def _is_id(value: Any) -> bool:
         isinstance(value, list | tuple) and all(isinstance(v, str) for v in value))
 
 
+# Keys whose values never reach a page: a translation's record of its originals.
+_NOT_SHOWN = {"originals"}
+
+
 def _walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
         for key, child in value.items():
-            if not (key in _ID_KEYS and _is_id(child)):
+            if key not in _NOT_SHOWN and not (key in _ID_KEYS and _is_id(child)):
                 yield from _walk(child, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list | tuple):
         for index, child in enumerate(value):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from pipeline.catalogs import catalog_states
 from pipeline.i18n import available_languages
+from pipeline.originals import stale_texts
 from pipeline.plan import translated_share
 from pipeline.validate import load_project
 
@@ -45,7 +46,11 @@ def translation_status(paths: object) -> StatusReport:
                 continue
             translation = project.translations.get((statement.id, lang))
             share = translated_share(statement, translation)
-            label = translation.translation.status if translation else "untranslated"
+            label: str = translation.translation.status if translation else "untranslated"
+            if translation is not None and translation.originals is None:
+                label += ", originals not recorded"
+            elif translation is not None and (stale := len(stale_texts(statement, translation))):
+                label += f", {stale} stale"
             cells.append(f"{share:.0%} {label}")
         report.statement_rows.append((statement.id, *cells))
     return report

@@ -92,6 +92,7 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
             continue
         problems += _alignment(loaded_file, original.record)
         problems += _official_quotations(loaded_file, original.record)
+        problems += _stale_translations(loaded_file, original.record)
         translations[(record.statement, record.translation.language)] = record
     for loaded_file in loaded.of_kind(Recipients):
         problems += recipient_problems(loaded_file)
@@ -130,8 +131,9 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
 def load_project(paths: Sequence[Path]) -> Project:
     """Return the project's records, or raise every problem found in them."""
     project, problems, _ = check_records(paths)
-    if problems:
-        raise RecordError(problems)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise RecordError(errors)
     return project
 
 
@@ -433,6 +435,33 @@ def load_recipients(path: Path) -> Recipients:
     if problems or loaded is None:
         raise RecordError(problems)
     return loaded.record  # type: ignore[no-any-return]
+
+
+def _stale_translations(loaded_file: LoadedFile, original: Statement) -> list[Problem]:
+    """A text whose original changed since it was translated, or that does not say.
+
+    A warning, not an error: a corrected original must not wait for every
+    translator, and the documents mark such texts until one confirms them.
+    """
+    from pipeline.originals import stale_texts
+
+    if loaded_file.record.originals is None:
+        return [loaded_file.problem(
+            ("translation",), "records no originals, so a later change of the original "
+            "cannot be found; check it against today's original and run `briefing i18n "
+            f"confirm {loaded_file.path}`", severity="warning")]
+    problems = []
+    for stale in stale_texts(original, loaded_file.record):
+        pair = stale.pair
+        if stale.recorded is None:
+            message = (f"does not record which original it translates (now {pair.original!r}); "
+                       "check it and run `briefing i18n confirm`")
+        else:
+            message = (f"translates an earlier version of its original: was "
+                       f"{stale.recorded!r}, now {pair.original!r}; update the translation, "
+                       "then run `briefing i18n confirm`")
+        problems.append(loaded_file.problem(pair.where, message, severity="warning"))
+    return problems
 
 
 def _official_quotations(loaded_file: LoadedFile, original: Statement) -> list[Problem]:

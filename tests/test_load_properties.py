@@ -266,12 +266,12 @@ def test_cli_mutated_folder(folder: Path, record: tuple[str, str], output: str) 
     assert "Traceback" not in result.output
     if output == "json":
         problems = json.loads(result.stdout)
-        assert (result.exit_code == 1) == bool(problems)
+        assert (result.exit_code == 1) == any(p["severity"] == "error" for p in problems)
         for problem in problems:
-            assert set(problem) == {"file", "line", "column", "field", "message"}
+            assert set(problem) == {"file", "line", "column", "field", "message", "severity"}
     elif output == "github":
         for row in result.stdout.splitlines():
-            assert re.match(r"::error file=[^,]+,line=\d+,col=\d+::.", row), row
+            assert re.match(r"::(error|warning) file=[^,]+,line=\d+,col=\d+::.", row), row
     else:
         for row in result.stdout.splitlines():
             assert re.match(rf"{re.escape(str(folder))}/[^:]+:\d+:\d+: .", row), row

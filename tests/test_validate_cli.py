@@ -274,7 +274,7 @@ def test_json_format(briefing: Briefing, bad_case: BadCase) -> None:
     folder = bad_case("several")
     result = briefing("validate", "--format", "json", folder)
     assert result.exit_code == 1
-    assert json.loads(result.stdout) == [
+    assert json.loads(result.stdout) == [dict(problem, severity="error") for problem in [
         {"file": str(folder / "broken.yaml"), "line": 3, "column": 1, "field": "",
          "message": "malformed YAML: did not find expected ',' or ']'"},
         {"file": str(folder / TRANSLATION), "line": 7, "column": 9, "field": "translation.date",
@@ -282,7 +282,7 @@ def test_json_format(briefing: Briefing, bad_case: BadCase) -> None:
         {"file": str(folder / STATEMENT), "line": 44, "column": 20,
          "field": "resolutions[1].items[0].concerns[0]",
          "message": "unknown actor 'dprkk'; did you mean 'dprk'?"},
-    ]
+    ]]
     assert result.stderr == "3 problems in 3 of 5 files.\n"
 
 

@@ -1,0 +1,96 @@
+"""Translations know their original: an edit of the original makes them stale."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+from pdf_support import REPO, STATEMENTS, build, page_texts, squash
+
+from pipeline.originals import with_originals
+
+# One line of the record (its text is folded over several) and its correction.
+RESOLUTION_3 = "We demand the United Nations and other international organizations investigate the"
+CORRECTED = RESOLUTION_3.replace("We demand", "We call on")
+
+
+@pytest.fixture
+def statements(tmp_path: Path) -> Path:
+    """A copy of the real records, to edit."""
+    folder = tmp_path / "statements"
+    shutil.copytree(STATEMENTS, folder)
+    return folder
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_the_shipped_translations_are_current(briefing: Callable[..., Result]) -> None:
+    result = briefing("validate", STATEMENTS)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output
+
+
+def test_editing_an_english_sentence_names_every_translation_of_it_as_stale(
+        briefing: Callable[..., Result], statements: Path) -> None:
+    _edit(statements / "ipcnkr-2005-tokyo.yaml", RESOLUTION_3, CORRECTED)
+    result = briefing("validate", statements)
+    assert result.exit_code == 0, result.output  # a warning: the correction may land
+    stale = [line for line in result.output.splitlines() if "earlier version" in line]
+    assert {Path(line.split(":")[0]).name for line in stale} == {
+        "ipcnkr-2005-tokyo.ja.yaml", "ipcnkr-2005-tokyo.ko.yaml"}
+    for line in stale:
+        assert ": resolutions[2].text: warning: translates an earlier version" in line
+        assert f"was '{RESOLUTION_3} state" in line and f"now '{CORRECTED} state" in line
+        assert line.split(":")[1].isdigit() and line.split(":")[2].isdigit()  # line, column
+    assert "2 warnings (see above), no problems." in result.output
+
+
+def test_confirming_records_todays_original_and_keeps_the_file(
+        briefing: Callable[..., Result], statements: Path) -> None:
+    _edit(statements / "ipcnkr-2005-tokyo.yaml", RESOLUTION_3, CORRECTED)
+    japanese = statements / "ipcnkr-2005-tokyo.ja.yaml"
+    before = japanese.read_text(encoding="utf-8")
+    result = briefing("i18n", "confirm", japanese, "--records", statements)
+    assert result.exit_code == 0, result.output
+    after = japanese.read_text(encoding="utf-8")
+    assert after.split("originals:")[0] == before.split("originals:")[0]  # comments, layout
+    assert CORRECTED in after and RESOLUTION_3 not in after.split("originals:")[1]
+    output = briefing("validate", statements).output
+    assert "ipcnkr-2005-tokyo.ja.yaml" not in output and "ipcnkr-2005-tokyo.ko.yaml" in output
+
+
+def test_a_translation_that_records_no_originals_is_named_once(
+        briefing: Callable[..., Result], statements: Path) -> None:
+    korean = statements / "ipcnkr-2007-seoul.ko.yaml"
+    korean.write_text(with_originals(korean.read_text(encoding="utf-8"), {}), encoding="utf-8")
+    result = briefing("validate", statements)
+    assert result.exit_code == 0
+    lines = [line for line in result.output.splitlines() if ": warning:" in line]
+    assert len(lines) == 1 and "records no originals" in lines[0]
+    assert "briefing i18n confirm" in lines[0] and "ipcnkr-2007-seoul.ko.yaml" in lines[0]
+
+
+def test_i18n_status_counts_stale_texts(briefing: Callable[..., Result], statements: Path,
+                                        ) -> None:
+    _edit(statements / "ipcnkr-2005-tokyo.yaml", RESOLUTION_3, CORRECTED)
+    result = briefing("i18n", "status", "--records", statements)
+    row = next(line for line in result.output.splitlines()
+               if line.startswith("ipcnkr-2005-tokyo"))
+    assert row.count("1 stale") == 2, row  # ja and ko
+
+
+def test_the_documents_mark_a_stale_text(statements: Path, tmp_path: Path) -> None:
+    overview = "The coalition demands that North Korea end its human rights abuses"
+    _edit(statements / "ipcnkr-2005-tokyo.yaml", overview, overview.replace("demands", "asks"))
+    build(statements, tmp_path / "out", REPO / ".cache", langs="ja", only="summary",
+          statements=["ipcnkr-2005-tokyo"])
+    text = page_texts(tmp_path / "out" / "ja" / "ipcnkr-2005-tokyo-summary.pdf")[0]
+    assert squash("†印の1箇所は、その後訂正された原文の旧版を翻訳したものである。") in squash(text)
+    assert text.count("†") == 2  # the mark after the overview, and the note that explains it
