@@ -102,6 +102,7 @@ class _Context:
     instruments: Instruments
     fonts: dict[str, Path]
     today: dt.date
+    drafts: frozenset[str] = frozenset()  # languages built with an incomplete catalog
 
 
 @dataclass(frozen=True)
@@ -126,7 +127,13 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
     """Build what is out of date; write nothing unless every document succeeds."""
     project = load_project([paths.records])
     languages = select_languages(paths.locales, request.langs)
-    _check_catalogs(paths, languages)
+    drafts = _languages_in_progress(paths, languages)
+    if request.langs in (None, "", "all"):
+        for code, status in drafts.items():
+            request.notice(f"skipped {code}: its catalog is in progress ({status}); build it "
+                           f"as a draft with --lang {code}, or see `briefing i18n status`")
+        languages = [language for language in languages if language.code not in drafts]
+        drafts = {}
     chosen = _choose_statements(project, request.statements)
     instruments = Instruments.load(paths.instruments)
     today = request.today or build_date()
@@ -134,7 +141,7 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
     fonts = prepare_document_fonts(project, instruments,
                                    _with_recipient_languages(paths, languages, recipients),
                                    paths, extra=_recipient_texts(recipients))
-    context = _Context(paths, project, instruments, fonts, today)
+    context = _Context(paths, project, instruments, fonts, today, frozenset(drafts))
     jobs = plan_jobs(context, languages, chosen, request.only, recipients)
     make_folder(paths.out)
     with _locked(paths.out):
@@ -231,7 +238,10 @@ def _with_recipient_languages(paths: Paths, languages: list[Language],
     if not needed:
         return languages
     extra = select_languages(paths.locales, ",".join(dict.fromkeys(needed)))
-    _check_catalogs(paths, extra)
+    if drafts := _languages_in_progress(paths, extra):
+        raise BuildError("recipients need languages whose catalogs are in progress: "
+                         + "; ".join(f"{code} ({status})" for code, status in drafts.items())
+                         + ". Finish them (`briefing i18n status`) before sending packs in them.")
     return [*languages, *extra]
 
 
@@ -488,7 +498,8 @@ def _language_tools(lang: str) -> tuple[Any, Any]:
         _WORKER[key] = (
             Planner(context.project, language, context.instruments),
             Renderer(context.paths.templates, language, context.instruments,
-                     context.project.coalition, context.today, context.project.translations),
+                     context.project.coalition, context.today, context.project.translations,
+                     draft=lang in context.drafts),
         )
     return _WORKER[key]  # type: ignore[no-any-return]
 
@@ -616,27 +627,29 @@ def _prepare_fonts(project: Project, instruments: Instruments, languages: list[L
     return {"css": css_files, "files": used}
 
 
-def _check_catalogs(paths: Paths, languages: list[Language]) -> None:
-    """Refuse a language whose catalog lacks strings: no English in a Japanese pack."""
+def _languages_in_progress(paths: Paths, languages: list[Language]) -> dict[str, str]:
+    """The languages whose catalog still lacks strings, each with how far it is.
+
+    A default build leaves them out (no English in a Japanese pack); one asked
+    for by name is built as a draft, marked so on every page.
+    """
     from pipeline.catalogs import TEMPLATE
 
     key = _hash_files([paths.locales / TEMPLATE, *(lang.catalog for lang in languages)])
     memo = paths.cache / "catalogs" / f"{key[:32]}.complete"
     if read_memo(memo, Complete, key) is not None:
-        return  # these very files were found complete before
+        return {}  # these very files were found complete before
     from pipeline.catalogs import catalog_states
 
     codes = {language.code for language in languages}
-    problems = [
-        f"  catalog {state.lang} ({paths.locales / state.lang}): "
-        f"{len(state.missing) + len(state.fuzzy)} of {state.total} strings untranslated, "
-        f"such as {(state.missing + state.fuzzy)[0]!r}"
+    drafts = {
+        state.lang: (f"{state.total - len(state.missing) - len(state.fuzzy)} of {state.total} "
+                     f"strings translated, in {paths.locales / state.lang}")
         for state in catalog_states(paths.locales) if state.lang in codes and not state.complete
-    ]
-    if problems:
-        raise BuildError("incomplete interface catalogs (run `briefing i18n status`):\n"
-                         + "\n".join(problems))
-    write_memo(memo, Complete(key=key))
+    }
+    if not drafts:
+        write_memo(memo, Complete(key=key))
+    return drafts
 
 
 def _spilled_summaries(document: Any, statements: Sequence[Any]) -> list[str]:

@@ -238,8 +238,13 @@ def compile_() -> None:
 @i18n.command()
 @click.option("--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS,
               show_default=True)
-def status(records: Path) -> None:
-    """Show what is translated: catalogs, and statements by language. Exit 1 if incomplete."""
+@click.option("--strict", is_flag=True, help="Exit 1 if a catalog is still in progress.")
+def status(records: Path, strict: bool) -> None:
+    """Show what is translated: catalogs, and statements by language.
+
+    A catalog in progress is reported, not an error: builds leave its language
+    out until it is complete (or build it as a draft with --lang).
+    """
     from pipeline.build import Paths
     from pipeline.translation_status import translation_status
 
@@ -251,8 +256,11 @@ def status(records: Path) -> None:
     click.echo("\nStatements")
     _echo_table(report.statement_header, report.statement_rows)
     if not report.complete:
-        raise BriefingError("some catalogs are incomplete (see above); no pack may mix "
-                            "languages silently")
+        message = ("some catalogs are in progress (see above): builds leave those languages "
+                   "out, or make drafts of them with --lang")
+        if strict:
+            raise BriefingError(message)
+        click.echo(message, err=True)
 
 
 def _size(size: int) -> str:

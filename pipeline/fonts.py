@@ -272,6 +272,7 @@ class FontSet:
         lines.append(f"html {{ font-family: {name(own, 'text')}; }}")
         lines.append(
             f"@page {{ @top-left {{ font-family: {name(own, 'heading')}; }} "
+            f"@top-center {{ font-family: {name(own, 'heading')}; }} "
             f"@top-right {{ font-family: {name(own, 'heading')}; }} "
             f"@bottom-center {{ font-family: {name(own, 'heading')}; }} }}"
         )

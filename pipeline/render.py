@@ -121,8 +121,10 @@ class Renderer:
 
     def __init__(self, templates: Path, language: Language, instruments: Instruments,
                  coalition: Coalition | None, today: dt.date,
-                 translations: dict[tuple[str, str], StatementTranslation] | None = None) -> None:
+                 translations: dict[tuple[str, str], StatementTranslation] | None = None,
+                 draft: bool = False) -> None:
         self.templates = templates
+        self.draft = draft  # the catalog is in progress: untranslated strings show in English
         self.language = language
         self.fmt = Formatter(language)
         self.instruments = instruments
@@ -214,6 +216,7 @@ class Renderer:
             "source_short": self.source_short,
             "number": self.fmt.number,
             "coalition_name": self.coalition_name(),
+            "draft_mark": self._("Draft translation") if self.draft else "",
         }
 
     # --- documents ------------------------------------------------------------
