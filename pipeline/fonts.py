@@ -23,6 +23,7 @@ import yaml
 
 from pipeline.errors import BuildError
 from pipeline.files import write_atomically
+from pipeline.scripts import script_of
 
 WEIGHTS = (400, 700)
 _SPACES = frozenset(ord(c) for c in " \t\n\r\u00a0\u2028\u2029\u200b")
@@ -148,10 +149,13 @@ class FontCache:
         self._cmaps[key] = codepoints
         return codepoints
 
-    def subset(self, font: FontFile, characters: Iterable[str]) -> Path:
-        """Return a subset of `font` with `characters`, making it once."""
+    def subset(self, font: FontFile, characters: Iterable[str], features: Iterable[str]) -> Path:
+        """Return a subset of `font` with `characters` and the OpenType `features` their
+        scripts need (see scripts.py), making it once."""
         wanted = sorted({ord(c) for c in characters} & self.cmap(font))
-        key = _digest(CACHE_VERSION, "subset", font.identity, ",".join(map(str, wanted)))
+        kept = sorted(set(features))
+        key = _digest(CACHE_VERSION, "subset", font.identity, ",".join(map(str, wanted)),
+                      ",".join(kept))
         stem = f"{font.family.replace(' ', '')}-{font.weight}-{key[:20]}"
         target, record = self.folder / f"{stem}.otf", self.folder / f"{stem}.json"
         if _is_valid(target, record):
@@ -159,8 +163,7 @@ class FontCache:
         from fontTools import subset
 
         options = subset.Options()
-        options.layout_features = ["kern", "liga", "clig", "calt", "ccmp", "locl", "mark",
-                                   "mkmk", "palt", "halt", "vkrn"]
+        options.layout_features = kept
         options.name_IDs = ["*"]
         options.name_languages = ["*"]
         options.notdef_outline = True
@@ -292,6 +295,12 @@ class FontSet:
                 weight = "" if group.summary_bold else " font-weight: 400;"
                 lines.append(f"{in_summary} {{ font-family: {name(group.name, group.summary)};"
                              f"{weight} }}")
+        joined = [code for code in dict.fromkeys(
+            [*(c for g in self.plan.groups.values() for c in g.languages), lang])
+            if script_of(code).joined]
+        if joined:  # letter-spacing would pull joined letters apart
+            lines.append(", ".join(f":lang({code})" for code in joined)
+                         + " { letter-spacing: 0 !important; }")
         return "\n".join(lines) + "\n"
 
     def files(self) -> list[Path]:
@@ -304,10 +313,11 @@ def prepare_fonts(plan: FontPlan, characters: dict[str, set[str]], cache: FontCa
     faces = []
     for group in plan.groups.values():
         wanted = characters.get(group.name, set()) | characters.get("*", set()) | BASE_CHARACTERS
+        features = [f for code in group.languages for f in script_of(code).features]
         for role, family in group.families().items():
             for weight in WEIGHTS:
                 file = find_font(family, weight)
-                subset = cache.subset(file, wanted) if subsets else None
+                subset = cache.subset(file, wanted, features) if subsets else None
                 faces.append(Face(f"{family} subset", group.name, role,
                                   weight, file, subset))
     return FontSet(plan, faces)

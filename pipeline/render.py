@@ -18,6 +18,7 @@ from pipeline.i18n import SOURCE_LANGUAGE, Formatter, Language, T, gettext_for
 from pipeline.instruments import Instruments
 from pipeline.models import Coalition, Recipient, StatementTranslation
 from pipeline.plan import PackView, StatementView, asks_concerning
+from pipeline.scripts import direction_of
 
 
 def N_(message: str) -> str:
@@ -200,6 +201,8 @@ class Renderer:
     def _common(self, title: str, subject: str, running: str) -> dict[str, Any]:
         return {
             "lang": self.language.code,
+            "dir": direction_of(str(self.language.locale)),
+            "direction": lambda code: direction_of(code),
             "meta": Meta(
                 title=title,
                 author=self.coalition_name() or "IPCNKR",
