@@ -46,7 +46,7 @@ class Paths:
     templates: Path = REPO / "templates"
     locales: Path = REPO / "locales"
     instruments: Path = REPO / "instruments"
-    cache: Path = Path(os.environ.get("BRIEFING_CACHE", ".cache"))
+    cache: Path = field(default_factory=lambda: Path(os.environ.get("BRIEFING_CACHE", ".cache")))
 
 
 @dataclass
@@ -145,7 +145,8 @@ def plan_jobs(context: _Context, languages: list[Language], chosen: list[str],
               only: str | None, recipients: Recipients | None = None) -> list[Job]:
     """List the documents to make, each with the hash of what it is made from."""
     paths, project = context.paths, context.project
-    common = _digest(_code_hash(), _hash_files([paths.templates / "fonts.yaml"]))
+    common = _digest(_code_hash(), _hash_files([paths.templates / "fonts.yaml",
+                                                *project.source_files()]))
     templates = {kind: _template_files(paths.templates, TEMPLATES[kind], STYLESHEETS[kind])
                  for kind in KINDS}
     jobs = []
@@ -421,7 +422,8 @@ def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
 def _fit_key(statement_id: str, lang: str, sheets: list[Path]) -> str:
     """Hash everything a summary's layout depends on."""
     context: _Context = _WORKER["context"]
-    files = context.project.record_files([statement_id, "vocabulary", "coalition"], lang)
+    files = [*context.project.record_files([statement_id, "vocabulary", "coalition"], lang),
+             *context.project.source_files()]
     templates = _template_files(context.paths.templates, TEMPLATES["summary"], ())
     catalog = context.paths.locales / lang / "LC_MESSAGES" / "messages.po"
     return _digest(__version__, _code_hash(), lang, statement_id, context.today.isoformat(),
@@ -440,7 +442,8 @@ def _language_tools(lang: str) -> tuple[Any, Any]:
         _WORKER[key] = (
             Planner(context.project, language, context.instruments),
             Renderer(context.paths.templates, language, context.instruments,
-                     context.project.coalition, context.today, context.project.translations),
+                     context.project.coalition, context.today, context.project.translations,
+                     context.project.sources),
         )
     return _WORKER[key]  # type: ignore[no-any-return]
 
@@ -499,7 +502,8 @@ def prepare_document_fonts(project: Project, instruments: Instruments,
     nothing changed only checks that the files it names are still as written.
     """
     every_language = select_languages(paths.locales, "all")
-    sources = sorted([*paths.records.rglob("*.yaml"), *paths.locales.rglob("*.po"),
+    sources = sorted([*paths.records.rglob("*.yaml"), *project.source_files(),
+                      *paths.locales.rglob("*.po"),
                       *paths.templates.rglob("*"), *instruments.files])
     key = _digest(__version__, str(subsets), str(paths.cache.resolve()),
                   _code_hash(),

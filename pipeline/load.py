@@ -22,6 +22,7 @@ from pipeline.models import (
     CoalitionTranslation,
     Instrument,
     Recipients,
+    SourceDocument,
     Statement,
     StatementTranslation,
     Vocabulary,
@@ -41,6 +42,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "coalition-translation": CoalitionTranslation,
     "instrument": Instrument,
     "recipients": Recipients,
+    "source": SourceDocument,
 }
 SUFFIXES = (".yaml", ".yml")
 PARALLEL_FILES = 64  # from this many files on, a second process shares the parsing

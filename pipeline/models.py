@@ -54,16 +54,42 @@ class SourceRef(Record):
     part: Text | None = None
 
 
-class Source(Record):
-    """A document the records are taken from."""
+Sha256 = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-f]{64}$"),
+    Field(description="The SHA-256 of the file, in lowercase hexadecimal."),
+]
+RelativeFile = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$",
+                      max_length=200),
+    Field(description="A file beside this record (or in a folder below it), such as a.txt."),
+]
 
+
+class SourceDocument(Record):
+    """A document the records are taken from, archived unchanged in `sources/`.
+
+    The record says what the document is and where it comes from; its hash
+    proves that the archived copy is still the one the records were checked against.
+    """
+
+    kind: Literal["source"]
     id: Id
+    file: RelativeFile = Field(description="The archived copy, relative to this record.")
+    sha256: Sha256
     label: Text = Field(description="Editorial: a short name for citations (2005 statement).")
-    document: Text = Field(description="The document, as filed (a file name or a URL).")
-    title: Text
-    publisher: Text
-    part: Text = Field(description="Which part of the document is used.")
-    published: dt.date | None = None
+    title: Text = Field(description="The document's own title, as published.")
+    publisher: Text = Field(description="Who published it, as short as a citation needs.")
+    site: Text | None = Field(default=None, description="Where it was published.")
+    document: Text = Field(description="What the document is (a web page, an article...).")
+    date: dt.date | None = Field(default=None, description="When it was published or dated.")
+    statement_text: Text | None = Field(
+        default=None, description="Which part of it is statement text, if any.")
+    also_used: list[Text] = Field(
+        default=[], description="What else it says that the records use (the coalition's facts).")
+    obtained: Text = Field(description="Where the archived copy was copied from.")
+    licence: Text | None = None
 
 
 class Quotation(Record):
@@ -320,7 +346,6 @@ class Coalition(Record):
     name: Text
     abbreviation: Text
     other_names: list[Reading] = []
-    sources: list[Source] = Field(min_length=1)
     founded: FoundingFact
     founding_countries: list[FoundingCountries] = Field(min_length=1)
     membership: list[MembershipCount] = Field(min_length=1)

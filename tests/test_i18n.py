@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pdf_support import REPO, STATEMENTS, body_text, build, squash
 from pypdf import PdfReader
+from support import REPO, STATEMENTS, body_text, build, copy_project, squash
 
 from pipeline.cli import cli
 from pipeline.errors import BuildError
 
-CORPUS = REPO.parent / "shared" / "corpus" / "udhr"
+CORPUS = REPO / "sources" / "udhr"
 NS = {"u": "http://efele.net/udhr"}
 
 
@@ -29,9 +29,9 @@ def official_article(name: str, number: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def editions(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
     out = tmp_path_factory.mktemp("editions")
-    build(STATEMENTS, out, Path(".cache"), langs="all")
+    build(STATEMENTS, out, cache_dir, langs="all")
     return out
 
 
@@ -121,14 +121,13 @@ def test_no_korean_word_is_broken_across_lines(editions: Path) -> None:
     assert [w for w in joined if w in words] == []
 
 
-def test_a_character_no_font_has_fails_the_build(tmp_path: Path) -> None:
-    records = tmp_path / "statements"
-    shutil.copytree(STATEMENTS, records)
+def test_a_character_no_font_has_fails_the_build(tmp_path: Path, cache_dir: Path) -> None:
+    records = copy_project(tmp_path)
     path = records / "ipcnkr-2005-tokyo.ja.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("title: ", "title: \U00013000", 1), encoding="utf-8")
     with pytest.raises(BuildError) as error:
-        build(records, tmp_path / "out", Path(".cache"), langs="ja")
+        build(records, tmp_path / "out", cache_dir, langs="ja")
     message = str(error.value)
     assert "statement ipcnkr-2005-tokyo" in message and "field title" in message
     assert "language ja" in message and "U+13000" in message
@@ -136,13 +135,13 @@ def test_a_character_no_font_has_fails_the_build(tmp_path: Path) -> None:
 
 
 def test_i18n_status_lists_the_translation_state() -> None:
-    result = CliRunner().invoke(cli, ["i18n", "status"])
+    result = CliRunner().invoke(cli, ["i18n", "status", "--records", str(STATEMENTS)])
     assert result.exit_code == 0, result.output
     assert re.search(r"ipcnkr-2005-tokyo\s+original\s+100% unofficial\s+100% unofficial\s+"
                      r"0% untranslated", result.output)
 
 
-def test_a_catalog_with_a_missing_string_is_reported(tmp_path: Path) -> None:
+def test_a_catalog_with_a_missing_string_is_reported(tmp_path: Path, cache_dir: Path) -> None:
     from pipeline.build import BuildRequest, Paths, build_all
     from pipeline.catalogs import catalog_states
 
@@ -156,12 +155,11 @@ def test_a_catalog_with_a_missing_string_is_reported(tmp_path: Path) -> None:
     assert state.missing == ["Asks by addressee"]
     with pytest.raises(BuildError, match="catalog ja"):
         build_all(Paths(records=STATEMENTS, out=tmp_path / "out", locales=locales,
-                        cache=Path(".cache")), BuildRequest(langs="ja"))
+                        cache=cache_dir), BuildRequest(langs="ja"))
 
 
 def test_a_retranslated_udhr_quotation_is_refused(tmp_path: Path) -> None:
-    records = tmp_path / "statements"
-    shutil.copytree(STATEMENTS, records)
+    records = copy_project(tmp_path)
     path = records / "ipcnkr-2005-tokyo.ja.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("生まれながらにして", "生まれつき"), encoding="utf-8")
