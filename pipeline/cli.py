@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import sys
@@ -130,13 +131,19 @@ def schema(check: bool, folder: Path) -> None:
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
 @click.option("--recipients", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               default=None, help="Also write a pack per recipient: output/recipients/<id>.pdf.")
+@click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              default=None, help="A project's own templates folder (default: the tool's).")
 def build(statements: tuple[str, ...], only: str | None, out: Path, langs: str,
-          records: Path, jobs: int | None, force: bool, recipients: Path | None) -> None:
+          records: Path, jobs: int | None, force: bool, recipients: Path | None,
+          templates: Path | None) -> None:
     """Typeset the one-page summaries and the briefing pack of each language."""
     from pipeline.build import BuildRequest, Paths, build_all
 
+    paths = Paths(records=records, out=out)
+    if templates is not None:
+        paths = dataclasses.replace(paths, templates=templates)
     with _progress() as progress:
-        written = build_all(Paths(records=records, out=out),
+        written = build_all(paths,
                             BuildRequest(statements=statements, only=only, langs=langs,
                                          jobs=jobs or os.cpu_count() or 1, force=force,
                                          recipients=recipients, progress=progress))

@@ -12,7 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Id = Annotated[
     str,
@@ -458,3 +466,47 @@ class Recipients(Record):
     kind: Literal["recipients"]
     examples: bool = False
     recipients: list[Recipient] = Field(min_length=1)
+
+
+# --- Configuration ----------------------------------------------------------
+
+
+class FontGroupConfig(Record):
+    """A script group in templates/fonts.yaml: its languages and the faces of each role."""
+
+    languages: list[LanguageCode] = Field(min_length=1)
+    text: Text = Field(description="The family of body text, as fontconfig names it.")
+    heading: Text = Field(description="The family of headings, tables and labels.")
+    summary: Literal["text", "heading"] = Field(
+        default="text", description="The role whose face sets the one-page summaries.")
+    summary_bold: bool = Field(default=True, description="False: one weight on those pages.")
+
+
+class FontsConfig(Record):
+    """templates/fonts.yaml: the faces of each script group, and which languages use them."""
+
+    groups: dict[Id, FontGroupConfig] = Field(min_length=1)
+    default_group: Id = Field(description="The group of a language no group lists.")
+    heading_selectors: Text = Field(description="CSS selectors set in the heading face.")
+
+    @field_validator("groups")
+    @classmethod
+    def _one_group_per_language(cls, groups: dict[str, FontGroupConfig]
+                                ) -> dict[str, FontGroupConfig]:
+        seen: dict[str, str] = {}
+        for name, group in groups.items():
+            for lang in group.languages:
+                if lang in seen:
+                    raise ValueError(f"language {lang!r} is in two groups, {seen[lang]} and "
+                                     f"{name}")
+                seen[lang] = name
+        return groups
+
+    @field_validator("default_group")
+    @classmethod
+    def _a_known_group(cls, name: str, info: ValidationInfo) -> str:
+        groups = info.data.get("groups")
+        if groups is not None and name not in groups:
+            raise ValueError(f"default_group {name!r} is not one of the groups "
+                             f"({', '.join(groups)})")
+        return name

@@ -170,10 +170,40 @@ def test_a_retranslated_udhr_quotation_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_summary_face_that_is_not_a_role_of_its_group_is_refused(tmp_path: Path) -> None:
+    from pipeline.errors import RecordError
     from pipeline.fonts import load_font_plan
 
     text = (REPO / "templates" / "fonts.yaml").read_text(encoding="utf-8")
     (tmp_path / "fonts.yaml").write_text(text.replace("summary: heading", "summary: gothic", 1),
                                          encoding="utf-8")
-    with pytest.raises(BuildError, match="group japanese: summary must be text or heading"):
+    line = text.split("summary: heading")[0].count("\n") + 1
+    with pytest.raises(RecordError) as error:
         load_font_plan(tmp_path)
+    assert str(error.value) == (f"{tmp_path / 'fonts.yaml'}:{line}:5: groups.japanese.summary: "
+                                "Input should be 'text' or 'heading'")
+
+
+@pytest.mark.parametrize(("old", "new", "field", "message"), [
+    ("    heading: Noto Sans\n", "    haeding: Noto Sans\n", "groups.latin-cyrillic.haeding",
+     "unknown field 'haeding'; did you mean 'heading'?"),
+    ("default_group: latin-cyrillic", "default_group: latin", "default_group",
+     "default_group 'latin' is not one of the groups"),
+    ("    languages: [ja]", "    languages: [ja, en]", "groups",
+     "language 'en' is in two groups"),
+])
+def test_a_typo_in_fonts_yaml_is_one_located_error_from_build(
+        tmp_path: Path, old: str, new: str, field: str, message: str) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    text = (templates / "fonts.yaml").read_text(encoding="utf-8")
+    assert old in text
+    (templates / "fonts.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--records", str(STATEMENTS), "--templates",
+                                      str(templates), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    [reported, count] = [line for line in result.output.splitlines() if line]
+    assert reported.startswith(f"Error: {templates / 'fonts.yaml'}:")
+    assert f": {field}: " in reported and message in reported
+    assert count == "1 problem found."
+    assert not list((tmp_path / "out").rglob("*.pdf"))
