@@ -18,8 +18,9 @@ import gc
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,16 @@ class Paths:
     cache: Path = field(default_factory=lambda: Path(os.environ.get("BRIEFING_CACHE", ".cache")))
 
 
+@dataclass(frozen=True)
+class Finished:
+    """One document typeset: which, in how many seconds, and how far the build has come."""
+
+    path: Path
+    seconds: float
+    done: int
+    total: int
+
+
 @dataclass
 class BuildRequest:
     statements: Sequence[str] = ()
@@ -58,7 +69,7 @@ class BuildRequest:
     jobs: int = 1
     force: bool = False
     recipients: Path | None = None
-    progress: Callable[[str], None] = field(default=lambda message: None)
+    progress: Callable[[Finished], None] = field(default=lambda finished: None)
 
 
 @dataclass(frozen=True)
@@ -105,6 +116,7 @@ class _Result:
     job: Job
     data: bytes
     pages: int
+    seconds: float = 0.0
 
 
 def build_date() -> dt.date:
@@ -245,19 +257,28 @@ def _digest(*parts: str) -> str:
 
 
 def _run(context: _Context, jobs: list[Job], request: BuildRequest) -> list[_Result]:
-    """Typeset the jobs, in worker processes when asked; report errors in job order."""
-    for job in jobs:
-        request.progress(str(context.paths.out / job.path))
+    """Typeset the jobs, in worker processes when asked; report errors in job order.
+
+    Each document is reported to `request.progress` as soon as it is finished.
+    """
+    finished: list[_Result] = []
+
+    def report(result: _Result) -> _Result:
+        finished.append(result)
+        request.progress(Finished(context.paths.out / result.job.path, result.seconds,
+                                  len(finished), len(jobs)))
+        return result
+
     workers = max(1, min(request.jobs, len(jobs)))
     if workers == 1:
         _start_worker(context)
         try:
-            return [_typeset(job) for job in jobs]
+            return [report(_typeset(job)) for job in jobs]
         finally:
             _WORKER.clear()  # free fonts and layouts now, not at interpreter exit
             gc.unfreeze()
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     # Load fonts and parse stylesheets once, here; the forked workers inherit them.
     _start_worker(context)
@@ -268,9 +289,9 @@ def _run(context: _Context, jobs: list[Job], request: BuildRequest) -> list[_Res
                              mp_context=multiprocessing.get_context("fork")) as pool:
         futures = [pool.submit(_typeset, job) for job in _longest_first(jobs)]
         outcomes: dict[Path, _Result | BaseException] = {}
-        for future in futures:
+        for future in as_completed(futures):
             try:
-                result = future.result()
+                result = report(future.result())
                 outcomes[result.job.path] = result
             except BuildError as error:
                 outcomes.setdefault(Path("\x00error"), error)
@@ -318,8 +339,10 @@ def _start_worker(context: _Context) -> None:
 
 def _typeset(job: Job) -> _Result:
     """Typeset one job in this process, reusing its renderers, fonts and stylesheets."""
+    start = time.perf_counter()
     with _one_collection():
-        return _typeset_document(job)
+        result = _typeset_document(job)
+    return replace(result, seconds=time.perf_counter() - start)
 
 
 @contextlib.contextmanager

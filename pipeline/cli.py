@@ -9,11 +9,15 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline import __version__
 from pipeline.errors import BriefingError, UsageError
+
+if TYPE_CHECKING:
+    from pipeline.build import Finished
 
 DEFAULT_RECORDS = Path("statements")
 
@@ -239,18 +243,27 @@ def _size(size: int) -> str:
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator[Callable[[str], None]]:
-    """A bar on a terminal; plain lines in CI and logs."""
-    if sys.stderr.isatty() and not os.environ.get("CI"):
-        with click.progressbar(length=0, label="Building", file=sys.stderr,
-                               show_pos=True) as bar:
-            def advance(message: str) -> None:
-                bar.label = f"Building {message}"
-                bar.length = (bar.length or 0) + 1
-                bar.update(1)
-            yield advance
-    else:
-        yield lambda message: click.echo(f"building {message}", err=True)
+def _progress() -> Iterator[Callable[[Finished], None]]:
+    """Report each document as it is finished: a bar on a terminal, a line each otherwise.
+
+    The bar appears with the first finished document, so a build with nothing to
+    do shows none.
+    """
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield lambda done: click.echo(
+            f"[{done.done}/{done.total}] {done.path} ({done.seconds:.1f} s)", err=True)
+        return
+    with contextlib.ExitStack() as stack:
+        bars: list[click._termui_impl.ProgressBar[str]] = []
+
+        def advance(done: Finished) -> None:
+            if not bars:
+                bars.append(stack.enter_context(click.progressbar(
+                    length=done.total, label="Building", file=sys.stderr, show_pos=True,
+                    item_show_func=lambda item: item)))
+            bars[0].update(1, current_item=f"{done.path} ({done.seconds:.1f} s)")
+
+        yield advance
 
 
 def _echo_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:

@@ -158,3 +158,39 @@ def test_a_no_op_build_does_not_import_weasyprint(project: Path, tmp_path: Path,
                             env=env, check=False)
     assert "NO-WEASYPRINT" in result.stdout, result.stdout + result.stderr
     assert "up to date" in result.stdout
+
+
+def test_each_document_is_reported_when_it_is_finished(project: Path, tmp_path: Path,
+                                                       cache: Path) -> None:
+    from pipeline.build import Finished
+
+    for jobs in (1, 2):
+        seen: list[Finished] = []
+        out = tmp_path / f"out{jobs}"
+
+        def note(done: Finished, out: Path = out, seen: list[Finished] = seen) -> None:
+            assert not (out / "manifest.json").exists()  # reported as typeset, before writing
+            seen.append(done)
+
+        written = build(project, out, cache, langs="en", jobs=jobs, progress=note)
+        assert [d.done for d in seen] == [1, 2, 3] and {d.total for d in seen} == {3}
+        assert {d.path for d in seen} == {w.path for w in written}
+        assert all(d.seconds > 0 for d in seen)
+    assert build(project, tmp_path / "out1", cache, langs="en", progress=seen.append)
+    assert len(seen) == 3  # nothing to do: nothing reported
+
+
+def test_build_prints_a_line_per_finished_document_then_the_table(project: Path,
+                                                                  tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", "--records", str(project), "--out", str(out),
+                                      "--lang", "en", "--only", "summary"])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert [line.split()[0] for line in lines] == ["[1/2]", "[2/2]"]
+    assert all(line.endswith(" s)") and str(out) in line for line in lines)
+    assert result.stdout.splitlines()[0].split() == ["file", "pages", "size"]
