@@ -25,7 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.documents import KINDS, REPO, STYLESHEETS, TEMPLATES
+from pipeline.documents import (
+    DEFAULT_INSTRUMENTS,
+    DEFAULT_LOCALES,
+    DEFAULT_TEMPLATES,
+    KINDS,
+    STYLESHEETS,
+    TEMPLATES,
+)
 from pipeline.errors import BuildError, UsageError
 from pipeline.files import write_atomically
 from pipeline.i18n import Language, available_languages, select_languages
@@ -44,9 +51,9 @@ class Paths:
 
     records: Path = Path("statements")
     out: Path = Path("output")
-    templates: Path = REPO / "templates"
-    locales: Path = REPO / "locales"
-    instruments: Path = REPO / "instruments"
+    templates: Path = DEFAULT_TEMPLATES
+    locales: Path = DEFAULT_LOCALES
+    instruments: Path = DEFAULT_INSTRUMENTS
     cache: Path = field(default_factory=lambda: Path(os.environ.get("BRIEFING_CACHE", ".cache")))
 
 
@@ -249,7 +256,7 @@ def _hash_files(files: Sequence[Path]) -> str:
 @functools.cache
 def _code_hash() -> str:
     """Hash the pipeline's own source: a code change makes every output out of date."""
-    return _hash_files(sorted((REPO / "pipeline").glob("*.py")))
+    return _hash_files(sorted(Path(__file__).resolve().parent.glob("*.py")))
 
 
 def _digest(*parts: str) -> str:

@@ -100,12 +100,14 @@ def new(statement_id: str, folder: Path) -> None:
 
 @cli.command()
 @click.option("--check", is_flag=True, help="Fail if the committed schemas are stale.")
-@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("schemas"),
-              show_default=True)
-def schema(check: bool, folder: Path) -> None:
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=None,
+              help="Where the schemas are (default: the tool's own schemas/).")
+def schema(check: bool, folder: Path | None) -> None:
     """Write the JSON Schema of every kind of record to schemas/."""
+    from pipeline.documents import DEFAULT_SCHEMAS
     from pipeline.schema import check_schemas, write_schemas
 
+    folder = folder or DEFAULT_SCHEMAS
     if check:
         stale = check_schemas(folder)
         if stale:
