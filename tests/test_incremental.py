@@ -148,7 +148,7 @@ def test_a_no_op_build_does_not_import_weasyprint(project: Path, tmp_path: Path,
         "import sys\n"
         "from pipeline.cli import cli\n"
         "try:\n"
-        f"    cli.main(['build', '--project', {str(project)!r}, '--out', {str(out)!r},"
+        f"    cli.main(['build', '--records', {str(project)!r}, '--out', {str(out)!r},"
         " '--lang', 'en'], prog_name='briefing')\n"
         "finally:\n"
         "    print('WEASYPRINT' if 'weasyprint' in sys.modules else 'NO-WEASYPRINT')\n"

@@ -139,3 +139,10 @@ def test_pre_commit_runs_the_hook_in_another_repository(project: Path, tmp_path:
     assert ("statements/ipcnkr-2005-tokyo.yaml:30:10: themes[0]: unknown theme "
             "'human-rights-in-north-corea'; did you mean 'human-rights-in-north-korea'?") in (
         bad.stdout)
+    run(["git", "checkout", "statements"], cwd=project, env=git)
+    with (project / "sources" / "lfnkr-2007-kato-article.txt").open("a") as handle:
+        handle.write("A sentence added later.\n")
+    changed = run([*pre_commit[:-1], "sources/lfnkr-2007-kato-article.txt"], cwd=project,
+                  env=env, check=False)
+    assert changed.returncode == 1, changed.stdout + changed.stderr
+    assert "sources/lfnkr-2007-kato-article.yaml:7:1: sha256: " in changed.stdout
