@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis.configuration import set_hypothesis_home_dir
 from support import BAD, RECORDS, STATEMENT, add_context, copy_project
 
 from pipeline.cli import cli
+
+# Hypothesis keeps its examples and constants in `.hypothesis/` of the folder pytest was
+# started from, unless told otherwise before the first test module is read: here, a
+# temporary folder for the session.
+_HYPOTHESIS = tempfile.mkdtemp(prefix="briefing-hypothesis-")
+set_hypothesis_home_dir(_HYPOTHESIS)
+atexit.register(shutil.rmtree, _HYPOTHESIS, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
