@@ -1,24 +1,29 @@
 # The two commands a fresh Debian machine needs: `make build` and `make test`.
-# Both install everything first: system packages (as root, or they print the
-# apt-get line to run), uv, and the locked Python dependencies.
+# Both install everything first: system packages (system-packages.txt; as root,
+# or they print the apt-get line to run), uv, and the locked Python dependencies.
+# CI (.github/workflows/statements.yml) runs these same targets.
 SHELL := /bin/bash
 UV = $(if $(shell command -v uv 2>/dev/null),uv,python3 -m uv)
 RUN = $(UV) run --frozen --no-sync
 STAMP := .venv/.synced
 
-.PHONY: build test bench lint system setup clean
+.PHONY: build test validate bench lint system setup clean
 
 # Dates in the PDFs come from the last commit, so a build is reproducible.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 
-build: setup
-	$(RUN) briefing validate statements examples/recipients.yaml
+# FORMAT=github turns the problems into annotations on the offending lines (CI).
+FORMAT ?= text
+
+build: validate
 	$(RUN) briefing build --recipients examples/recipients.yaml
 	$(RUN) briefing verify output
 
-test: setup
+validate: setup
+	$(RUN) briefing validate --format $(FORMAT) statements examples/recipients.yaml
+
+test: validate
 	$(RUN) briefing schema --check
-	$(RUN) briefing validate statements examples/recipients.yaml
 	$(RUN) briefing i18n status
 	$(RUN) pytest -q
 
@@ -26,8 +31,9 @@ bench: setup
 	$(RUN) python -m bench
 
 lint: setup
-	$(RUN) ruff check pipeline tests bench
+	$(RUN) ruff check pipeline tests bench scripts
 	$(RUN) mypy pipeline
+	$(RUN) actionlint .github/workflows/statements.yml
 
 setup: system $(STAMP)
 

@@ -139,7 +139,8 @@ def make_corpus(records: Path, folder: Path, count: int,
 
     Each clone gets the id `bench-NNNN`, file `bench-NNNN.yaml`, meeting
     ordinal NNNN, and its seed's translations into `languages`. The
-    vocabulary, the coalition's translations and the vocabulary's are copied.
+    vocabulary, the coalition's translations and the vocabulary's are copied, and
+    the project's sources beside the folder.
     """
     seeds = load_seeds(records)
     if count < len(seeds):
@@ -161,6 +162,9 @@ def make_corpus(records: Path, folder: Path, count: int,
     for pattern in ("vocabulary*.yaml", "coalition.*.yaml"):
         for path in records.glob(pattern):
             shutil.copy2(path, folder / path.name)
+    sources = folder.parent / "sources"  # the records cite them: `sources/` beside the folder
+    if not sources.exists() and (records.parent / "sources").is_dir():
+        shutil.copytree(records.parent / "sources", sources)
     files = list(folder.glob("*.yaml"))
     return Corpus(folder, [c[0] for c in clones], translations, len(files),
                   sum(p.stat().st_size for p in files))

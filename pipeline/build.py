@@ -17,13 +17,21 @@ import functools
 import gc
 import hashlib
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from pipeline import __version__
-from pipeline.documents import KINDS, REPO, STYLESHEETS, TEMPLATES
+from pipeline.documents import (
+    DEFAULT_INSTRUMENTS,
+    DEFAULT_LOCALES,
+    DEFAULT_TEMPLATES,
+    KINDS,
+    STYLESHEETS,
+    TEMPLATES,
+)
 from pipeline.errors import BuildError, UsageError
 from pipeline.files import NOFOLLOW, make_folder, os_error_message, write_atomically
 from pipeline.i18n import Language, available_languages, select_languages
@@ -46,10 +54,20 @@ class Paths:
 
     records: Path = Path("statements")
     out: Path = Path("output")
-    templates: Path = REPO / "templates"
-    locales: Path = REPO / "locales"
-    instruments: Path = REPO / "instruments"
-    cache: Path = Path(os.environ.get("BRIEFING_CACHE", ".cache"))
+    templates: Path = DEFAULT_TEMPLATES
+    locales: Path = DEFAULT_LOCALES
+    instruments: Path = DEFAULT_INSTRUMENTS
+    cache: Path = field(default_factory=lambda: Path(os.environ.get("BRIEFING_CACHE", ".cache")))
+
+
+@dataclass(frozen=True)
+class Finished:
+    """One document typeset: which, in how many seconds, and how far the build has come."""
+
+    path: Path
+    seconds: float
+    done: int
+    total: int
 
 
 @dataclass
@@ -61,7 +79,7 @@ class BuildRequest:
     jobs: int = 1
     force: bool = False
     recipients: Path | None = None
-    progress: Callable[[str], None] = field(default=lambda message: None)
+    progress: Callable[[Finished], None] = field(default=lambda finished: None)
     notice: Callable[[str], None] = field(default=lambda message: None)
 
 
@@ -110,6 +128,7 @@ class _Result:
     job: Job
     data: bytes
     pages: int
+    seconds: float = 0.0
 
 
 def build_date() -> dt.date:
@@ -189,7 +208,8 @@ def plan_jobs(context: _Context, languages: list[Language], chosen: list[str],
               only: str | None, recipients: Recipients | None = None) -> list[Job]:
     """List the documents to make, each with the hash of what it is made from."""
     paths, project = context.paths, context.project
-    common = _digest(_code_hash(), _hash_files([paths.templates / "fonts.yaml"]))
+    common = _digest(_code_hash(), _hash_files([paths.templates / "fonts.yaml",
+                                                *project.source_files()]))
     templates = {kind: _template_files(paths.templates, TEMPLATES[kind], STYLESHEETS[kind])
                  for kind in KINDS}
     jobs = []
@@ -283,7 +303,7 @@ def _hash_files(files: Sequence[Path]) -> str:
 @functools.cache
 def _code_hash() -> str:
     """Hash the pipeline's own source: a code change makes every output out of date."""
-    return _hash_files(sorted((REPO / "pipeline").glob("*.py")))
+    return _hash_files(sorted(Path(__file__).resolve().parent.glob("*.py")))
 
 
 def _digest(*parts: str) -> str:
@@ -291,19 +311,28 @@ def _digest(*parts: str) -> str:
 
 
 def _run(context: _Context, jobs: list[Job], request: BuildRequest) -> list[_Result]:
-    """Typeset the jobs, in worker processes when asked; report errors in job order."""
-    for job in jobs:
-        request.progress(str(context.paths.out / job.path))
+    """Typeset the jobs, in worker processes when asked; report errors in job order.
+
+    Each document is reported to `request.progress` as soon as it is finished.
+    """
+    finished: list[_Result] = []
+
+    def report(result: _Result) -> _Result:
+        finished.append(result)
+        request.progress(Finished(context.paths.out / result.job.path, result.seconds,
+                                  len(finished), len(jobs)))
+        return result
+
     workers = max(1, min(request.jobs, len(jobs)))
     if workers == 1:
         _start_worker(context)
         try:
-            return [_typeset(job) for job in jobs]
+            return [report(_typeset(job)) for job in jobs]
         finally:
             _WORKER.clear()  # free fonts and layouts now, not at interpreter exit
             gc.unfreeze()
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     # Load fonts and parse stylesheets once, here; the forked workers inherit them.
     _start_worker(context)
@@ -314,9 +343,9 @@ def _run(context: _Context, jobs: list[Job], request: BuildRequest) -> list[_Res
                              mp_context=multiprocessing.get_context("fork")) as pool:
         futures = [pool.submit(_typeset, job) for job in _longest_first(jobs)]
         outcomes: dict[Path, _Result | BaseException] = {}
-        for future in futures:
+        for future in as_completed(futures):
             try:
-                result = future.result()
+                result = report(future.result())
                 outcomes[result.job.path] = result
             except BuildError as error:
                 outcomes.setdefault(Path("\x00error"), error)
@@ -364,8 +393,10 @@ def _start_worker(context: _Context) -> None:
 
 def _typeset(job: Job) -> _Result:
     """Typeset one job in this process, reusing its renderers, fonts and stylesheets."""
+    start = time.perf_counter()
     with _one_collection():
-        return _typeset_document(job)
+        result = _typeset_document(job)
+    return replace(result, seconds=time.perf_counter() - start)
 
 
 @contextlib.contextmanager
@@ -479,7 +510,8 @@ def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
 def _fit_key(statement_id: str, lang: str, sheets: list[Path]) -> str:
     """Hash everything a summary's layout depends on."""
     context: _Context = _WORKER["context"]
-    files = context.project.record_files([statement_id, "vocabulary", "coalition"], lang)
+    files = [*context.project.record_files([statement_id, "vocabulary", "coalition"], lang),
+             *context.project.source_files()]
     templates = _template_files(context.paths.templates, TEMPLATES["summary"], ())
     catalog = context.paths.locales / lang / "LC_MESSAGES" / "messages.po"
     return _digest(__version__, _code_hash(), lang, statement_id, context.today.isoformat(),
@@ -499,7 +531,7 @@ def _language_tools(lang: str) -> tuple[Any, Any]:
             Planner(context.project, language, context.instruments),
             Renderer(context.paths.templates, language, context.instruments,
                      context.project.coalition, context.today, context.project.translations,
-                     draft=lang in context.drafts),
+                     context.project.sources, draft=lang in context.drafts),
         )
     return _WORKER[key]  # type: ignore[no-any-return]
 
@@ -572,7 +604,8 @@ def prepare_document_fonts(project: Project, instruments: Instruments,
     nothing changed only checks that the files it names are still as written.
     """
     every_language = select_languages(paths.locales, "all")
-    sources = sorted([*paths.records.rglob("*.yaml"), *paths.locales.rglob("*.po"),
+    sources = sorted([*paths.records.rglob("*.yaml"), *project.source_files(),
+                      *paths.locales.rglob("*.po"),
                       *paths.templates.rglob("*"), *instruments.files])
     key = _digest(__version__, str(subsets), str(paths.cache.resolve()),
                   _code_hash(),

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from pipeline import __version__
 from pipeline.errors import BriefingError, UsageError
+
+if TYPE_CHECKING:
+    from pipeline.build import Finished
 
 DEFAULT_RECORDS = Path("statements")
 
@@ -102,12 +107,14 @@ def new(statement_id: str, folder: Path, force: bool) -> None:
 
 @cli.command()
 @click.option("--check", is_flag=True, help="Fail if the committed schemas are stale.")
-@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("schemas"),
-              show_default=True)
-def schema(check: bool, folder: Path) -> None:
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=None,
+              help="Where the schemas are (default: the tool's own schemas/).")
+def schema(check: bool, folder: Path | None) -> None:
     """Write the JSON Schema of every kind of record to schemas/."""
+    from pipeline.documents import DEFAULT_SCHEMAS
     from pipeline.schema import check_schemas, write_schemas
 
+    folder = folder or DEFAULT_SCHEMAS
     if check:
         stale = check_schemas(folder)
         if stale:
@@ -137,15 +144,21 @@ def schema(check: bool, folder: Path) -> None:
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
 @click.option("--recipients", type=click.Path(path_type=Path, exists=True, dir_okay=False),
               default=None, help="Also write a pack per recipient: output/recipients/<id>.pdf.")
+@click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
+              default=None, help="A project's own templates folder (default: the tool's).")
 def build(statements: tuple[str, ...], only: str | None, out: Path, langs: str,
-          records: Path, jobs: int | None, force: bool, recipients: Path | None) -> None:
+          records: Path, jobs: int | None, force: bool, recipients: Path | None,
+          templates: Path | None) -> None:
     """Typeset the one-page summaries and the briefing pack of each language."""
     from pipeline.build import BuildRequest, Paths, build_all
 
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder: choose a folder")
+    paths = Paths(records=records, out=out)
+    if templates is not None:
+        paths = dataclasses.replace(paths, templates=templates)
     with _progress() as progress:
-        written = build_all(Paths(records=records, out=out),
+        written = build_all(paths,
                             BuildRequest(statements=statements, only=only, langs=langs,
                                          jobs=jobs or os.cpu_count() or 1, force=force,
                                          recipients=recipients, progress=progress,
@@ -268,18 +281,27 @@ def _size(size: int) -> str:
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator[Callable[[str], None]]:
-    """A bar on a terminal; plain lines in CI and logs."""
-    if sys.stderr.isatty() and not os.environ.get("CI"):
-        with click.progressbar(length=0, label="Building", file=sys.stderr,
-                               show_pos=True) as bar:
-            def advance(message: str) -> None:
-                bar.label = f"Building {message}"
-                bar.length = (bar.length or 0) + 1
-                bar.update(1)
-            yield advance
-    else:
-        yield lambda message: click.echo(f"building {message}", err=True)
+def _progress() -> Iterator[Callable[[Finished], None]]:
+    """Report each document as it is finished: a bar on a terminal, a line each otherwise.
+
+    The bar appears with the first finished document, so a build with nothing to
+    do shows none.
+    """
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        yield lambda done: click.echo(
+            f"[{done.done}/{done.total}] {done.path} ({done.seconds:.1f} s)", err=True)
+        return
+    with contextlib.ExitStack() as stack:
+        bars: list[click._termui_impl.ProgressBar[str]] = []
+
+        def advance(done: Finished) -> None:
+            if not bars:
+                bars.append(stack.enter_context(click.progressbar(
+                    length=done.total, label="Building", file=sys.stderr, show_pos=True,
+                    item_show_func=lambda item: item)))
+            bars[0].update(1, current_item=f"{done.path} ({done.seconds:.1f} s)")
+
+        yield advance
 
 
 def _echo_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pipeline.assets import CHECKOUT, asset
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_LOCALES = REPO / "locales"
-DEFAULT_INSTRUMENTS = REPO / "instruments"
+REPO = CHECKOUT
+DEFAULT_TEMPLATES = asset("templates")
+DEFAULT_LOCALES = asset("locales")
+DEFAULT_INSTRUMENTS = asset("instruments")
+DEFAULT_SCHEMAS = asset("schemas")
 
 KINDS = ("summary", "pack")
 TEMPLATES = {"summary": "summary.html", "pack": "pack.html"}

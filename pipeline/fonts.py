@@ -19,8 +19,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from pipeline.errors import BuildError
 from pipeline.files import write_atomically
 from pipeline.scripts import script_of
@@ -63,23 +61,16 @@ class FontPlan:
 
 
 def load_font_plan(templates: Path) -> FontPlan:
-    """Read templates/fonts.yaml."""
-    path = templates / "fonts.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise BuildError(f"missing file: {path}") from None
-    groups = {
-        name: Group(name, tuple(spec["languages"]), spec["text"], spec["heading"],
-                    spec.get("summary", "text"), bool(spec.get("summary_bold", True)))
-        for name, spec in data["groups"].items()
-    }
-    for group in groups.values():
-        if group.summary not in group.families():
-            raise BuildError(f"{path}: group {group.name}: summary must be text or heading, "
-                             f"not {group.summary!r}")
-    selectors = " ".join(str(data["heading_selectors"]).split())
-    return FontPlan(groups, data["default_group"], selectors)
+    """Read templates/fonts.yaml through its model: a typo is a located error, not a KeyError."""
+    from pipeline.load import load_config
+    from pipeline.models import FontsConfig
+
+    config = load_config(templates / "fonts.yaml", FontsConfig)
+    groups = {name: Group(name, tuple(spec.languages), spec.text, spec.heading, spec.summary,
+                          spec.summary_bold)
+              for name, spec in config.groups.items()}
+    selectors = " ".join(config.heading_selectors.split())
+    return FontPlan(groups, config.default_group, selectors)
 
 
 @dataclass(frozen=True)

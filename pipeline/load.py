@@ -12,16 +12,17 @@ import signal
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from pipeline.errors import Problem
+from pipeline.errors import Problem, RecordError
 from pipeline.models import (
     Coalition,
     CoalitionTranslation,
     Instrument,
     Recipients,
+    SourceDocument,
     Statement,
     StatementTranslation,
     Vocabulary,
@@ -41,6 +42,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "coalition-translation": CoalitionTranslation,
     "instrument": Instrument,
     "recipients": Recipients,
+    "source": SourceDocument,
 }
 SUFFIXES = (".yaml", ".yml")
 PARALLEL_FILES = 64  # from this many files on, a second process shares the parsing
@@ -145,6 +147,25 @@ def load_file(path: Path) -> tuple[LoadedFile | None, list[Problem]]:
     except YamlProblem as problem:
         return None, [_yaml_problem(path, problem)]
     return _load_document(path, parsed)
+
+
+_Config = TypeVar("_Config", bound=BaseModel)
+
+
+def load_config(path: Path, model: type[_Config]) -> _Config:
+    """Read a configuration file as strictly as a record, or raise its located problems."""
+    try:
+        parsed = read_document(path)
+    except YamlProblem as problem:
+        raise RecordError([_yaml_problem(path, problem)]) from None
+    if not isinstance(parsed.value, dict):
+        line, column = parsed.value_position(())
+        raise RecordError([Problem(path, line, column, "", "a configuration file must be a "
+                                   "YAML mapping")])
+    try:
+        return model.model_validate(parsed.value)
+    except ValidationError as error:
+        raise RecordError(_problems(path, parsed, model, error.errors())) from None
 
 
 def load_records(paths: Sequence[Path]) -> Loaded:

@@ -12,7 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Id = Annotated[
     str,
@@ -57,16 +65,42 @@ class SourceRef(Record):
     part: Text | None = None
 
 
-class Source(Record):
-    """A document the records are taken from."""
+Sha256 = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9a-f]{64}$"),
+    Field(description="The SHA-256 of the file, in lowercase hexadecimal."),
+]
+RelativeFile = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$",
+                      max_length=200),
+    Field(description="A file beside this record (or in a folder below it), such as a.txt."),
+]
 
+
+class SourceDocument(Record):
+    """A document the records are taken from, archived unchanged in `sources/`.
+
+    The record says what the document is and where it comes from; its hash
+    proves that the archived copy is still the one the records were checked against.
+    """
+
+    kind: Literal["source"]
     id: Id
+    file: RelativeFile = Field(description="The archived copy, relative to this record.")
+    sha256: Sha256
     label: Text = Field(description="Editorial: a short name for citations (2005 statement).")
-    document: Text = Field(description="The document, as filed (a file name or a URL).")
-    title: Text
-    publisher: Text
-    part: Text = Field(description="Which part of the document is used.")
-    published: dt.date | None = None
+    title: Text = Field(description="The document's own title, as published.")
+    publisher: Text = Field(description="Who published it, as short as a citation needs.")
+    site: Text | None = Field(default=None, description="Where it was published.")
+    document: Text = Field(description="What the document is (a web page, an article...).")
+    date: dt.date | None = Field(default=None, description="When it was published or dated.")
+    statement_text: Text | None = Field(
+        default=None, description="Which part of it is statement text, if any.")
+    also_used: list[Text] = Field(
+        default=[], description="What else it says that the records use (the coalition's facts).")
+    obtained: Text = Field(description="Where the archived copy was copied from.")
+    licence: Text | None = None
 
 
 class Quotation(Record):
@@ -327,7 +361,6 @@ class Coalition(Record):
     name: Text
     abbreviation: Text
     other_names: list[Reading] = []
-    sources: list[Source] = Field(min_length=1)
     founded: FoundingFact
     founding_countries: list[FoundingCountries] = Field(min_length=1)
     membership: list[MembershipCount] = Field(min_length=1)
@@ -440,3 +473,47 @@ class Recipients(Record):
     kind: Literal["recipients"]
     examples: bool = False
     recipients: list[Recipient] = Field(min_length=1)
+
+
+# --- Configuration ----------------------------------------------------------
+
+
+class FontGroupConfig(Record):
+    """A script group in templates/fonts.yaml: its languages and the faces of each role."""
+
+    languages: list[LanguageCode] = Field(min_length=1)
+    text: Text = Field(description="The family of body text, as fontconfig names it.")
+    heading: Text = Field(description="The family of headings, tables and labels.")
+    summary: Literal["text", "heading"] = Field(
+        default="text", description="The role whose face sets the one-page summaries.")
+    summary_bold: bool = Field(default=True, description="False: one weight on those pages.")
+
+
+class FontsConfig(Record):
+    """templates/fonts.yaml: the faces of each script group, and which languages use them."""
+
+    groups: dict[Id, FontGroupConfig] = Field(min_length=1)
+    default_group: Id = Field(description="The group of a language no group lists.")
+    heading_selectors: Text = Field(description="CSS selectors set in the heading face.")
+
+    @field_validator("groups")
+    @classmethod
+    def _one_group_per_language(cls, groups: dict[str, FontGroupConfig]
+                                ) -> dict[str, FontGroupConfig]:
+        seen: dict[str, str] = {}
+        for name, group in groups.items():
+            for lang in group.languages:
+                if lang in seen:
+                    raise ValueError(f"language {lang!r} is in two groups, {seen[lang]} and "
+                                     f"{name}")
+                seen[lang] = name
+        return groups
+
+    @field_validator("default_group")
+    @classmethod
+    def _a_known_group(cls, name: str, info: ValidationInfo) -> str:
+        groups = info.data.get("groups")
+        if groups is not None and name not in groups:
+            raise ValueError(f"default_group {name!r} is not one of the groups "
+                             f"({', '.join(groups)})")
+        return name

@@ -16,7 +16,7 @@ from pipeline.documents import TEMPLATES
 from pipeline.errors import BuildError
 from pipeline.i18n import SOURCE_LANGUAGE, Formatter, Language, T, gettext_for
 from pipeline.instruments import Instruments
-from pipeline.models import Coalition, Recipient, StatementTranslation
+from pipeline.models import Coalition, Recipient, SourceDocument, StatementTranslation
 from pipeline.plan import PackView, StatementView, asks_concerning
 from pipeline.scripts import direction_of
 
@@ -107,6 +107,21 @@ def drop_layout_whitespace(html: str) -> str:
     return _GAP.sub(gap, html)
 
 
+def _cited(coalition: Coalition, statements: list[list[str]]) -> set[str]:
+    """Return the ids of the sources the statements and the coalition record cite."""
+    cited = {source for sources in statements for source in sources}
+    pending: list[Any] = [coalition.model_dump()]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("source"), str):
+                cited.add(value["source"])
+            pending += value.values()
+        elif isinstance(value, list):
+            pending += value
+    return cited
+
+
 @dataclass(frozen=True)
 class Meta:
     title: str
@@ -123,6 +138,7 @@ class Renderer:
     def __init__(self, templates: Path, language: Language, instruments: Instruments,
                  coalition: Coalition | None, today: dt.date,
                  translations: dict[tuple[str, str], StatementTranslation] | None = None,
+                 sources: dict[str, SourceDocument] | None = None,
                  draft: bool = False) -> None:
         self.templates = templates
         self.draft = draft  # the catalog is in progress: untranslated strings show in English
@@ -132,6 +148,7 @@ class Renderer:
         self.coalition = coalition
         self.today = today
         self.translations = translations or {}
+        self.sources = sources or {}
         self.gettext = gettext_for(language)
         self.env = Environment(
             loader=FileSystemLoader(str(templates)),
@@ -170,10 +187,8 @@ class Renderer:
                 "which has been corrected since.", state.stale) % {"num": state.stale}
         return mark
 
-    def _source(self, source_id: str) -> Any:
-        if self.coalition is None:
-            return None
-        return next((s for s in self.coalition.sources if s.id == source_id), None)
+    def _source(self, source_id: str) -> SourceDocument | None:
+        return self.sources.get(source_id)
 
     def source_title(self, source_id: str) -> str:
         source = self._source(source_id)
@@ -183,7 +198,7 @@ class Renderer:
         source = self._source(source_id)
         return T(source.label if source else source_id, SOURCE_LANGUAGE)
 
-    def statement_sources(self, statement: StatementView) -> list[Any]:
+    def statement_sources(self, statement: StatementView) -> list[SourceDocument]:
         return [s for s in (self._source(i) for i in statement.sources) if s is not None]
 
     def page_label(self) -> tuple[str, str, str]:
@@ -242,6 +257,7 @@ class Renderer:
         context = self._common(title, subject, title)
         founded_year, founded_month = (int(p) for p in coalition.founded.date.split("-"))
         notes_by_meeting = {n.id: n for n in coalition.notes}
+        cited = _cited(coalition, [statement.sources for statement in pack.statements])
         context.update({
             "pack": pack,
             "links": True,
@@ -254,6 +270,7 @@ class Renderer:
             "meetings": [self._meeting(m, notes_by_meeting, {s.id for s in pack.statements})
                          for m in coalition.meetings],
             "verdict": lambda key: self._(VERDICTS[key]),
+            "sources": [s for s in self.sources.values() if s.id in cited],
             "instruments": self.instruments.articles(self.language.code),
         })
         return self._render(TEMPLATES["pack"], context)

@@ -29,7 +29,7 @@ meeting:
 adopted: 2000-01-01
 language: en
 sources:
-  - source: ""       # a source id from coalition.yaml
+  - source: ""       # a source id: a record in sources/
     part: ""
 overview: ""         # editorial: two or three plain sentences on what the statement asks
 themes: []           # ids from vocabulary.yaml

@@ -64,6 +64,8 @@ def project_texts(project: Project, instruments: Instruments, languages: list[La
         yield from record_texts(project.vocabulary, "vocabulary", "en")
     if project.coalition:
         yield from record_texts(project.coalition, "coalition", "en")
+    for source in project.sources.values():
+        yield from record_texts(source, f"source {source.id}", "en")
     for (kind, lang), record in project.extra.items():
         yield from record_texts(record, kind, lang)  # type: ignore[arg-type]
     for record in instruments.records.values():

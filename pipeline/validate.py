@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,13 +12,21 @@ from typing import TYPE_CHECKING
 
 from pipeline.documents import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES
 from pipeline.errors import Problem, RecordError
-from pipeline.load import Loaded, LoadedFile, load_file, load_records, paused_gc
+from pipeline.load import (
+    Loaded,
+    LoadedFile,
+    find_record_files,
+    load_file,
+    load_records,
+    paused_gc,
+)
 from pipeline.models import (
     RESERVED_IDS,
     Coalition,
     CoalitionTranslation,
     MeetingRecord,
     Recipients,
+    SourceDocument,
     Statement,
     StatementTranslation,
     Vocabulary,
@@ -26,6 +35,7 @@ from pipeline.models import (
 from pipeline.textpolicy import text_problems
 
 CONTEXT_FILES = ("vocabulary.yaml", "coalition.yaml")
+SOURCES = "sources"  # beside the records folder: the archived documents and their provenance
 
 if TYPE_CHECKING:
     from pipeline.instruments import Instruments
@@ -41,6 +51,7 @@ class Project:
     vocabulary: Vocabulary | None
     files: dict[str, Path] = field(default_factory=dict)
     extra: dict[tuple[str, str], object] = field(default_factory=dict)
+    sources: dict[str, SourceDocument] = field(default_factory=dict)
 
     def record_files(self, keys: list[str], lang: str) -> list[Path]:
         """Return the files of the records `keys`, with their `lang` translations if any."""
@@ -50,6 +61,15 @@ class Project:
                 if name in self.files:
                     found.append(self.files[name])
         return found
+
+    def source_files(self) -> list[Path]:
+        """Return the provenance records of the sources, which the documents cite."""
+        return [path for key, path in sorted(self.files.items()) if key.startswith("sources/")]
+
+
+def sources_folder(records: Path) -> Path:
+    """Return where the sources of a records folder are: `sources/` beside it."""
+    return records.parent / SOURCES
 
 
 def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
@@ -72,12 +92,22 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
     vocabulary = _single(loaded, Vocabulary, problems)
     coalition = _single(loaded, Coalition, problems)
     statements = {f.record.id: f for f in loaded.of_kind(Statement)}
+    sources: dict[str, SourceDocument] = {}
+    for loaded_file in loaded.of_kind(SourceDocument):
+        problems += _source_problems(loaded_file, sources)
+        sources.setdefault(loaded_file.record.id, loaded_file.record)
     if vocabulary is not None:
         for loaded_file in loaded.of_kind(Statement):
             problems += _references(loaded_file, vocabulary.record)
+    for loaded_file in statements.values():
+        problems += [loaded_file.problem(("sources", index, "source"),
+                                         _unknown_source(ref.source, sources))
+                     for index, ref in enumerate(loaded_file.record.sources)
+                     if ref.source not in sources]
     if coalition is not None:
         if coalition.path in given:  # read only as context, it need not list just these
-            problems += _coalition_references(coalition, statements.keys() | unreadable)
+            problems += _coalition_references(coalition, statements.keys() | unreadable,
+                                              sources.keys())
         meetings = {m.ordinal: m for m in coalition.record.meetings}
         for loaded_file in statements.values():
             problems += _statement_against_coalition(loaded_file, coalition.record, meetings)
@@ -123,6 +153,7 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
         vocabulary=vocabulary.record if vocabulary else None,
         files=files,
         extra=extra,
+        sources=sources,
     )
     checked = len({f.path for f in loaded.files} | {p.path for p in loaded.problems})
     return project, sorted(set(problems)), checked
@@ -144,6 +175,8 @@ def _add_context(loaded: Loaded) -> None:
               for name in CONTEXT_FILES}
     wanted |= {f.path.with_name(f"{f.record.statement}.yaml") for f in loaded.files
                if isinstance(f.record, StatementTranslation)}
+    folders = {sources_folder(f.path.parent) for f in loaded.files}
+    wanted |= set(find_record_files([folder for folder in folders if folder.is_dir()])[0])
     have: set[Path] | None = None  # resolved: asked for only when a name was not given as is
     for path in sorted(wanted):
         if path in given or not path.is_file():
@@ -207,9 +240,16 @@ def _unique_ids(loaded: Loaded) -> list[Problem]:
                     problems.append(loaded_file.problem(
                         (list_name, index, "id"), f"duplicate {list_name[:-1]} id {entry.id!r}"))
                 seen.add(entry.id)
+    first_source: dict[str, Path] = {}
+    for loaded_file in loaded.of_kind(SourceDocument):
+        source_id = loaded_file.record.id
+        if source_id in first_source:
+            problems.append(loaded_file.problem(
+                ("id",), f"duplicate source id {source_id!r} (first in {first_source[source_id]})"))
+        first_source.setdefault(source_id, loaded_file.path)
     for loaded_file in loaded.of_kind(Coalition):
         record: Coalition = loaded_file.record
-        for list_name, key in (("sources", "id"), ("notes", "id"), ("meetings", "ordinal")):
+        for list_name, key in (("notes", "id"), ("meetings", "ordinal")):
             known: set[object] = set()
             for index, entry in enumerate(getattr(record, list_name)):
                 value = getattr(entry, key)
@@ -254,10 +294,17 @@ def _suggest(value: str, known: set[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _coalition_references(coalition: LoadedFile, statements: Collection[str]) -> list[Problem]:
+def _coalition_references(coalition: LoadedFile, statements: Collection[str],
+                          sources: Collection[str]) -> list[Problem]:
     record: Coalition = coalition.record
-    sources = {s.id for s in record.sources}
     problems: list[Problem] = []
+    cited: list[tuple[tuple[str | int, ...], str]] = [
+        (("other_names", i, "source"), r.source) for i, r in enumerate(record.other_names)]
+    cited += [(("founded", "sources", i, "source"), r.source)
+              for i, r in enumerate(record.founded.sources)]
+    cited += [(("founding_countries", i, "source"), r.source)
+              for i, r in enumerate(record.founding_countries)]
+    cited += [(("membership", i, "source"), r.source) for i, r in enumerate(record.membership)]
     for index, meeting in enumerate(record.meetings):
         if meeting.statement and statements and meeting.statement not in statements:
             problems.append(coalition.problem(("meetings", index, "statement"),
@@ -265,32 +312,48 @@ def _coalition_references(coalition: LoadedFile, statements: Collection[str]) ->
         if meeting.start and meeting.end and meeting.end < meeting.start:
             problems.append(coalition.problem(("meetings", index, "end"),
                                               "the meeting ends before it starts"))
-        for s_index, ref in enumerate(meeting.sources):
-            if ref.source not in sources:
-                problems.append(coalition.problem(("meetings", index, "sources", s_index),
-                                                  f"unknown source {ref.source!r}"))
+        cited += [(("meetings", index, "sources", i, "source"), r.source)
+                  for i, r in enumerate(meeting.sources)]
     for index, note in enumerate(record.notes):
-        for r_index, reading in enumerate(note.readings):
-            if reading.source not in sources:
-                problems.append(coalition.problem(("notes", index, "readings", r_index, "source"),
-                                                  f"unknown source {reading.source!r}"))
+        cited += [(("notes", index, "readings", i, "source"), r.source)
+                  for i, r in enumerate(note.readings)]
         for s_index, statement_id in enumerate(note.statements):
             if statements and statement_id not in statements:
                 problems.append(coalition.problem(("notes", index, "statements", s_index),
                                                   f"unknown statement {statement_id!r}"))
+    problems += [coalition.problem(where, _unknown_source(source, sources))
+                 for where, source in cited if source not in sources]
     return problems
+
+
+def _unknown_source(source: str, known: Collection[str]) -> str:
+    return f"unknown source {source!r}{_suggest(source, set(known))}"
+
+
+def _source_problems(loaded_file: LoadedFile, seen: dict[str, SourceDocument]) -> list[Problem]:
+    """A source's id is unique and its archived file is still the one recorded."""
+    record: SourceDocument = loaded_file.record
+    if record.id in seen:
+        return [loaded_file.problem(("id",), f"duplicate source id {record.id!r}")]
+    path = loaded_file.path.parent / record.file
+    try:
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as error:
+        return [loaded_file.problem(("file",), f"cannot read the archived copy {path}: "
+                                    f"{error.strerror or error}")]
+    if digest != record.sha256:
+        return [loaded_file.problem(
+            ("sha256",), f"{path} has SHA-256 {digest}, not the one recorded: the archived "
+            "copy changed (restore it, or check the records against the new copy and record "
+            "its hash)")]
+    return []
 
 
 def _statement_against_coalition(loaded_file: LoadedFile, coalition: Coalition,
                                  meetings: dict[int, MeetingRecord]) -> list[Problem]:
-    """A statement's sources and meeting must agree with the coalition record."""
+    """A statement's meeting must agree with the coalition record."""
     statement: Statement = loaded_file.record
     problems: list[Problem] = []
-    sources = {s.id for s in coalition.sources}
-    for index, ref in enumerate(statement.sources):
-        if ref.source not in sources:
-            problems.append(loaded_file.problem(("sources", index, "source"),
-                                                f"unknown source {ref.source!r}"))
     meeting = meetings.get(statement.meeting.ordinal)
     if meeting is None:
         problems.append(loaded_file.problem(
@@ -389,6 +452,8 @@ def _file_key(record: object) -> str:
         return "vocabulary"
     if isinstance(record, Coalition):
         return "coalition"
+    if isinstance(record, SourceDocument):
+        return f"{SOURCES}/{record.id}"
     return str(getattr(record, "id", type(record).__name__))
 
 

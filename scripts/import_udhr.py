@@ -1,7 +1,8 @@
-"""Copy the UDHR articles the statements rest on from the shared corpus into instruments/.
+"""Copy the UDHR articles the statements rest on from sources/udhr/ into instruments/.
 
-Run once when the article list changes: python scripts/import_udhr.py ../shared/corpus/udhr
-The texts are the United Nations' official ones, copied character for character.
+Run once when the article list changes: python scripts/import_udhr.py
+The texts are the United Nations' official ones, copied character for character
+from the archived copies in sources/udhr/ (their provenance is beside them).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+REPO = Path(__file__).resolve().parent.parent
+CORPUS = REPO / "sources" / "udhr"
 NS = {"u": "http://efele.net/udhr"}
 FILES = {"en": "udhr_eng.xml", "ja": "udhr_jpn.xml", "ko": "udhr_kor.xml", "mn": "udhr_khk.xml"}
 ARTICLES = [1, 5, 9, 13, 14, 18, 19, 20]
@@ -25,7 +28,7 @@ def _article(root: ET.Element, number: int) -> dict[str, object]:
     return {"number": number, "title": title.strip(), "paragraphs": [p.strip() for p in paragraphs]}
 
 
-def main(corpus: Path) -> None:
+def main(corpus: Path = CORPUS) -> None:
     texts = {}
     for lang, name in FILES.items():
         root = ET.parse(corpus / name).getroot()
@@ -45,7 +48,7 @@ def main(corpus: Path) -> None:
         ),
         "texts": texts,
     }
-    out = Path(__file__).resolve().parent.parent / "instruments" / "udhr.yaml"
+    out = REPO / "instruments" / "udhr.yaml"
     header = (
         "# The official UN texts of the UDHR articles the statements rest on, copied\n"
         "# character for character by scripts/import_udhr.py. Do not edit by hand.\n"
@@ -56,4 +59,4 @@ def main(corpus: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS)

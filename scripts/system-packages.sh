@@ -1,12 +1,10 @@
 #!/usr/bin/env bash
-# Install the Debian packages the project needs, or say exactly how to.
-# Pango (with HarfBuzz) is WeasyPrint's text engine; HarfBuzz-Subset cuts the
-# fonts it embeds (without it WeasyPrint 70 warns, which fails every build); the
-# Noto fonts give every language its glyphs; poppler-utils and qpdf read the PDFs
-# back in tests.
+# Install the Debian packages listed in system-packages.txt, or say exactly how to.
+# The list is the one place they are named: the Makefile, the CI workflow and
+# the README all use it.
 set -euo pipefail
-packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fontconfig
-          fonts-noto-core fonts-noto-cjk poppler-utils qpdf ghostscript)
+list="$(dirname "$0")/../system-packages.txt"
+mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$list")
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,16 +1,45 @@
-"""Shared fixtures: bad cases beside the valid records, and the command line runner."""
+"""Shared fixtures: the session's cache, copies of the records, bad cases, the command line."""
 
 from __future__ import annotations
 
+import atexit
 import shutil
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from support import BAD, RECORDS, STATEMENT, add_context
+from hypothesis.configuration import set_hypothesis_home_dir
+from support import BAD, RECORDS, STATEMENT, add_context, copy_project
 
 from pipeline.cli import cli
+
+# Hypothesis keeps its examples and constants in `.hypothesis/` of the folder pytest was
+# started from, unless told otherwise before the first test module is read: here, a
+# temporary folder for the session.
+_HYPOTHESIS = tempfile.mkdtemp(prefix="briefing-hypothesis-")
+set_hypothesis_home_dir(_HYPOTHESIS)
+atexit.register(shutil.rmtree, _HYPOTHESIS, ignore_errors=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One font and layout cache for the session, in a temporary folder, never `.cache/`.
+
+    It is also what `briefing` and child processes use (BRIEFING_CACHE), so no test
+    writes into the folder it was started from.
+    """
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BRIEFING_CACHE", str(folder))
+        yield folder
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's statements, with its sources beside them, to change freely."""
+    return copy_project(tmp_path)
 
 
 @pytest.fixture
@@ -34,9 +63,10 @@ def briefing(runner: CliRunner) -> Callable[..., Result]:
 
 @pytest.fixture
 def records(tmp_path: Path) -> Path:
-    """A copy of the valid records, to change freely."""
+    """A copy of the valid records, with their sources beside them, to change freely."""
     folder = tmp_path / "records"
     shutil.copytree(RECORDS, folder)
+    add_context(folder)
     return folder
 
 

@@ -1,12 +1,24 @@
-"""What the tests share: where the fixtures are, and small helpers to change them."""
+"""What the tests share: where things are, builds, PDF readers, and helpers to change records.
+
+Every path is absolute, from this file: the tests run the same from any folder.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
 import shutil
+import subprocess
 from pathlib import Path
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from pipeline.build import BuildRequest, Paths, Written, build_all
+
+REPO = Path(__file__).resolve().parent.parent
+STATEMENTS = REPO / "statements"
+SOURCES = REPO / "sources"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 RECORDS = FIXTURES / "records"
+FIXTURE_SOURCES = FIXTURES / "sources"
 BAD = FIXTURES / "bad"
 STATEMENT = "test-2005-tokyo.yaml"
 TRANSLATION = "test-2005-tokyo.fr.yaml"
@@ -42,11 +54,23 @@ BAD_FILES: list[tuple[str, int, int, str, str]] = [
 ]
 
 
+# --- Records to change ---------------------------------------------------------------
+
+
 def add_context(folder: Path) -> None:
-    """Copy the valid vocabulary and coalition into `folder`, unless it has its own."""
+    """Copy the valid vocabulary and coalition into `folder`, and the sources beside it."""
     for name in CONTEXT:
         if not (folder / name).exists():
             shutil.copy(RECORDS / name, folder / name)
+    if not (folder.parent / "sources").exists():
+        shutil.copytree(FIXTURE_SOURCES, folder.parent / "sources")
+
+
+def copy_project(folder: Path) -> Path:
+    """Copy the project's statements and sources into `folder`; return the statements' copy."""
+    shutil.copytree(STATEMENTS, folder / "statements")
+    shutil.copytree(SOURCES, folder / "sources")
+    return folder / "statements"
 
 
 def good_statement() -> str:
@@ -59,6 +83,44 @@ def replace_once(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a file, which must have it."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
 def shown(path: Path, line: int, column: int, field: str, message: str) -> str:
     """The text a user sees for one problem: `file:line:column: field: message`."""
     return f"{path}:{line}:{column}: {field + ': ' if field else ''}{message}"
+
+
+# --- Builds and the PDFs they write ----------------------------------------------------
+
+
+def build(records: Path, out: Path, cache: Path, **request: object) -> list[Written]:
+    """Run a build the way `briefing build` does."""
+    return build_all(Paths(records=records, out=out, cache=cache), BuildRequest(**request))  # type: ignore[arg-type]
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Return the text of each page, as pdftotext reads it."""
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                         check=True).stdout.decode()
+    return out.split("\f")[:-1]
+
+
+def body_text(pdf: Path) -> str:
+    """Return the text inside the page margins: no running heads, no page numbers."""
+    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-x", "0", "-y", "60", "-W", "612",
+                          "-H", "722", str(pdf), "-"], capture_output=True, check=True)
+    return out.stdout.decode()
+
+
+def squash(text: str) -> str:
+    """Drop whitespace and hyphens, so line breaks and hyphenation do not matter."""
+    return re.sub(r"[\s\-\u2010\u00ad]+", "", text)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-from pdf_support import REPO, STATEMENTS
+from support import REPO, STATEMENTS
 
 from pipeline.cli import cli
 from pipeline.i18n import available_languages, gettext_for
@@ -21,9 +21,8 @@ def test_list_prints_each_statement() -> None:
     assert lines[2].split() == ["ipcnkr-2007-seoul", "2007-08-29", "Seoul,", "KR", "5"]
 
 
-def test_new_writes_a_skeleton_that_validates_once_filled_in(tmp_path: Path) -> None:
-    folder = tmp_path / "statements"
-    shutil.copytree(STATEMENTS, folder)
+def test_new_writes_a_skeleton_that_validates_once_filled_in(project: Path) -> None:
+    folder = project
     runner = CliRunner()
     result = runner.invoke(cli, ["new", "ipcnkr-2009-tokyo", "--dir", str(folder)])
     assert result.exit_code == 0, result.output
@@ -39,7 +38,8 @@ def test_new_writes_a_skeleton_that_validates_once_filled_in(tmp_path: Path) -> 
               .replace("ordinal: 0", "ordinal: 2")
               .replace('city: ""', "city: Tokyo").replace('country: ""', "country: JP")
               .replace("2000-01-01", "2005-08-01")
-              .replace('source: ""', "source: seed-2005").replace('part: ""', "part: All")
+              .replace('source: ""', "source: ipcnkr-2005-joint-statement")
+              .replace('part: ""', "part: All")
               .replace('overview: ""', "overview: Asks things.")
               .replace('- text: ""', "- text: A paragraph.")
               .replace('text: ""', "text: We urge the United Nations to act.")

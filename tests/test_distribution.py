@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pdf_support import REPO, STATEMENTS, body_text, build, sha256
 from pypdf import PdfReader
+from support import REPO, STATEMENTS, body_text, build, sha256
 
 from pipeline.cli import cli
 
@@ -20,9 +20,9 @@ EXAMPLES = REPO / "examples" / "recipients.yaml"
 
 
 @pytest.fixture(scope="module")
-def recipients(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def recipients(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
     out = tmp_path_factory.mktemp("recipients")
-    build(STATEMENTS, out, Path(".cache"), recipients=EXAMPLES, only="recipients", jobs=2)
+    build(STATEMENTS, out, cache_dir, recipients=EXAMPLES, only="recipients", jobs=2)
     return out
 
 
@@ -100,9 +100,9 @@ def test_verify_names_a_tampered_missing_or_unlisted_file(recipients: Path,
     assert "stray.pdf: not in manifest.json" in result.output
 
 
-def test_pdfa_3a_and_pdfua_1_tagged_with_its_sources_attached(recipients: Path,
-                                                             tmp_path: Path) -> None:
-    build(STATEMENTS, tmp_path, Path(".cache"), langs="ja", only="summary",
+def test_pdfa_3a_and_pdfua_1_tagged_with_its_sources_attached(recipients: Path, tmp_path: Path,
+                                                             cache_dir: Path) -> None:
+    build(STATEMENTS, tmp_path, cache_dir, langs="ja", only="summary",
           statements=["ipcnkr-2005-tokyo"])
     for pdf in (tmp_path / "ja" / "ipcnkr-2005-tokyo-summary.pdf",
                 recipients / "recipients" / "example-kr-kim.pdf"):
@@ -143,13 +143,13 @@ def test_headings_lists_and_tables_are_tagged(recipients: Path) -> None:
 
 
 def test_two_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> None:
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1188345600",
-           "BRIEFING_CACHE": str(Path(".cache").resolve())}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1188345600"}
     hashes = []
     for run in ("a", "b"):
         out = tmp_path / run
         subprocess.run([sys.executable, "-m", "pipeline", "build", "--lang", "en,ko", "--out",
-                        str(out), "--jobs", "1" if run == "a" else "2"], env=env, check=True,
+                        str(out), "--records", str(STATEMENTS),
+                        "--jobs", "1" if run == "a" else "2"], env=env, check=True,
                        capture_output=True)
         hashes.append({str(p.relative_to(out)): sha256(p) for p in out.rglob("*.pdf")})
     assert len(hashes[0]) == 6
@@ -174,7 +174,8 @@ def test_bad_recipients_are_validation_errors_with_their_line(
     result = CliRunner().invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 1
     assert f"{bad}:{line}:" in result.output and message in result.output
-    result = CliRunner().invoke(cli, ["build", "--recipients", str(bad), "--out",
+    result = CliRunner().invoke(cli, ["build", "--records", str(STATEMENTS),
+                                      "--recipients", str(bad), "--out",
                                       str(tmp_path / "out")])
     assert result.exit_code == 1 and message in result.output
     assert not list((tmp_path / "out").rglob("*.pdf"))

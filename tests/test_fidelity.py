@@ -1,4 +1,4 @@
-"""The records carry every sentence of both seed statements, word for word."""
+"""The records carry every sentence of both source statements, word for word, and no other."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.models import Statement
+from pipeline.models import SourceDocument, Statement
 from pipeline.validate import load_project
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
-SEED_2005 = SEEDS / "000_967726e585154581.txt"
-SEED_2007 = SEEDS / "001_354d2387017249e1.txt"
+SOURCES = REPO / "sources"
+SEED_2005 = SOURCES / "ipcnkr-2005-joint-statement.txt"
+SEED_2007 = SOURCES / "lfnkr-2007-kato-article.txt"
 
 
 def statement_lines(path: Path, first: str, skip: tuple[str, ...] = ()) -> list[str]:
@@ -92,3 +92,12 @@ def test_the_sources_disagreements_are_recorded(statements: dict[str, Statement]
     place = next(n for n in coalition.notes if n.id == "place-of-the-4th-meeting")
     quotes = " ".join(r.quote for r in place.readings)
     assert "held in Seoul, Korea" in quotes and "held in Japan" in quotes
+
+
+@pytest.mark.parametrize(("statement_id", "seed"), [(c[0], c[1]) for c in SEED_CASES])
+def test_each_statement_cites_the_archived_copy_it_is_checked_against(
+        statement_id: str, seed: Path) -> None:
+    project = load_project([REPO / "statements"])
+    cited = [project.sources[ref.source] for ref in project.statements[statement_id].sources]
+    assert [SOURCES / source.file for source in cited] == [seed]
+    assert all(isinstance(source, SourceDocument) and source.statement_text for source in cited)

@@ -24,7 +24,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pdf_support import REPO, STATEMENTS, body_text, build, sha256, squash
+from support import REPO, STATEMENTS, body_text, build, copy_project, sha256, squash
 
 from pipeline.cli import cli
 from pipeline.errors import BuildError, RecordError
@@ -39,17 +39,15 @@ RLO = "\u202e"
 
 @pytest.fixture
 def records(tmp_path: Path) -> Path:
-    folder = tmp_path / "statements"
-    shutil.copytree(STATEMENTS, folder)
-    return folder
+    return copy_project(tmp_path)
 
 
 @pytest.fixture(scope="session")
-def warm_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def warm_cache(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
     """A cache warmed once for the session, copied by each test that damages it."""
     folder = tmp_path_factory.mktemp("warm")
-    build(STATEMENTS, folder / "out", Path(".cache"), langs="en", only="summary")
-    return Path(".cache")
+    build(STATEMENTS, folder / "out", cache_dir, langs="en", only="summary")
+    return cache_dir
 
 
 @pytest.fixture

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from pdf_support import REPO, STATEMENTS, body_text, build, squash
 from pypdf import PdfReader
+from support import REPO, STATEMENTS, body_text, build, copy_project, squash
 
 from pipeline.cli import cli
 from pipeline.errors import BuildError
 from pipeline.i18n import available_languages
 
-CORPUS = REPO.parent / "shared" / "corpus" / "udhr"
+CORPUS = REPO / "sources" / "udhr"
 NS = {"u": "http://efele.net/udhr"}
 
 
@@ -30,9 +30,9 @@ def official_article(name: str, number: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def editions(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
     out = tmp_path_factory.mktemp("editions")
-    build(STATEMENTS, out, Path(".cache"), langs="all")
+    build(STATEMENTS, out, cache_dir, langs="all")
     return out
 
 
@@ -122,14 +122,13 @@ def test_no_korean_word_is_broken_across_lines(editions: Path) -> None:
     assert [w for w in joined if w in words] == []
 
 
-def test_a_character_no_font_has_fails_the_build(tmp_path: Path) -> None:
-    records = tmp_path / "statements"
-    shutil.copytree(STATEMENTS, records)
+def test_a_character_no_font_has_fails_the_build(tmp_path: Path, cache_dir: Path) -> None:
+    records = copy_project(tmp_path)
     path = records / "ipcnkr-2005-tokyo.ja.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("title: ", "title: \U00013000", 1), encoding="utf-8")
     with pytest.raises(BuildError) as error:
-        build(records, tmp_path / "out", Path(".cache"), langs="ja")
+        build(records, tmp_path / "out", cache_dir, langs="ja")
     message = str(error.value)
     assert "statement ipcnkr-2005-tokyo" in message and "field title" in message
     assert "language ja" in message and "U+13000" in message
@@ -137,13 +136,14 @@ def test_a_character_no_font_has_fails_the_build(tmp_path: Path) -> None:
 
 
 def test_i18n_status_lists_the_translation_state() -> None:
-    result = CliRunner().invoke(cli, ["i18n", "status"])
+    result = CliRunner().invoke(cli, ["i18n", "status", "--records", str(STATEMENTS)])
     assert result.exit_code == 0, result.output
     assert re.search(r"ipcnkr-2005-tokyo\s+original\s+100% unofficial\s+100% unofficial\s+"
                      r"0% untranslated", result.output)
 
 
-def test_a_catalog_in_progress_is_left_out_or_built_as_a_draft(tmp_path: Path) -> None:
+def test_a_catalog_in_progress_is_left_out_or_built_as_a_draft(tmp_path: Path,
+                                                              cache_dir: Path) -> None:
     """A language being translated blocks no one; asked for by name, it is a marked draft."""
     from pipeline.build import BuildRequest, Paths, build_all
     from pipeline.catalogs import catalog_states
@@ -157,7 +157,7 @@ def test_a_catalog_in_progress_is_left_out_or_built_as_a_draft(tmp_path: Path) -
     state = next(s for s in catalog_states(locales) if s.lang == "ja")
     assert state.missing == ["Asks by addressee"]
     paths = Paths(records=STATEMENTS, out=tmp_path / "out", locales=locales,
-                  cache=Path(".cache"))
+                  cache=cache_dir)
     notices: list[str] = []
     built = build_all(paths, BuildRequest(only="summary", statements=["ipcnkr-2005-tokyo"],
                                           notice=notices.append))
@@ -172,8 +172,7 @@ def test_a_catalog_in_progress_is_left_out_or_built_as_a_draft(tmp_path: Path) -
 
 
 def test_a_retranslated_udhr_quotation_is_refused(tmp_path: Path) -> None:
-    records = tmp_path / "statements"
-    shutil.copytree(STATEMENTS, records)
+    records = copy_project(tmp_path)
     path = records / "ipcnkr-2005-tokyo.ja.yaml"
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("生まれながらにして", "生まれつき"), encoding="utf-8")
@@ -184,10 +183,40 @@ def test_a_retranslated_udhr_quotation_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_summary_face_that_is_not_a_role_of_its_group_is_refused(tmp_path: Path) -> None:
+    from pipeline.errors import RecordError
     from pipeline.fonts import load_font_plan
 
     text = (REPO / "templates" / "fonts.yaml").read_text(encoding="utf-8")
     (tmp_path / "fonts.yaml").write_text(text.replace("summary: heading", "summary: gothic", 1),
                                          encoding="utf-8")
-    with pytest.raises(BuildError, match="group japanese: summary must be text or heading"):
+    line = text.split("summary: heading")[0].count("\n") + 1
+    with pytest.raises(RecordError) as error:
         load_font_plan(tmp_path)
+    assert str(error.value) == (f"{tmp_path / 'fonts.yaml'}:{line}:5: groups.japanese.summary: "
+                                "Input should be 'text' or 'heading'")
+
+
+@pytest.mark.parametrize(("old", "new", "field", "message"), [
+    ("    heading: Noto Sans\n", "    haeding: Noto Sans\n", "groups.latin-cyrillic.haeding",
+     "unknown field 'haeding'; did you mean 'heading'?"),
+    ("default_group: latin-cyrillic", "default_group: latin", "default_group",
+     "default_group 'latin' is not one of the groups"),
+    ("    languages: [ja]", "    languages: [ja, en]", "groups",
+     "language 'en' is in two groups"),
+])
+def test_a_typo_in_fonts_yaml_is_one_located_error_from_build(
+        tmp_path: Path, old: str, new: str, field: str, message: str) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    text = (templates / "fonts.yaml").read_text(encoding="utf-8")
+    assert old in text
+    (templates / "fonts.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--records", str(STATEMENTS), "--templates",
+                                      str(templates), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    [reported, count] = [line for line in result.output.splitlines() if line]
+    assert reported.startswith(f"Error: {templates / 'fonts.yaml'}:")
+    assert f": {field}: " in reported and message in reported
+    assert count == "1 problem found."
+    assert not list((tmp_path / "out").rglob("*.pdf"))

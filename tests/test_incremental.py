@@ -10,59 +10,46 @@ import sys
 from pathlib import Path
 
 import pytest
-from pdf_support import REPO, STATEMENTS, body_text, build, sha256
+from support import REPO, STATEMENTS, body_text, build, edit, sha256
 
 from pipeline.errors import BuildError
 
 
 @pytest.fixture
-def records(tmp_path: Path) -> Path:
-    folder = tmp_path / "statements"
-    shutil.copytree(STATEMENTS, folder)
-    return folder
-
-
-@pytest.fixture
-def cache(tmp_path: Path) -> Path:
+def cache(tmp_path: Path, cache_dir: Path) -> Path:
     """A copy of the warm cache, free to damage."""
     folder = tmp_path / "cache"
-    build(STATEMENTS, tmp_path / "warm", Path(".cache"), langs="en", only="summary")
-    shutil.copytree(Path(".cache"), folder)
+    build(STATEMENTS, tmp_path / "warm", cache_dir, langs="en", only="summary")
+    shutil.copytree(cache_dir, folder)
     return folder
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def rebuilt(written: list) -> set[str]:  # type: ignore[type-arg]
     return {f"{w.lang}/{w.path.name}" for w in written if w.built}
 
 
-def test_a_no_op_build_rebuilds_nothing(records: Path, tmp_path: Path, cache: Path) -> None:
+def test_a_no_op_build_rebuilds_nothing(project: Path, tmp_path: Path, cache: Path) -> None:
     out = tmp_path / "out"
-    first = build(records, out, cache, langs="en")
+    first = build(project, out, cache, langs="en")
     assert rebuilt(first) == {"en/ipcnkr-2005-tokyo-summary.pdf",
                               "en/ipcnkr-2007-seoul-summary.pdf", "en/briefing-pack.pdf"}
     before = {p: sha256(p) for p in out.rglob("*.pdf")}
-    assert rebuilt(build(records, out, cache, langs="en")) == set()
+    assert rebuilt(build(project, out, cache, langs="en")) == set()
     assert {p: sha256(p) for p in out.rglob("*.pdf")} == before
 
 
 def test_editing_one_statement_rebuilds_its_summaries_and_the_packs(
-        records: Path, tmp_path: Path, cache: Path) -> None:
+        project: Path, tmp_path: Path, cache: Path) -> None:
     out = tmp_path / "out"
-    build(records, out, cache, langs="en,ja")
-    edit(records / "ipcnkr-2005-tokyo.yaml", "The coalition demands that North Korea",
+    build(project, out, cache, langs="en,ja")
+    edit(project / "ipcnkr-2005-tokyo.yaml", "The coalition demands that North Korea",
          "The coalition demands that the North Korean government")
-    assert rebuilt(build(records, out, cache, langs="en,ja")) == {
+    assert rebuilt(build(project, out, cache, langs="en,ja")) == {
         "en/ipcnkr-2005-tokyo-summary.pdf", "ja/ipcnkr-2005-tokyo-summary.pdf",
         "en/briefing-pack.pdf", "ja/briefing-pack.pdf"}
 
 
-def test_editing_a_template_rebuilds_what_uses_it(records: Path, tmp_path: Path,
+def test_editing_a_template_rebuilds_what_uses_it(project: Path, tmp_path: Path,
                                                   cache: Path, monkeypatch: pytest.MonkeyPatch
                                                   ) -> None:
     out = tmp_path / "out"
@@ -70,7 +57,7 @@ def test_editing_a_template_rebuilds_what_uses_it(records: Path, tmp_path: Path,
     shutil.copytree(REPO / "templates", templates)
     from pipeline.build import BuildRequest, Paths, build_all
 
-    paths = Paths(records=records, out=out, templates=templates, cache=cache)
+    paths = Paths(records=project, out=out, templates=templates, cache=cache)
     build_all(paths, BuildRequest(langs="en"))
     (templates / "pack.css").write_text((templates / "pack.css").read_text() + "\n/* edit */\n")
     assert rebuilt(build_all(paths, BuildRequest(langs="en"))) == {"en/briefing-pack.pdf"}
@@ -81,31 +68,31 @@ def test_editing_a_template_rebuilds_what_uses_it(records: Path, tmp_path: Path,
         "en/briefing-pack.pdf"}
 
 
-def test_a_tampered_output_is_rebuilt(records: Path, tmp_path: Path, cache: Path) -> None:
+def test_a_tampered_output_is_rebuilt(project: Path, tmp_path: Path, cache: Path) -> None:
     out = tmp_path / "out"
-    build(records, out, cache, langs="en", only="summary")
+    build(project, out, cache, langs="en", only="summary")
     target = out / "en" / "ipcnkr-2005-tokyo-summary.pdf"
     target.write_bytes(target.read_bytes()[:-10])
-    assert rebuilt(build(records, out, cache, langs="en", only="summary")) == {
+    assert rebuilt(build(project, out, cache, langs="en", only="summary")) == {
         "en/ipcnkr-2005-tokyo-summary.pdf"}
 
 
 def test_a_new_character_rebuilds_the_subset_and_reaches_the_pdf(
-        records: Path, tmp_path: Path, cache: Path) -> None:
+        project: Path, tmp_path: Path, cache: Path) -> None:
     subsets = set((cache / "fonts").glob("NotoSerif-400-*.otf"))
-    edit(records / "ipcnkr-2005-tokyo.yaml", "The coalition demands", "The coalition (Ω) demands")
-    build(records, tmp_path / "out", cache, langs="en", only="summary")
+    edit(project / "ipcnkr-2005-tokyo.yaml", "The coalition demands", "The coalition (Ω) demands")
+    build(project, tmp_path / "out", cache, langs="en", only="summary")
     assert set((cache / "fonts").glob("NotoSerif-400-*.otf")) - subsets  # a new subset
     assert "(Ω)" in body_text(tmp_path / "out" / "en" / "ipcnkr-2005-tokyo-summary.pdf")
 
 
-def test_a_truncated_cache_file_is_rebuilt_not_used(records: Path, tmp_path: Path,
+def test_a_truncated_cache_file_is_rebuilt_not_used(project: Path, tmp_path: Path,
                                                     cache: Path) -> None:
     subsets = sorted((cache / "fonts").glob("NotoSerif-400-*.otf"))
     assert subsets
     for subset in subsets:
         subset.write_bytes(subset.read_bytes()[:1000])
-    build(records, tmp_path / "out", cache, langs="en", only="summary")
+    build(project, tmp_path / "out", cache, langs="en", only="summary")
     from pipeline.fonts import _is_valid
 
     css = max((cache / "fonts").glob("fonts-en-*.css"), key=lambda p: p.stat().st_mtime_ns)
@@ -117,31 +104,31 @@ def test_a_truncated_cache_file_is_rebuilt_not_used(records: Path, tmp_path: Pat
     assert "The coalition demands" in text
 
 
-def test_parallel_output_equals_serial_output(records: Path, tmp_path: Path,
+def test_parallel_output_equals_serial_output(project: Path, tmp_path: Path,
                                               cache: Path) -> None:
-    serial = build(records, tmp_path / "one", cache, langs="en,ko", jobs=1)
-    parallel = build(records, tmp_path / "two", cache, langs="en,ko", jobs=2)
+    serial = build(project, tmp_path / "one", cache, langs="en,ko", jobs=1)
+    parallel = build(project, tmp_path / "two", cache, langs="en,ko", jobs=2)
     assert [(w.path.name, w.pages, w.size) for w in serial] == [
         (w.path.name, w.pages, w.size) for w in parallel]
     for pdf in (tmp_path / "one").rglob("*.pdf"):
         assert sha256(pdf) == sha256(tmp_path / "two" / pdf.relative_to(tmp_path / "one"))
 
 
-def test_parallel_errors_are_the_serial_errors(records: Path, tmp_path: Path,
+def test_parallel_errors_are_the_serial_errors(project: Path, tmp_path: Path,
                                                cache: Path) -> None:
     long = " ".join(["An overview far too long for one page."] * 200)
-    edit(records / "ipcnkr-2007-seoul.yaml", "overview: >-\n", f"overview: >-\n  {long}\n")
+    edit(project / "ipcnkr-2007-seoul.yaml", "overview: >-\n", f"overview: >-\n  {long}\n")
     messages = []
     for jobs in (1, 2):
         with pytest.raises(BuildError) as error:
-            build(records, tmp_path / f"out{jobs}", cache, langs="en", jobs=jobs)
+            build(project, tmp_path / f"out{jobs}", cache, langs="en", jobs=jobs)
         messages.append(str(error.value))
     assert messages[0] == messages[1]
     assert "ipcnkr-2007-seoul" in messages[0]
 
 
 def test_a_second_build_on_the_same_folder_stops_with_a_message(
-        records: Path, tmp_path: Path, cache: Path) -> None:
+        project: Path, tmp_path: Path, cache: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     with (out / ".lock").open("a+") as handle:
@@ -149,19 +136,19 @@ def test_a_second_build_on_the_same_folder_stops_with_a_message(
         handle.write("pid 4242")
         handle.flush()
         with pytest.raises(BuildError, match="another build"):
-            build(records, out, cache, langs="en", only="summary")
-    build(records, out, cache, langs="en", only="summary")  # free again
+            build(project, out, cache, langs="en", only="summary")
+    build(project, out, cache, langs="en", only="summary")  # free again
 
 
-def test_a_no_op_build_does_not_import_weasyprint(records: Path, tmp_path: Path,
+def test_a_no_op_build_does_not_import_weasyprint(project: Path, tmp_path: Path,
                                                   cache: Path) -> None:
     out = tmp_path / "out"
-    build(records, out, cache, langs="en")
+    build(project, out, cache, langs="en")
     probe = (
         "import sys\n"
         "from pipeline.cli import cli\n"
         "try:\n"
-        f"    cli.main(['build', '--records', {str(records)!r}, '--out', {str(out)!r},"
+        f"    cli.main(['build', '--records', {str(project)!r}, '--out', {str(out)!r},"
         " '--lang', 'en'], prog_name='briefing')\n"
         "finally:\n"
         "    print('WEASYPRINT' if 'weasyprint' in sys.modules else 'NO-WEASYPRINT')\n"
@@ -171,3 +158,39 @@ def test_a_no_op_build_does_not_import_weasyprint(records: Path, tmp_path: Path,
                             env=env, check=False)
     assert "NO-WEASYPRINT" in result.stdout, result.stdout + result.stderr
     assert "up to date" in result.stdout
+
+
+def test_each_document_is_reported_when_it_is_finished(project: Path, tmp_path: Path,
+                                                       cache: Path) -> None:
+    from pipeline.build import Finished
+
+    for jobs in (1, 2):
+        seen: list[Finished] = []
+        out = tmp_path / f"out{jobs}"
+
+        def note(done: Finished, out: Path = out, seen: list[Finished] = seen) -> None:
+            assert not (out / "manifest.json").exists()  # reported as typeset, before writing
+            seen.append(done)
+
+        written = build(project, out, cache, langs="en", jobs=jobs, progress=note)
+        assert [d.done for d in seen] == [1, 2, 3] and {d.total for d in seen} == {3}
+        assert {d.path for d in seen} == {w.path for w in written}
+        assert all(d.seconds > 0 for d in seen)
+    assert build(project, tmp_path / "out1", cache, langs="en", progress=seen.append)
+    assert len(seen) == 3  # nothing to do: nothing reported
+
+
+def test_build_prints_a_line_per_finished_document_then_the_table(project: Path,
+                                                                  tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", "--records", str(project), "--out", str(out),
+                                      "--lang", "en", "--only", "summary"])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert [line.split()[0] for line in lines] == ["[1/2]", "[2/2]"]
+    assert all(line.endswith(" s)") and str(out) in line for line in lines)
+    assert result.stdout.splitlines()[0].split() == ["file", "pages", "size"]

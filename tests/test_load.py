@@ -257,7 +257,7 @@ def test_union_field_gives_one_problem_at_the_real_field(tmp_path: Path) -> None
         encoding="utf-8",
     )
     assert str(only_problem(path)) == shown(
-        path, 29, 5, "membership[0].date", "expected a date as YYYY-MM-DD, got '2005-11-200'"
+        path, 15, 5, "membership[0].date", "expected a date as YYYY-MM-DD, got '2005-11-200'"
     )
 
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import CONTEXT, RECORDS, STATEMENT, TRANSLATION
+from support import CONTEXT, FIXTURE_SOURCES, RECORDS, STATEMENT, TRANSLATION
 
 from pipeline.cli import cli
 from pipeline.errors import Problem
@@ -228,7 +228,11 @@ def test_load_file_mutated_records(scratch: Path, record: tuple[str, str]) -> No
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("folder")
+    """A records folder, with the sources its records cite beside it."""
+    base = tmp_path_factory.mktemp("folder")
+    shutil.copytree(FIXTURE_SOURCES, base / "sources")
+    (base / "records").mkdir()
+    return base / "records"
 
 
 def write_folder(folder: Path, name: str, text: str) -> None:
@@ -243,7 +247,7 @@ def test_check_records_mutated_folder(folder: Path, record: tuple[str, str]) -> 
     name, text = record
     write_folder(folder, name, text)
     project, problems, checked = check_records([folder])  # must not raise
-    assert checked == len(RECORD_FILES)
+    assert checked == len(RECORD_FILES) + 2  # and the two sources beside the folder
     assert problems == sorted(problems)
     assert_good_problems(problems, None, None)
     for problem in problems:
@@ -276,7 +280,7 @@ def test_cli_mutated_folder(folder: Path, record: tuple[str, str], output: str) 
         for row in result.stdout.splitlines():
             assert re.match(rf"{re.escape(str(folder))}/[^:]+:\d+:\d+: .", row), row
     assert result.stderr.endswith(
-        "no problems.\n" if result.exit_code == 0 else f"of {len(RECORD_FILES)} files.\n"
+        "no problems.\n" if result.exit_code == 0 else f"of {len(RECORD_FILES) + 2} files.\n"
     )
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import Result
-from pdf_support import REPO, STATEMENTS, build, page_texts, squash
+from support import STATEMENTS, build, copy_project, page_texts, squash
 
 from pipeline.originals import with_originals
 
@@ -19,10 +18,8 @@ CORRECTED = RESOLUTION_3.replace("We demand", "We call on")
 
 @pytest.fixture
 def statements(tmp_path: Path) -> Path:
-    """A copy of the real records, to edit."""
-    folder = tmp_path / "statements"
-    shutil.copytree(STATEMENTS, folder)
-    return folder
+    """A copy of the real records and their sources, to edit."""
+    return copy_project(tmp_path)
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -86,10 +83,11 @@ def test_i18n_status_counts_stale_texts(briefing: Callable[..., Result], stateme
     assert row.count("1 stale") == 2, row  # ja and ko
 
 
-def test_the_documents_mark_a_stale_text(statements: Path, tmp_path: Path) -> None:
+def test_the_documents_mark_a_stale_text(statements: Path, tmp_path: Path,
+                                         cache_dir: Path) -> None:
     overview = "The coalition demands that North Korea end its human rights abuses"
     _edit(statements / "ipcnkr-2005-tokyo.yaml", overview, overview.replace("demands", "asks"))
-    build(statements, tmp_path / "out", REPO / ".cache", langs="ja", only="summary",
+    build(statements, tmp_path / "out", cache_dir, langs="ja", only="summary",
           statements=["ipcnkr-2005-tokyo"])
     text = page_texts(tmp_path / "out" / "ja" / "ipcnkr-2005-tokyo-summary.pdf")[0]
     assert squash("†印の1箇所は、その後訂正された原文の旧版を翻訳したものである。") in squash(text)

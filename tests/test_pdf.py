@@ -7,15 +7,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pdf_support import STATEMENTS, body_text, build, page_texts, squash
 from pypdf import PdfReader
+from support import STATEMENTS, body_text, build, page_texts, squash
 from test_fidelity import SEED_CASES, sentences, statement_lines
 
 
 @pytest.fixture(scope="module")
-def english(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def english(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
     out = tmp_path_factory.mktemp("out")
-    build(STATEMENTS, out, Path(".cache"), langs="en")
+    build(STATEMENTS, out, cache_dir, langs="en")
     return out / "en"
 
 
@@ -103,8 +103,8 @@ def test_fidelity_marks_and_disagreements_are_printed(english: Path) -> None:
     assert squash("held in Japan.") in text
 
 
-def test_only_and_statement_select_what_is_written(tmp_path: Path) -> None:
-    written = build(STATEMENTS, tmp_path, Path(".cache"), langs="en", only="summary",
+def test_only_and_statement_select_what_is_written(tmp_path: Path, cache_dir: Path) -> None:
+    written = build(STATEMENTS, tmp_path, cache_dir, langs="en", only="summary",
                     statements=["ipcnkr-2005-tokyo"])
     assert [w.path.name for w in written] == ["ipcnkr-2005-tokyo-summary.pdf"]
     assert sorted(p.name for p in (tmp_path / "en").iterdir()) == [

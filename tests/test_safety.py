@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from pdf_support import STATEMENTS, body_text, build, sha256, squash
 from pypdf import PdfReader
+from support import STATEMENTS, body_text, build, edit, sha256, squash
 from weasyprint.urls import FatalURLFetchingError
 
 from pipeline.errors import BuildError
@@ -17,23 +17,11 @@ EVIL = ('<script>alert(1)</script> <img src="file:///etc/passwd"> '
         '<link rel="attachment" href="file:///etc/passwd">')
 
 
-@pytest.fixture
-def records(tmp_path: Path) -> Path:
-    folder = tmp_path / "statements"
-    shutil.copytree(STATEMENTS, folder)
-    return folder
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def test_markup_in_a_statement_is_shown_as_text(records: Path, tmp_path: Path) -> None:
-    statement = records / "ipcnkr-2005-tokyo.yaml"
+def test_markup_in_a_statement_is_shown_as_text(project: Path, tmp_path: Path,
+                                                cache_dir: Path) -> None:
+    statement = project / "ipcnkr-2005-tokyo.yaml"
     edit(statement, "overview: >-\n", f"overview: >-\n  {EVIL.replace(chr(34), chr(39))}\n")
-    build(records, tmp_path / "out", Path(".cache"), langs="en", only="summary",
+    build(project, tmp_path / "out", cache_dir, langs="en", only="summary",
           statements=["ipcnkr-2005-tokyo"])
     pdf = tmp_path / "out" / "en" / "ipcnkr-2005-tokyo-summary.pdf"
     text = squash(body_text(pdf))
@@ -77,64 +65,69 @@ def test_the_fetcher_refuses_dot_dot_and_symlinks_out(tmp_path: Path) -> None:
         fetcher.fetch((templates / "gone.css").as_uri())
 
 
-def test_a_missing_stylesheet_stops_the_build_and_names_it(records: Path, tmp_path: Path) -> None:
+def test_a_missing_stylesheet_stops_the_build_and_names_it(project: Path, tmp_path: Path,
+                                                           cache_dir: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(STATEMENTS.parent / "templates", templates)
     (templates / "summary.css").unlink()
     from pipeline.build import BuildRequest, Paths, build_all
 
-    paths = Paths(records=records, out=tmp_path / "out", templates=templates,
-                  cache=Path(".cache"))
+    paths = Paths(records=project, out=tmp_path / "out", templates=templates,
+                  cache=cache_dir)
     with pytest.raises(BuildError, match=r"summary\.css"):
         build_all(paths, BuildRequest(langs="en", only="summary"))
     assert list((tmp_path / "out").rglob("*.pdf")) == []
 
 
-def test_a_missing_template_is_an_error_naming_it(records: Path, tmp_path: Path) -> None:
+def test_a_missing_template_is_an_error_naming_it(project: Path, tmp_path: Path,
+                                                  cache_dir: Path) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(STATEMENTS.parent / "templates", templates)
     (templates / "partials" / "ask_row.html").unlink()
     from pipeline.build import BuildRequest, Paths, build_all
 
-    paths = Paths(records=records, out=tmp_path / "out", templates=templates,
-                  cache=Path(".cache"))
+    paths = Paths(records=project, out=tmp_path / "out", templates=templates,
+                  cache=cache_dir)
     with pytest.raises(BuildError, match=r"ask_row\.html"):
         build_all(paths, BuildRequest(langs="en", only="summary"))
 
 
-def test_a_summary_that_cannot_fit_fails_and_says_how_far_over(records: Path,
-                                                               tmp_path: Path) -> None:
-    statement = records / "ipcnkr-2005-tokyo.yaml"
+def test_a_summary_that_cannot_fit_fails_and_says_how_far_over(project: Path,
+                                                               tmp_path: Path,
+                                                               cache_dir: Path) -> None:
+    statement = project / "ipcnkr-2005-tokyo.yaml"
     long_overview = " ".join(["The coalition asks for a great many things at length."] * 120)
     edit(statement, "overview: >-\n", f"overview: >-\n  {long_overview}\n")
     with pytest.raises(BuildError) as error:
-        build(records, tmp_path / "out", Path(".cache"), langs="en", only="summary")
+        build(project, tmp_path / "out", cache_dir, langs="en", only="summary")
     message = str(error.value)
     assert "ipcnkr-2005-tokyo" in message
     assert "does not fit on one page" in message and "mm over" in message
 
 
-def test_a_failed_build_leaves_earlier_pdfs_untouched(records: Path, tmp_path: Path) -> None:
+def test_a_failed_build_leaves_earlier_pdfs_untouched(project: Path, tmp_path: Path,
+                                                      cache_dir: Path) -> None:
     out = tmp_path / "out"
-    build(records, out, Path(".cache"), langs="en")
+    build(project, out, cache_dir, langs="en")
     before = {p: sha256(p) for p in out.rglob("*.pdf")}
     assert len(before) == 3
     # The second statement's summary no longer fits: nothing may be written.
     long_overview = " ".join(["An overview far too long for one page."] * 200)
-    edit(records / "ipcnkr-2007-seoul.yaml", "overview: >-\n", f"overview: >-\n  {long_overview}\n")
-    edit(records / "ipcnkr-2005-tokyo.yaml", "title: Joint Statement of the 2nd General Meeting",
+    edit(project / "ipcnkr-2007-seoul.yaml", "overview: >-\n", f"overview: >-\n  {long_overview}\n")
+    edit(project / "ipcnkr-2005-tokyo.yaml", "title: Joint Statement of the 2nd General Meeting",
          "title: A changed title")
     with pytest.raises(BuildError):
-        build(records, out, Path(".cache"), langs="en")
+        build(project, out, cache_dir, langs="en")
     assert {p: sha256(p) for p in out.rglob("*.pdf")} == before
     assert [p.name for p in out.rglob("*.tmp")] == []
     assert sorted(p.name for p in out.rglob("*") if p.is_file() and p.suffix != ".pdf") == [
         ".lock", "manifest.json"]
 
 
-def test_a_written_pdf_that_does_not_parse_or_has_other_pages_is_refused(tmp_path: Path) -> None:
+def test_a_written_pdf_that_does_not_parse_or_has_other_pages_is_refused(tmp_path: Path,
+                                                                         cache_dir: Path) -> None:
     out = tmp_path / "out"
-    build(STATEMENTS, out, Path(".cache"), langs="en", only="summary",
+    build(STATEMENTS, out, cache_dir, langs="en", only="summary",
           statements=["ipcnkr-2005-tokyo"])
     data = (out / "en" / "ipcnkr-2005-tokyo-summary.pdf").read_bytes()
     check_pdf(data, 1, "the summary")  # the real one passes

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from pdf_support import REPO, STATEMENTS, build
 from readers import disagreements, extracted_text
+from support import REPO, STATEMENTS, build
 from test_fidelity import SEED_CASES, sentences, statement_lines
 
 from pipeline.build import BuildRequest, Paths, build_all
@@ -26,17 +26,16 @@ from pipeline.errors import BuildError
 
 EXAMPLES = REPO / "examples" / "recipients.yaml"
 FIXTURES = Path(__file__).parent / "fixtures" / "pdf"
-CACHE = REPO / ".cache"
 # The body of an A4 or Letter page in points, below the running head and above
 # the page number, so that a sentence across a page break joins up.
 BODY_TOP, BODY_BOTTOM = 60, 60
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+def written(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> list[Path]:
     """Every document of a full build: all languages, summaries, packs, recipient packs."""
     out = tmp_path_factory.mktemp("standards")
-    build(STATEMENTS, out, CACHE, langs="all", recipients=EXAMPLES, jobs=2)
+    build(STATEMENTS, out, cache_dir, langs="all", recipients=EXAMPLES, jobs=2)
     files = sorted(out.rglob("*.pdf"))
     assert len(files) >= 18
     return files
@@ -142,7 +141,7 @@ def _templates_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
 
 def _build_with(tmp_path: Path, templates: Path) -> None:
     paths = Paths(records=STATEMENTS, out=tmp_path / "out", templates=templates,
-                  cache=tmp_path / "cache")
+                  cache=tmp_path / "cache")  # a cache of its own: these templates are broken
     build_all(paths, BuildRequest(langs="en", only="summary",
                                   statements=["ipcnkr-2005-tokyo"]))
 

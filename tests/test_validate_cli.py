@@ -22,7 +22,9 @@ BadCase = Callable[[str], Path]
 
 
 def yaml_files(folder: Path) -> int:
-    return sum(1 for p in folder.rglob("*") if p.suffix in {".yaml", ".yml"})
+    """Count the record files a check of `folder` reads: its own and the sources beside it."""
+    return sum(1 for base in (folder, folder.parent / "sources") for p in base.rglob("*")
+               if p.suffix in {".yaml", ".yml"})
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -36,7 +38,7 @@ def test_clean_folder_exits_0(briefing: Briefing) -> None:
     result = briefing("validate", RECORDS)
     assert result.exit_code == 0
     assert result.stdout == ""
-    assert result.stderr == "4 files checked, no problems.\n"
+    assert result.stderr == "6 files checked, no problems.\n"
 
 
 def test_clean_folder_in_json_is_an_empty_list(briefing: Briefing) -> None:
@@ -56,7 +58,7 @@ def test_clean_records_make_a_project() -> None:
 def test_single_statement_reads_vocabulary_and_coalition_beside_it(briefing: Briefing) -> None:
     result = briefing("validate", RECORDS / STATEMENT)
     assert result.exit_code == 0
-    assert result.stderr == "3 files checked, no problems.\n"
+    assert result.stderr == "5 files checked, no problems.\n"
 
 
 # --- Every bad case: one line, the right place, exit 1 --------------------------------
@@ -123,7 +125,7 @@ def test_all_problems_of_several_files_in_one_run(briefing: Briefing, bad_case: 
         shown(folder / STATEMENT, 44, 20, "resolutions[1].items[0].concerns[0]",
               "unknown actor 'dprkk'; did you mean 'dprk'?"),
     ]
-    assert result.stderr == "3 problems in 3 of 5 files.\n"
+    assert result.stderr == "3 problems in 3 of 7 files.\n"
 
 
 def test_several_files_named_in_one_run(briefing: Briefing, records: Path) -> None:
@@ -173,7 +175,8 @@ def test_unknown_source(briefing: Briefing, records: Path) -> None:
     result = briefing("validate", records)
     assert result.exit_code == 1
     assert result.stdout == shown(
-        records / STATEMENT, 17, 5, "sources[0].source", "unknown source 'minutes-2006'"
+        records / STATEMENT, 17, 5, "sources[0].source",
+        "unknown source 'minutes-2006'; did you mean 'minutes-2005'?"
     ) + "\n"
 
 
@@ -230,7 +233,7 @@ def test_unreadable_statement_is_not_also_unknown(briefing: Briefing, records: P
 def test_translation_alone_reads_its_original(briefing: Briefing, records: Path) -> None:
     result = briefing("validate", records / TRANSLATION)
     assert result.exit_code == 0
-    assert result.stderr == "4 files checked, no problems.\n"
+    assert result.stderr == "6 files checked, no problems.\n"
 
 
 def test_coalition_read_as_context_is_not_checked_against_one_statement(
@@ -249,7 +252,7 @@ def test_coalition_read_as_context_is_not_checked_against_one_statement(
     result = briefing("validate", records)  # the whole folder: now it is an unknown statement
     assert result.exit_code == 1
     assert result.stdout == shown(
-        records / "coalition.yaml", 38, 5, "meetings[0].statement",
+        records / "coalition.yaml", 24, 5, "meetings[0].statement",
         "unknown statement 'test-2007-seoul'",
     ) + "\n"
 
@@ -258,7 +261,7 @@ def test_check_records_returns_problems_not_exceptions(bad_case: BadCase) -> Non
     folder = bad_case("several")
     project, problems, checked = check_records([folder])
     assert len(problems) == 3
-    assert checked == 5
+    assert checked == 7  # and the two sources beside the folder
     assert list(project.statements) == ["test-2005-tokyo"]  # a bad reference still loads
     assert project.translations == {}  # the translation could not be read
     with pytest.raises(RecordError) as caught:
@@ -283,7 +286,7 @@ def test_json_format(briefing: Briefing, bad_case: BadCase) -> None:
          "field": "resolutions[1].items[0].concerns[0]",
          "message": "unknown actor 'dprkk'; did you mean 'dprk'?"},
     ]]
-    assert result.stderr == "3 problems in 3 of 5 files.\n"
+    assert result.stderr == "3 problems in 3 of 7 files.\n"
 
 
 def test_json_keeps_non_ascii_text(briefing: Briefing, records: Path) -> None:
@@ -380,7 +383,7 @@ def test_installed_command(command: list[str], bad_case: BadCase) -> None:
         )
 
     clean = run("validate", RECORDS)
-    assert (clean.returncode, clean.stderr) == (0, "4 files checked, no problems.\n")
+    assert (clean.returncode, clean.stderr) == (0, "6 files checked, no problems.\n")
     bad = run("validate", folder)
     assert bad.returncode == 1
     assert bad.stdout == shown(
@@ -391,3 +394,33 @@ def test_installed_command(command: list[str], bad_case: BadCase) -> None:
     assert usage.returncode == 2
     for output in (clean, bad, usage):
         assert "Traceback" not in output.stdout + output.stderr
+
+
+def test_a_changed_source_document_is_one_located_problem(briefing: Briefing,
+                                                          records: Path) -> None:
+    sources = records.parent / "sources"
+    with (sources / "charter.txt").open("a", encoding="utf-8") as handle:
+        handle.write("An article added later.\n")
+    result = briefing("validate", records)
+    assert result.exit_code == 1
+    [reported] = result.stdout.splitlines()
+    assert reported.startswith(f"{sources / 'charter.yaml'}:4:1: sha256: ")
+    assert "charter.txt has SHA-256" in reported and "not the one recorded" in reported
+
+
+def test_a_missing_source_document_is_one_located_problem(briefing: Briefing,
+                                                          records: Path) -> None:
+    sources = records.parent / "sources"
+    (sources / "minutes-2005.txt").unlink()
+    result = briefing("validate", records / STATEMENT)
+    assert result.exit_code == 1
+    [reported] = result.stdout.splitlines()
+    assert reported.startswith(f"{sources / 'minutes-2005.yaml'}:3:1: file: cannot read")
+
+
+def test_the_project_sources_match_their_archived_copies(briefing: Briefing) -> None:
+    from support import REPO
+
+    result = briefing("validate", REPO / "sources")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "8 files checked, no problems.\n"
