@@ -638,11 +638,10 @@ def _prepare_fonts(project: Project, instruments: Instruments, languages: list[L
     cache = FontCache(paths.cache / "fonts")
     texts = [Text(*t) for t in project_texts(project, instruments, languages, paths.templates)]
     texts += [Text(*t) for t in extra]
-    missing = list(missing_glyphs(texts, plan, cache))
+    missing = missing_glyphs(texts, plan, cache)
     if missing:
-        raise BuildError("characters that no chosen font can show:\n" + "\n".join(
-            f"  {t.origin}, field {t.field}, language {t.lang}: {c!r} (U+{ord(c):04X}) "
-            f"is not in {family}" for t, c, family in missing))
+        raise BuildError("characters that no chosen font can show:\n"
+                         + "\n".join(f"  {gap}" for gap in missing))
     characters: dict[str, set[str]] = {}
     for text in texts:
         group = "*" if text.lang == "*" else plan.group_of(text.lang).name

@@ -15,7 +15,8 @@ import hashlib
 import io
 import json
 import subprocess
-from collections.abc import Iterable, Iterator
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,16 +35,20 @@ BASE_CHARACTERS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset(
 
 @dataclass(frozen=True)
 class Group:
-    """A script group: the languages that share a text face and a heading face."""
+    """A script group: the languages that share their text faces and heading faces.
+
+    Each role is a fallback list: a character is drawn by the first family that
+    has it (Noto Naskh Arabic, then Noto Serif for Latin letters and digits).
+    """
 
     name: str
     languages: tuple[str, ...]
-    text: str
-    heading: str
+    text: tuple[str, ...]
+    heading: tuple[str, ...]
     summary: str = "text"  # the role whose face sets the one-page summaries
     summary_bold: bool = True  # False: one weight only on those pages
 
-    def families(self) -> dict[str, str]:
+    def families(self) -> dict[str, tuple[str, ...]]:
         return {"text": self.text, "heading": self.heading}
 
 
@@ -52,6 +57,7 @@ class FontPlan:
     groups: dict[str, Group]
     default_group: str
     heading_selectors: str
+    packages: dict[str, str]  # family -> the Debian package that provides it
 
     def group_of(self, lang: str) -> Group:
         for group in self.groups.values():
@@ -66,11 +72,11 @@ def load_font_plan(templates: Path) -> FontPlan:
     from pipeline.models import FontsConfig
 
     config = load_config(templates / "fonts.yaml", FontsConfig)
-    groups = {name: Group(name, tuple(spec.languages), spec.text, spec.heading, spec.summary,
-                          spec.summary_bold)
+    groups = {name: Group(name, tuple(spec.languages), tuple(spec.text), tuple(spec.heading),
+                          spec.summary, spec.summary_bold)
               for name, spec in config.groups.items()}
     selectors = " ".join(config.heading_selectors.split())
-    return FontPlan(groups, config.default_group, selectors)
+    return FontPlan(groups, config.default_group, selectors, dict(config.packages))
 
 
 @dataclass(frozen=True)
@@ -88,13 +94,13 @@ class FontFile:
         return f"{self.path}:{self.index}:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def find_font(family: str, weight: int) -> FontFile:
+def find_font(family: str, weight: int, package: str = "") -> FontFile:
     """Ask fontconfig for the file of a family; refuse a silent substitute."""
-    return _find_font(family, weight)
+    return _find_font(family, weight, package)
 
 
 @functools.cache
-def _find_font(family: str, weight: int) -> FontFile:
+def _find_font(family: str, weight: int, package: str) -> FontFile:
     style = "bold" if weight >= 600 else "regular"
     try:
         out = subprocess.run(
@@ -105,10 +111,12 @@ def _find_font(family: str, weight: int) -> FontFile:
         raise BuildError(f"cannot ask fontconfig for {family!r}: {error}") from None
     found, path, index = out.split("\t")
     if found != family:
-        raise BuildError(
-            f"font {family!r} is not installed (fontconfig offers {found!r} instead); "
-            "install fonts-noto-core and fonts-noto-cjk (make build does)"
-        )
+        where = (f"install the Debian package {package}, which templates/fonts.yaml names for "
+                 "it (make build installs what fonts.yaml names)" if package else
+                 "name the Debian package that provides it under `packages` in "
+                 "templates/fonts.yaml")
+        raise BuildError(f"font {family!r} is not installed (fontconfig offers {found!r} "
+                         f"instead): {where}")
     return FontFile(family, weight, Path(path), int(index))
 
 
@@ -219,11 +227,14 @@ def _digest(*parts: str) -> str:
 
 @dataclass(frozen=True)
 class Face:
-    """A face as the documents see it: a private family name and its file."""
+    """A face as the documents see it: a private family name and its file.
+
+    One subset per family and weight serves every group that lists the family,
+    cut to the characters of all of them.
+    """
 
     css_family: str
-    group: str
-    role: str
+    family: str
     weight: int
     file: FontFile
     subset: Path | None
@@ -233,10 +244,6 @@ class Face:
 class FontSet:
     plan: FontPlan
     faces: list[Face]
-
-    def family(self, group: str, role: str) -> str:
-        face = next(f for f in self.faces if f.group == group and f.role == role)
-        return face.css_family
 
     def css(self, lang: str, subsets: bool = True) -> str:
         """Return the font CSS of a document in `lang`: @font-face rules and faces by language."""
@@ -249,19 +256,18 @@ class FontSet:
                     f'src: url("{face.subset.resolve().as_uri()}"); '
                     f"font-weight: {face.weight}; font-style: normal; }}"
                 )
-
         own = self.plan.group_of(lang).name
 
-        def one(group: str, role: str) -> str:
-            if subsets:
-                return f'"{self.family(group, role)}"'
-            return f'"{self.plan.groups[group].families()[role]}"'
-
         def name(group: str, role: str) -> str:
-            # A run in another script falls back to the document's own face, never
+            # A run in another script falls back to the document's own faces, never
             # to whatever fontconfig finds: Japanese quotation marks around an
             # English quotation are drawn by the English run.
-            return one(group, role) if group == own else f"{one(group, role)}, {one(own, role)}"
+            families = self.plan.groups[group].families()[role]
+            if group != own:
+                families += self.plan.groups[own].families()[role]
+            names = (f"{family} subset" if subsets else family
+                     for family in dict.fromkeys(families))
+            return ", ".join(f'"{family}"' for family in names)
 
         lines.append(f"html {{ font-family: {name(own, 'text')}; }}")
         lines.append(
@@ -300,17 +306,22 @@ class FontSet:
 
 def prepare_fonts(plan: FontPlan, characters: dict[str, set[str]], cache: FontCache,
                   subsets: bool = True) -> FontSet:
-    """Find every face and, with `subsets`, cut it down to its group's characters."""
-    faces = []
+    """Find every face and, with `subsets`, cut it down to the characters of its groups."""
+    wanted: dict[str, set[str]] = {}
+    features: dict[str, list[str]] = {}
     for group in plan.groups.values():
-        wanted = characters.get(group.name, set()) | characters.get("*", set()) | BASE_CHARACTERS
-        features = [f for code in group.languages for f in script_of(code).features]
-        for role, family in group.families().items():
-            for weight in WEIGHTS:
-                file = find_font(family, weight)
-                subset = cache.subset(file, wanted, features) if subsets else None
-                faces.append(Face(f"{family} subset", group.name, role,
-                                  weight, file, subset))
+        chars = characters.get(group.name, set()) | characters.get("*", set()) | BASE_CHARACTERS
+        needs = [f for code in group.languages for f in script_of(code).features]
+        for families in group.families().values():
+            for family in families:
+                wanted.setdefault(family, set()).update(chars)
+                features.setdefault(family, []).extend(needs)
+    faces = []
+    for family in wanted:
+        for weight in WEIGHTS:
+            file = find_font(family, weight, plan.packages.get(family, ""))
+            subset = cache.subset(file, wanted[family], features[family]) if subsets else None
+            faces.append(Face(f"{family} subset", family, weight, file, subset))
     return FontSet(plan, faces)
 
 
@@ -333,44 +344,65 @@ class Text:
         return "".join(dict.fromkeys(self.text + self.text.upper()))
 
 
-def missing_glyphs(texts: Iterable[Text], plan: FontPlan, cache: FontCache
-                   ) -> Iterator[tuple[Text, str, str]]:
-    """Yield (text, character, family) for each character a face of its language lacks.
+@dataclass(frozen=True)
+class MissingGlyph:
+    """A character that no face of a role of its group has, and where it occurs."""
 
-    Every face of the language's group (text and heading, which also sets the
-    summaries) must have every character: a face without it would make
-    fontconfig fall back to a font the project did not choose. A text in
-    language "*" (the templates' own characters) needs only some face.
+    character: str
+    group: str
+    role: str
+    families: tuple[str, ...]
+    places: tuple[Text, ...]
+
+    def __str__(self) -> str:
+        first = self.places[0]
+        more = f" and {len(self.places) - 1} more places" if len(self.places) > 1 else ""
+        name = unicodedata.name(self.character, "unnamed")
+        return (f"{self.character!r} (U+{ord(self.character):04X} {name}) is in no {self.role} "
+                f"face of group {self.group} ({', '.join(self.families)}): used in "
+                f"{first.origin}, field {first.field}, language {first.lang}{more}. Add a "
+                f"family that has it to `{self.role}` of {self.group} in templates/fonts.yaml, "
+                "or change the text")
+
+
+def missing_glyphs(texts: Iterable[Text], plan: FontPlan, cache: FontCache) -> list[MissingGlyph]:
+    """Each character that some role of its language's group cannot draw, once.
+
+    Every role (text and heading, which also sets the summaries) must draw every
+    character with one of its families: otherwise fontconfig would fall back to a
+    font the project did not choose. A text in language "*" (the templates' own
+    characters) needs only some face of some group.
     """
     covered: dict[str, frozenset[int]] = {}
 
     def cmap(family: str) -> frozenset[int]:
         if family not in covered:
-            covered[family] = cache.cmap(find_font(family, 400))
+            covered[family] = cache.cmap(find_font(family, 400, plan.packages.get(family, "")))
         return covered[family]
 
-    every = [g.text for g in plan.groups.values()]
-    texts = list(texts)
-    wanted: dict[str, set[int]] = {}
-    for text in texts:
-        if text.lang != "*":
-            for family in plan.group_of(text.lang).families().values():
-                wanted.setdefault(family, set()).update(map(ord, text.characters))
-    if all(not (chars - cmap(family) - _SPACES) for family, chars in wanted.items()) and all(
-        all(any(ord(c) in cmap(f) for f in every) for c in t.characters if not c.isspace())
-        for t in texts if t.lang == "*"
-    ):
-        return  # the common case, without a pass over every text
+    def drawn(character: str, families: tuple[str, ...]) -> bool:
+        return any(ord(character) in cmap(family) for family in families)
+
+    every = tuple(dict.fromkeys(f for g in plan.groups.values() for f in g.text))
+    found: dict[tuple[str, str, str], list[Text]] = {}
+    roles: dict[tuple[str, str, str], tuple[str, ...]] = {}
+    checked: dict[tuple[str, tuple[str, ...]], bool] = {}
     for text in texts:
         if text.lang == "*":
-            for character in text.characters:
-                if not character.isspace() and not any(ord(character) in cmap(f)
-                                                        for f in every):
-                    yield text, character, " or ".join(every)
-            continue
-        for family in dict.fromkeys(plan.group_of(text.lang).families().values()):
-            for character in text.characters:
-                if character.isspace() and character != "\u3000":
-                    continue
-                if ord(character) not in cmap(family):
-                    yield text, character, family
+            needs = [("*", "text", every)]
+        else:
+            group = plan.group_of(text.lang)
+            needs = [(group.name, role, families)
+                     for role, families in group.families().items()]
+        for character in text.characters:
+            if (character.isspace() and character != "\u3000") or ord(character) in _SPACES:
+                continue
+            for group_name, role, families in needs:
+                if (character, families) not in checked:
+                    checked[(character, families)] = drawn(character, families)
+                if not checked[(character, families)]:
+                    key = (character, group_name, role)
+                    found.setdefault(key, []).append(text)
+                    roles[key] = families
+    return [MissingGlyph(character, group, role, roles[(character, group, role)], tuple(places))
+            for (character, group, role), places in found.items()]

@@ -482,8 +482,11 @@ class FontGroupConfig(Record):
     """A script group in templates/fonts.yaml: its languages and the faces of each role."""
 
     languages: list[LanguageCode] = Field(min_length=1)
-    text: Text = Field(description="The family of body text, as fontconfig names it.")
-    heading: Text = Field(description="The family of headings, tables and labels.")
+    text: list[Text] = Field(
+        min_length=1, description="The families of body text, as fontconfig names them, in "
+        "order: each character is drawn by the first that has it.")
+    heading: list[Text] = Field(
+        min_length=1, description="The families of headings, tables and labels, in order.")
     summary: Literal["text", "heading"] = Field(
         default="text", description="The role whose face sets the one-page summaries.")
     summary_bold: bool = Field(default=True, description="False: one weight on those pages.")
@@ -495,6 +498,17 @@ class FontsConfig(Record):
     groups: dict[Id, FontGroupConfig] = Field(min_length=1)
     default_group: Id = Field(description="The group of a language no group lists.")
     heading_selectors: Text = Field(description="CSS selectors set in the heading face.")
+    packages: dict[Text, Text] = Field(
+        description="The Debian package that provides each family; the system-package step "
+        "installs them.")
+
+    @model_validator(mode="after")
+    def _every_family_has_a_package(self) -> FontsConfig:
+        named = {f for group in self.groups.values() for f in (*group.text, *group.heading)}
+        unknown = sorted(named - set(self.packages))
+        if unknown:
+            raise ValueError(f"no Debian package named under `packages` for {unknown}")
+        return self
 
     @field_validator("groups")
     @classmethod

@@ -31,6 +31,7 @@ def _is_id(value: Any) -> bool:
         isinstance(value, list | tuple) and all(isinstance(v, str) for v in value))
 
 
+_PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]")
 # Keys whose values never reach a page: a translation's record of its originals.
 _NOT_SHOWN = {"originals"}
 
@@ -86,7 +87,9 @@ def _catalog_texts(language: Language) -> Iterator[tuple[str, str, str, str]]:
         strings = message.string if isinstance(message.string, list | tuple) else [message.string]
         for string in strings:
             if string:
-                yield f"catalog {language.code}", str(message.id), language.code, string
+                # A placeholder's name never reaches a page; its value is a text of its own.
+                shown = _PLACEHOLDER.sub("", string)
+                yield f"catalog {language.code}", str(message.id), language.code, shown
 
 
 def _cldr_texts(project: Project, language: Language) -> Iterator[tuple[str, str, str, str]]:
@@ -108,7 +111,7 @@ def _cldr_texts(project: Project, language: Language) -> Iterator[tuple[str, str
             countries.add(meeting.country)
         for entry in project.coalition.founding_countries:
             countries.update(entry.countries)
-        yield origin, "lists", lang, fmt.list(["a", "b", "c"])
+        yield origin, "lists", lang, fmt.list(["", "", ""])  # the separators alone
     for code in sorted(countries):
         yield origin, f"country {code}", lang, fmt.country(code)
     yield origin, "language", lang, language.name + " " + fmt.language_name("en")

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Install the Debian packages listed in system-packages.txt, or say exactly how to.
-# The list is the one place they are named: the Makefile, the CI workflow and
-# the README all use it.
+# Install the Debian packages listed in system-packages.txt, and the font packages
+# templates/fonts.yaml names under `packages`, or say exactly how to. These are
+# the one place they are named: the Makefile, the CI workflow and the README all
+# use this script.
 set -euo pipefail
-list="$(dirname "$0")/../system-packages.txt"
-mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$list")
+root="$(dirname "$0")/.."
+mapfile -t packages < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$root/system-packages.txt")
+# `packages:` in fonts.yaml: "  Family Name: debian-package" lines until the next key.
+mapfile -t fonts < <(awk '/^packages:/ {inside = 1; next} /^[^ #]/ {inside = 0}
+                          inside && /:/ {sub(/^[^:]*:[ \t]*/, ""); sub(/[ \t]*(#.*)?$/, "");
+                                         if ($0 != "") print}' "$root/templates/fonts.yaml" | sort -u)
+packages+=("${fonts[@]}")
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -41,13 +41,15 @@ def arabic(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
 
 
 def _blocks(pdf: Path, page: int = 0) -> list[tuple[float, float, str]]:
-    """(left, right, text) of each text line on a page, in points."""
+    """(left, right, text) of each text line inside the page margins, in points."""
     with pymupdf.open(pdf) as document:
+        height = document[page].rect.height
         found = []
         for block in document[page].get_text("dict")["blocks"]:
             for line in block.get("lines", []):
                 text = "".join(span["text"] for span in line["spans"]).strip()
-                if text:
+                top, bottom = line["bbox"][1], line["bbox"][3]
+                if text and top > 22 * MM and bottom < height - 20 * MM:
                     found.append((line["bbox"][0], line["bbox"][2], text))
         return found
 
