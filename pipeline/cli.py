@@ -209,11 +209,16 @@ def extract() -> None:
 @click.option("--locale", default=None, help="CLDR locale for dates and names (default: CODE).")
 @click.option("--force", is_flag=True, help="Replace the catalog of a language that has one.")
 def init(code: str, locale: str | None, force: bool) -> None:
-    """Start the catalog of a new language."""
-    from pipeline.build import Paths
-    from pipeline.catalogs import init as run
+    """Start a new language: catalog, vocabulary and coalition skeletons, official UDHR."""
+    from pipeline.build import Paths, build_date
+    from pipeline.skeleton import add_language
 
-    click.echo(f"Wrote {run(Paths().locales, code, locale or code, force=force)}")
+    paths = Paths()
+    for path in add_language(paths.locales, paths.records, paths.instruments, code,
+                             locale or code, build_date().isoformat(), force=force):
+        click.echo(f"Wrote {path}")
+    click.echo(f"Next: translate {paths.locales / code}, then see `briefing i18n status`; "
+               "the README's Translations checklist says what else a language needs.")
 
 
 @i18n.command()
@@ -268,6 +273,8 @@ def status(records: Path, strict: bool) -> None:
         click.echo(f"  {line}")
     click.echo("\nStatements")
     _echo_table(report.statement_header, report.statement_rows)
+    click.echo("\nVocabulary, coalition notes and the UDHR")
+    _echo_table(("language", "vocabulary", "coalition", "UDHR"), report.language_rows)
     if not report.complete:
         message = ("some catalogs are in progress (see above): builds leave those languages "
                    "out, or make drafts of them with --lang")

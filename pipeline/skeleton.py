@@ -68,3 +68,53 @@ def write_skeleton(statement_id: str, folder: Path, force: bool = False) -> Path
     else:
         create_exclusive(path, data)
     return path
+
+
+TRANSLATION_SKELETON = """\
+# yaml-language-server: $schema=../schemas/{kind}.schema.json
+# {what} in {name}, unofficial until the coalition adopts them. Add entries by id
+# (see {original}), name the translator, then run: briefing validate {records}
+kind: {kind}
+translation:
+  language: {code}
+  status: unofficial
+  translator: "not yet named"
+  date: {today}
+{lists}
+"""
+
+
+def add_language(locales: Path, records: Path, instruments: Path, code: str, locale: str,
+                 today: str, force: bool = False) -> list[Path]:
+    """Start a language: its catalog, skeleton translations of the vocabulary and the
+    coalition record, and the UN's official UDHR text if the archived collection has it.
+
+    Files that exist are kept; only the catalog can be replaced, with `force`.
+    """
+    from babel import Locale
+
+    from pipeline.catalogs import init
+    from pipeline.i18n import available_languages
+    from pipeline.udhr import corpus_languages, import_udhr
+
+    written = [init(locales, code, locale, force=force)]
+    name = Locale(Locale.parse(locale.replace("-", "_")).language).get_display_name("en") or code
+    for kind, what, original, lists in (
+            ("vocabulary-translation", "Names of the actors and themes", "vocabulary.yaml",
+             "actors: []\nthemes: []"),
+            ("coalition-translation", "The secretariat's notes on the sources", "coalition.yaml",
+             "notes: []")):
+        stem = kind.split("-")[0]
+        target = records / f"{stem}.{code}.yaml"
+        if target.exists() or target.is_symlink():
+            continue
+        text = TRANSLATION_SKELETON.format(kind=kind, what=what, name=name, original=original,
+                                           records=records, code=code, today=today, lists=lists)
+        create_exclusive(target, text.encode("utf-8"))
+        written.append(target)
+    corpus = records.parent / "sources" / "udhr"
+    if corpus.is_dir() and code in corpus_languages(corpus):
+        out = instruments / "udhr.yaml"
+        import_udhr(corpus, out, [*available_languages(locales), code])
+        written.append(out)
+    return written

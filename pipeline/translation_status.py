@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pipeline.catalogs import catalog_states
 from pipeline.i18n import available_languages
 from pipeline.originals import stale_texts
 from pipeline.plan import translated_share
-from pipeline.validate import load_project
+from pipeline.validate import Project, load_project
+
+if TYPE_CHECKING:
+    from pipeline.build import Paths
 
 
 @dataclass
@@ -17,6 +21,7 @@ class StatusReport:
     catalog_details: list[str] = field(default_factory=list)
     statement_header: tuple[str, ...] = ()
     statement_rows: list[tuple[str, ...]] = field(default_factory=list)
+    language_rows: list[tuple[str, ...]] = field(default_factory=list)
     complete: bool = True
 
 
@@ -53,4 +58,33 @@ def translation_status(paths: object) -> StatusReport:
                 label += f", {stale} stale"
             cells.append(f"{share:.0%} {label}")
         report.statement_rows.append((statement.id, *cells))
+    report.language_rows = _language_rows(project, languages, paths)
     return report
+
+
+def _language_rows(project: Project, languages: list[str], paths: Paths) -> list[tuple[str, ...]]:
+    """Per language: the vocabulary and coalition translations and the UDHR text."""
+    from pipeline.instruments import Instruments
+    from pipeline.models import CoalitionTranslation, VocabularyTranslation
+
+    udhr = Instruments.load(paths.instruments).records.get("udhr")
+    vocabulary, coalition = project.vocabulary, project.coalition
+    names = len(vocabulary.actors) + len(vocabulary.themes) if vocabulary else 0
+    notes = len(coalition.notes) if coalition else 0
+    rows: list[tuple[str, ...]] = []
+    for lang in languages:
+        if lang == "en":
+            rows.append((lang, "original", "original", "official text"))
+            continue
+        words = project.extra.get(("vocabulary", lang))
+        told = project.extra.get(("coalition", lang))
+        done = (len(words.actors) + len(words.themes)
+                if isinstance(words, VocabularyTranslation) else None)
+        noted = len(told.notes) if isinstance(told, CoalitionTranslation) else None
+        rows.append((
+            lang,
+            "missing" if done is None else f"{done} of {names} names",
+            "missing" if noted is None else f"{noted} of {notes} notes",
+            "official text" if udhr and lang in udhr.texts else "English only (none on file)",
+        ))
+    return rows
