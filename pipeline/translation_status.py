@@ -25,11 +25,8 @@ class StatusReport:
     complete: bool = True
 
 
-def translation_status(paths: object) -> StatusReport:
+def translation_status(paths: Paths) -> StatusReport:
     """Return the catalog and statement translation tables."""
-    from pipeline.build import Paths
-
-    assert isinstance(paths, Paths)
     report = StatusReport()
     for state in catalog_states(paths.locales):
         done = state.total - len(state.missing) - len(state.fuzzy)

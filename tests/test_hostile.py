@@ -303,7 +303,10 @@ def locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the catalogs, deep enough that `../../x` stays inside tmp_path."""
     folder = tmp_path / "a" / "b" / "locales"
     shutil.copytree(REPO / "locales", folder)
-    _paths_default(monkeypatch, locales=folder)
+    instruments = tmp_path / "instruments"
+    shutil.copytree(REPO / "instruments", instruments)
+    _paths_default(monkeypatch, locales=folder, instruments=instruments,
+                   records=copy_project(tmp_path / "project"))
     return folder
 
 
