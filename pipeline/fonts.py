@@ -26,7 +26,9 @@ from pipeline.scripts import script_of
 
 WEIGHTS = (400, 700)
 _SPACES = frozenset(ord(c) for c in " \t\n\r\u00a0\u2028\u2029\u200b")
-CACHE_VERSION = "2"  # 2: CID-keyed CFF subsets number their CIDs as their glyph ids
+# 2: CID-keyed CFF subsets number their CIDs as their glyph ids.
+# 3: a subset keeps its source font's timestamps, so its bytes do not depend on when it was made.
+CACHE_VERSION = "3"
 # Always present: digits and punctuation that page numbers, dates and tables use.
 BASE_CHARACTERS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset(
     "\u00a0–—‘’“”…·•×§ -"
@@ -169,6 +171,7 @@ class FontCache:
         options.font_number = font.index
         options.drop_tables += ["vhea", "vmtx", "VORG", "DSIG"]
         face = subset.load_font(str(font.path), options, dontLoadGlyphNames=True)
+        face.recalcTimestamp = False  # the same subset, whenever and wherever it is made
         try:
             subsetter = subset.Subsetter(options)
             subsetter.populate(unicodes=wanted)
@@ -196,7 +199,7 @@ def cids_as_glyph_ids(data: bytes) -> bytes:
     """
     from fontTools.ttLib import TTFont
 
-    with TTFont(io.BytesIO(data), lazy=True) as face:
+    with TTFont(io.BytesIO(data), lazy=True, recalcTimestamp=False) as face:
         if "CFF " not in face or not hasattr(face["CFF "].cff.topDictIndex[0], "ROS"):
             return data
         top = face["CFF "].cff.topDictIndex[0]

@@ -40,13 +40,14 @@ def test_editing_an_english_sentence_names_every_translation_of_it_as_stale(
     result = briefing("validate", statements)
     assert result.exit_code == 0, result.output  # a warning: the correction may land
     stale = [line for line in result.output.splitlines() if "earlier version" in line]
-    assert {Path(line.split(":")[0]).name for line in stale} == {
-        "ipcnkr-2005-tokyo.ja.yaml", "ipcnkr-2005-tokyo.ko.yaml"}
+    translations = {path.name for path in statements.glob("ipcnkr-2005-tokyo.*.yaml")}
+    assert len(translations) >= 2
+    assert {Path(line.split(":")[0]).name for line in stale} == translations
     for line in stale:
         assert ": resolutions[2].text: warning: translates an earlier version" in line
         assert f"was '{RESOLUTION_3} state" in line and f"now '{CORRECTED} state" in line
         assert line.split(":")[1].isdigit() and line.split(":")[2].isdigit()  # line, column
-    assert "2 warnings (see above), no problems." in result.output
+    assert f"{len(translations)} warnings (see above), no problems." in result.output
 
 
 def test_confirming_records_todays_original_and_keeps_the_file(
@@ -80,7 +81,8 @@ def test_i18n_status_counts_stale_texts(briefing: Callable[..., Result], stateme
     result = briefing("i18n", "status", "--records", statements)
     row = next(line for line in result.output.splitlines()
                if line.startswith("ipcnkr-2005-tokyo"))
-    assert row.count("1 stale") == 2, row  # ja and ko
+    translations = list(statements.glob("ipcnkr-2005-tokyo.*.yaml"))
+    assert row.count("1 stale") == len(translations) >= 2, row
 
 
 def test_the_documents_mark_a_stale_text(statements: Path, tmp_path: Path,

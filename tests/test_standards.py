@@ -162,3 +162,18 @@ def test_a_heading_that_skips_a_level_stops_the_build(tmp_path: Path) -> None:
     with pytest.raises(BuildError, match=r"(?s)ipcnkr-2005-tokyo-summary\.pdf: .*"
                                          r"a heading goes from level 0 to 3"):
         _build_with(tmp_path, templates)
+
+
+def test_a_font_subset_is_the_same_whenever_it_is_made(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reproducible PDFs need reproducible subsets: no clock time in the font's head table."""
+    import time
+
+    from pipeline.fonts import FontCache, find_font
+
+    font = find_font("Noto Sans CJK KR", 400)
+    first = FontCache(tmp_path / "a").subset(font, "국제의원연맹", ["kern", "ljmo"])
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 86_400)  # made a day later
+    later = FontCache(tmp_path / "b").subset(font, "국제의원연맹", ["kern", "ljmo"])
+    assert first.read_bytes() == later.read_bytes()
