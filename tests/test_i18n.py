@@ -197,7 +197,7 @@ def test_a_summary_face_that_is_not_a_role_of_its_group_is_refused(tmp_path: Pat
 
 
 @pytest.mark.parametrize(("old", "new", "field", "message"), [
-    ("    heading: Noto Sans\n", "    haeding: Noto Sans\n", "groups.latin-cyrillic.haeding",
+    ("    heading: [Noto Sans]\n", "    haeding: [Noto Sans]\n", "groups.latin-cyrillic.haeding",
      "unknown field 'haeding'; did you mean 'heading'?"),
     ("default_group: latin-cyrillic", "default_group: latin", "default_group",
      "default_group 'latin' is not one of the groups"),

@@ -157,8 +157,10 @@ def test_a_face_the_project_did_not_choose_stops_the_build(tmp_path: Path) -> No
 def test_a_heading_that_skips_a_level_stops_the_build(tmp_path: Path) -> None:
     templates = _templates_with(
         tmp_path, "partials/summary_page.html",
-        '<h1 class="summary-title">{{ tx(statement.title) }}</h1>',
-        '<h3 class="summary-title">{{ tx(statement.title) }}</h3>')
+        '<h1 class="summary-title"{{ lang_of(statement.title) }}>{{ statement.title.text }}'
+        '{{ stale_mark(statement.title) }}</h1>',
+        '<h3 class="summary-title"{{ lang_of(statement.title) }}>{{ statement.title.text }}'
+        '{{ stale_mark(statement.title) }}</h3>')
     with pytest.raises(BuildError, match=r"(?s)ipcnkr-2005-tokyo-summary\.pdf: .*"
                                          r"a heading goes from level 0 to 3"):
         _build_with(tmp_path, templates)
