@@ -29,7 +29,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 BRIEFING = REPO / ".venv" / "bin" / "briefing"
 # What `briefing` reads besides the records' own folder; `bench` for bench.warm and bench.probe.
-SNAPSHOT = ("pipeline", "templates", "locales", "instruments", "statements", "bench")
+SNAPSHOT = ("pipeline", "templates", "locales", "instruments", "statements", "sources", "bench")
 
 
 @dataclass
