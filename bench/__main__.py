@@ -335,6 +335,8 @@ def measure_edit(bench: Bench) -> dict[str, Any]:
     """Change one word of one overview: only what shows that overview should be rebuilt."""
     records, out = bench.root / "records-edit", bench.root / "out-edit"
     shutil.copytree(bench.records, records)
+    if not (records.parent / "sources").exists():  # the records cite them, beside the folder
+        shutil.copytree(bench.records.parent / "sources", records.parent / "sources")
     if bench.out.is_dir():
         shutil.copytree(bench.out, out)  # the cold build's outputs: same inputs, other folder
     baseline = bench.run(bench.build("--out", out, records=records))

@@ -103,7 +103,8 @@ class Worker:
         instruments = Instruments.load(paths.instruments)
         fonts = build.prepare_document_fonts(project, instruments, languages, paths,
                                              subsets=subsets)
-        context = build._Context(paths, project, instruments, fonts, build.build_date())
+        context = build._Context(paths, project, instruments, fonts, build.build_date(),
+                                 subsets=subsets)
         self.jobs = [job for job in build.plan_jobs(context, languages,
                                                     list(project.statements), None)
                      if job.kind in ("summary", "pack")]

@@ -121,6 +121,7 @@ class _Context:
     fonts: dict[str, Path]
     today: dt.date
     drafts: frozenset[str] = frozenset()  # languages built with an incomplete catalog
+    subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
 
 
 @dataclass(frozen=True)
@@ -456,7 +457,8 @@ def _typeset_document(job: Job) -> _Result:
         data = typesetter.pdf_bytes(document, what, job.sources, context.today)
     except RefusedResource as error:  # an attachment the template asks for, say
         raise BuildError(f"{what}: {error}") from None
-    check_pdf(data, len(document.pages), str(context.paths.out / job.path))
+    check_pdf(data, len(document.pages), str(context.paths.out / job.path),
+              subsets=context.subsets)
     return _Result(job, data, len(document.pages))
 
 

@@ -65,3 +65,19 @@ def test_init_keeps_existing_translations(briefing: Callable[..., Result],
     assert result.exit_code == 0, result.output
     assert (project / "statements" / "vocabulary.ja.yaml").read_bytes() == japanese
     assert "vocabulary.ja.yaml" not in result.output
+
+
+def test_an_untranslated_statement_fits_its_summary_in_every_language(
+        tmp_path: Path, cache_dir: Path) -> None:
+    """A new statement arrives in English first: no language's summary may then overflow."""
+    from pypdf import PdfReader
+    from support import build
+
+    records = copy_project(tmp_path)
+    for translation in records.glob("ipcnkr-2007-seoul.*.yaml"):
+        translation.unlink()
+    written = build(records, tmp_path / "out", cache_dir, only="summary",
+                    statements=["ipcnkr-2007-seoul"])
+    assert len(written) >= 5
+    for document in written:
+        assert len(PdfReader(tmp_path / "out" / document.lang / document.path.name).pages) == 1
