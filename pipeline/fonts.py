@@ -387,8 +387,7 @@ def missing_glyphs(texts: Iterable[Text], plan: FontPlan, cache: FontCache) -> l
         return any(ord(character) in cmap(family) for family in families)
 
     every = tuple(dict.fromkeys(f for g in plan.groups.values() for f in g.text))
-    found: dict[tuple[str, str, str], list[Text]] = {}
-    roles: dict[tuple[str, str, str], tuple[str, ...]] = {}
+    found: dict[tuple[str, str, str, tuple[str, ...]], list[Text]] = {}
     checked: dict[tuple[str, tuple[str, ...]], bool] = {}
     for text in texts:
         if text.lang == "*":
@@ -404,8 +403,5 @@ def missing_glyphs(texts: Iterable[Text], plan: FontPlan, cache: FontCache) -> l
                 if (character, families) not in checked:
                     checked[(character, families)] = drawn(character, families)
                 if not checked[(character, families)]:
-                    key = (character, group_name, role)
-                    found.setdefault(key, []).append(text)
-                    roles[key] = families
-    return [MissingGlyph(character, group, role, roles[(character, group, role)], tuple(places))
-            for (character, group, role), places in found.items()]
+                    found.setdefault((character, group_name, role, families), []).append(text)
+    return [MissingGlyph(*key, tuple(places)) for key, places in found.items()]

@@ -217,7 +217,7 @@ class Renderer:
         return {
             "lang": self.language.code,
             "dir": direction_of(str(self.language.locale)),
-            "direction": lambda code: direction_of(code),
+            "direction": direction_of,
             "meta": Meta(
                 title=title,
                 author=self.coalition_name() or "IPCNKR",

@@ -11,6 +11,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from pipeline.build import BuildRequest, Paths, Written, build_all
 
 REPO = Path(__file__).resolve().parent.parent
@@ -88,6 +90,15 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, old
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def paths_default(monkeypatch: pytest.MonkeyPatch, **defaults: Path) -> None:
+    """Make the command line's `Paths()` use other folders (cache, catalogs, records)."""
+    import pipeline.build
+
+    current = pipeline.build.Paths
+    monkeypatch.setattr(pipeline.build, "Paths",
+                        lambda **given: current(**{**defaults, **given}))  # type: ignore[arg-type]
 
 
 def shown(path: Path, line: int, column: int, field: str, message: str) -> str:

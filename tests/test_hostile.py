@@ -24,7 +24,16 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support import REPO, STATEMENTS, body_text, build, copy_project, sha256, squash
+from support import (
+    REPO,
+    STATEMENTS,
+    body_text,
+    build,
+    copy_project,
+    paths_default,
+    sha256,
+    squash,
+)
 
 from pipeline.cli import cli
 from pipeline.errors import BuildError, RecordError
@@ -55,17 +64,8 @@ def cache(tmp_path: Path, warm_cache: Path, monkeypatch: pytest.MonkeyPatch) -> 
     """A copy of the warm cache, which `briefing` run here uses too."""
     folder = tmp_path / "cache"
     shutil.copytree(warm_cache, folder, ignore=shutil.ignore_patterns("*.tmp"))
-    _paths_default(monkeypatch, cache=folder)
+    paths_default(monkeypatch, cache=folder)
     return folder
-
-
-def _paths_default(monkeypatch: pytest.MonkeyPatch, **defaults: Path) -> None:
-    """Make the command line's `Paths()` use other folders (the cache, the catalogs)."""
-    import pipeline.build
-
-    current = pipeline.build.Paths
-    monkeypatch.setattr(pipeline.build, "Paths",
-                        lambda **given: current(**{**defaults, **given}))  # type: ignore[arg-type]
 
 
 def run(*args: str | Path) -> Result:
@@ -305,7 +305,7 @@ def locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(REPO / "locales", folder)
     instruments = tmp_path / "instruments"
     shutil.copytree(REPO / "instruments", instruments)
-    _paths_default(monkeypatch, locales=folder, instruments=instruments,
+    paths_default(monkeypatch, locales=folder, instruments=instruments,
                    records=copy_project(tmp_path / "project"))
     return folder
 

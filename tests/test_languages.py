@@ -9,22 +9,17 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import Result
-from support import REPO, copy_project
+from support import REPO, copy_project, paths_default
 
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the records, sources, catalogs and instruments that `Paths()` points at."""
-    import pipeline.build
-
     records = copy_project(tmp_path)
     shutil.copytree(REPO / "locales", tmp_path / "locales")
     shutil.copytree(REPO / "instruments", tmp_path / "instruments")
-    current = pipeline.build.Paths
-    defaults = {"records": records, "locales": tmp_path / "locales",
-                "instruments": tmp_path / "instruments"}
-    monkeypatch.setattr(pipeline.build, "Paths",
-                        lambda **given: current(**{**defaults, **given}))  # type: ignore[arg-type]
+    paths_default(monkeypatch, records=records, locales=tmp_path / "locales",
+                  instruments=tmp_path / "instruments")
     return tmp_path
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import Result
-from support import STATEMENTS, build, copy_project, page_texts, squash
+from support import STATEMENTS, build, copy_project, edit, page_texts, squash
 
 from pipeline.originals import with_originals
 
@@ -22,12 +22,6 @@ def statements(tmp_path: Path) -> Path:
     return copy_project(tmp_path)
 
 
-def _edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
 def test_the_shipped_translations_are_current(briefing: Callable[..., Result]) -> None:
     result = briefing("validate", STATEMENTS)
     assert result.exit_code == 0, result.output
@@ -36,7 +30,7 @@ def test_the_shipped_translations_are_current(briefing: Callable[..., Result]) -
 
 def test_editing_an_english_sentence_names_every_translation_of_it_as_stale(
         briefing: Callable[..., Result], statements: Path) -> None:
-    _edit(statements / "ipcnkr-2005-tokyo.yaml", RESOLUTION_3, CORRECTED)
+    edit(statements / "ipcnkr-2005-tokyo.yaml", RESOLUTION_3, CORRECTED)
     result = briefing("validate", statements)
     assert result.exit_code == 0, result.output  # a warning: the correction may land
     stale = [line for line in result.output.splitlines() if "earlier version" in line]
@@ -52,7 +46,7 @@ def test_editing_an_english_sentence_names_every_translation_of_it_as_stale(
 
 def test_confirming_records_todays_original_and_keeps_the_file(
         briefing: Callable[..., Result], statements: Path) -> None:
-    _edit(statements / "ipcnkr-2005-tokyo.yaml", RESOLUTION_3, CORRECTED)
+    edit(statements / "ipcnkr-2005-tokyo.yaml", RESOLUTION_3, CORRECTED)
     japanese = statements / "ipcnkr-2005-tokyo.ja.yaml"
     before = japanese.read_text(encoding="utf-8")
     result = briefing("i18n", "confirm", japanese, "--records", statements)
@@ -77,7 +71,7 @@ def test_a_translation_that_records_no_originals_is_named_once(
 
 def test_i18n_status_counts_stale_texts(briefing: Callable[..., Result], statements: Path,
                                         ) -> None:
-    _edit(statements / "ipcnkr-2005-tokyo.yaml", RESOLUTION_3, CORRECTED)
+    edit(statements / "ipcnkr-2005-tokyo.yaml", RESOLUTION_3, CORRECTED)
     result = briefing("i18n", "status", "--records", statements)
     row = next(line for line in result.output.splitlines()
                if line.startswith("ipcnkr-2005-tokyo"))
@@ -88,7 +82,7 @@ def test_i18n_status_counts_stale_texts(briefing: Callable[..., Result], stateme
 def test_the_documents_mark_a_stale_text(statements: Path, tmp_path: Path,
                                          cache_dir: Path) -> None:
     overview = "The coalition demands that North Korea end its human rights abuses"
-    _edit(statements / "ipcnkr-2005-tokyo.yaml", overview, overview.replace("demands", "asks"))
+    edit(statements / "ipcnkr-2005-tokyo.yaml", overview, overview.replace("demands", "asks"))
     build(statements, tmp_path / "out", cache_dir, langs="ja", only="summary",
           statements=["ipcnkr-2005-tokyo"])
     text = page_texts(tmp_path / "out" / "ja" / "ipcnkr-2005-tokyo-summary.pdf")[0]
