@@ -89,8 +89,12 @@ def clone_statement(seed: Seed, new_id: str, ordinal: int) -> str:
 
 def clone_translation(seed: Seed, lang: str, new_id: str) -> str:
     """Return the seed's `lang` translation pointing at the clone."""
-    return _replace_once(seed.translations[lang], rf"^statement: {re.escape(seed.id)}$",
-                         f"statement: {new_id}", f"{seed.id}.{lang}")
+    return _replace_once(
+        seed.translations[lang],
+        rf"^statement: {re.escape(seed.id)}$",
+        f"statement: {new_id}",
+        f"{seed.id}.{lang}",
+    )
 
 
 def coalition_for(original: dict[str, Any], clones: list[tuple[str, Seed, int]]) -> dict[str, Any]:
@@ -129,12 +133,10 @@ class _NoAliases(yaml.SafeDumper):
 
 
 def dump_yaml(data: dict[str, Any]) -> str:
-    return yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False,
-                     width=10_000)
+    return yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=10_000)
 
 
-def make_corpus(records: Path, folder: Path, count: int,
-                languages: tuple[str, ...] = ()) -> Corpus:
+def make_corpus(records: Path, folder: Path, count: int, languages: tuple[str, ...] = ()) -> Corpus:
     """Write `count` statements cloned from `records` (alternating seeds) into `folder`.
 
     Each clone gets the id `bench-NNNN`, file `bench-NNNN.yaml`, meeting
@@ -149,16 +151,19 @@ def make_corpus(records: Path, folder: Path, count: int,
     clones = [(clone_id(n), seeds[(n - 1) % len(seeds)], n) for n in range(1, count + 1)]
     translations = 0
     for new_id, seed, ordinal in clones:
-        (folder / f"{new_id}.yaml").write_text(clone_statement(seed, new_id, ordinal),
-                                               encoding="utf-8")
+        (folder / f"{new_id}.yaml").write_text(
+            clone_statement(seed, new_id, ordinal), encoding="utf-8"
+        )
         for lang in languages:
             if lang in seed.translations:
                 (folder / f"{new_id}.{lang}.yaml").write_text(
-                    clone_translation(seed, lang, new_id), encoding="utf-8")
+                    clone_translation(seed, lang, new_id), encoding="utf-8"
+                )
                 translations += 1
     original = yaml.safe_load((records / "coalition.yaml").read_text(encoding="utf-8"))
-    (folder / "coalition.yaml").write_text(dump_yaml(coalition_for(original, clones)),
-                                           encoding="utf-8")
+    (folder / "coalition.yaml").write_text(
+        dump_yaml(coalition_for(original, clones)), encoding="utf-8"
+    )
     for pattern in ("vocabulary*.yaml", "coalition.*.yaml"):
         for path in records.glob(pattern):
             shutil.copy2(path, folder / path.name)
@@ -166,5 +171,10 @@ def make_corpus(records: Path, folder: Path, count: int,
     if not sources.exists() and (records.parent / "sources").is_dir():
         shutil.copytree(records.parent / "sources", sources)
     files = list(folder.glob("*.yaml"))
-    return Corpus(folder, [c[0] for c in clones], translations, len(files),
-                  sum(p.stat().st_size for p in files))
+    return Corpus(
+        folder,
+        [c[0] for c in clones],
+        translations,
+        len(files),
+        sum(p.stat().st_size for p in files),
+    )

@@ -83,8 +83,9 @@ def environment(code: Path, cache: Path | None = None) -> dict[str, str]:
 def snapshot(target: Path) -> Path:
     """Copy the code, assets and records a build uses into `target`, and return it."""
     for folder in SNAPSHOT:
-        shutil.copytree(REPO / folder, target / folder,
-                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(
+            REPO / folder, target / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+        )
     return target
 
 
@@ -93,15 +94,22 @@ def fingerprint(root: Path) -> str:
     digest = hashlib.sha256()
     for folder in SNAPSHOT:
         for path in sorted((root / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (
-                    ".pyc", ".mo"):
+            if (
+                path.is_file()
+                and "__pycache__" not in path.parts
+                and path.suffix not in (".pyc", ".mo")
+            ):
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0")
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def run(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path = REPO,
-        sample_memory: bool = False) -> Run:
+def run(
+    command: Sequence[str],
+    env: dict[str, str] | None = None,
+    cwd: Path = REPO,
+    sample_memory: bool = False,
+) -> Run:
     """Run `command` to completion and measure it; output goes to files, so no pipe can stall."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         sampler = None
@@ -117,11 +125,17 @@ def run(command: Sequence[str], env: dict[str, str] | None = None, cwd: Path = R
             sampler.stop()
         out.seek(0)
         err.seek(0)
-        return Run(list(command), seconds, usage.ru_utime + usage.ru_stime,
-                   usage.ru_maxrss / 1024, process.returncode,
-                   out.read().decode(errors="replace"), err.read().decode(errors="replace"),
-                   sampler.peak_rss_mb if sampler else None,
-                   sampler.peak_pss_mb if sampler else None)
+        return Run(
+            list(command),
+            seconds,
+            usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss / 1024,
+            process.returncode,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+            sampler.peak_rss_mb if sampler else None,
+            sampler.peak_pss_mb if sampler else None,
+        )
 
 
 class _TreeSampler(threading.Thread):
@@ -204,10 +218,13 @@ class Series:
         return statistics.median(r.cpu_seconds for r in self.runs)
 
     def summary(self) -> dict[str, Any]:
-        return {"median_seconds": self.median, "median_cpu_seconds": self.median_cpu,
-                "seconds": [r.seconds for r in self.runs],
-                "cpu_seconds": [r.cpu_seconds for r in self.runs],
-                "max_rss_mb": max(r.max_rss_mb for r in self.runs)}
+        return {
+            "median_seconds": self.median,
+            "median_cpu_seconds": self.median_cpu,
+            "seconds": [r.seconds for r in self.runs],
+            "cpu_seconds": [r.cpu_seconds for r in self.runs],
+            "max_rss_mb": max(r.max_rss_mb for r in self.runs),
+        }
 
 
 def repeat(count: int, command: Sequence[str], env: dict[str, str], cwd: Path) -> Series:
@@ -256,14 +273,17 @@ def _version(package: str) -> str | None:
 
 def _git(*args: str) -> str:
     try:
-        return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True,
-                              timeout=30).stdout.strip()
+        return subprocess.run(
+            ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=30
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
 
 
-_SPIN = ("import time\nt = time.perf_counter()\nx = 0\nfor i in range({n}): x += i\n"
-         "print(time.perf_counter() - t)")
+_SPIN = (
+    "import time\nt = time.perf_counter()\nx = 0\nfor i in range({n}): x += i\n"
+    "print(time.perf_counter() - t)"
+)
 
 
 def parallel_capacity(iterations: int = 15_000_000) -> dict[str, float]:
@@ -276,11 +296,16 @@ def parallel_capacity(iterations: int = 15_000_000) -> dict[str, float]:
     code = _SPIN.format(n=iterations)
 
     def spin(count: int) -> list[float]:
-        processes = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
-                                      text=True) for _ in range(count)]
+        processes = [
+            subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+            for _ in range(count)
+        ]
         return [float(p.communicate()[0]) for p in processes]
 
     alone = statistics.median(spin(1) + spin(1) + spin(1))
     together = max(spin(2))
-    return {"one_process_seconds": alone, "two_processes_seconds": together,
-            "speedup_ceiling": 2 * alone / together}
+    return {
+        "one_process_seconds": alone,
+        "two_processes_seconds": together,
+        "speedup_ceiling": 2 * alone / together,
+    }

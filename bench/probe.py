@@ -16,8 +16,17 @@ import sys
 import time
 from pathlib import Path
 
-HEAVY = ("weasyprint", "fontTools", "pikepdf", "pydyf", "tinycss2", "cssselect2", "jinja2",
-         "babel", "pydantic")
+HEAVY = (
+    "weasyprint",
+    "fontTools",
+    "pikepdf",
+    "pydyf",
+    "tinycss2",
+    "cssselect2",
+    "jinja2",
+    "babel",
+    "pydantic",
+)
 
 
 def main() -> int:
@@ -34,10 +43,19 @@ def main() -> int:
     finally:
         imported = {name: name in sys.modules for name in HEAVY}
         code = getattr(sys.modules.get("pipeline"), "__file__", None)
-        report.write_text(json.dumps({
-            "command": args, "exit": status, "seconds_in_main": time.perf_counter() - start,
-            "modules": len(sys.modules), "imported": imported, "pipeline": code,
-        }), encoding="utf-8")
+        report.write_text(
+            json.dumps(
+                {
+                    "command": args,
+                    "exit": status,
+                    "seconds_in_main": time.perf_counter() - start,
+                    "modules": len(sys.modules),
+                    "imported": imported,
+                    "pipeline": code,
+                }
+            ),
+            encoding="utf-8",
+        )
     return status if isinstance(status, int) else 1
 
 

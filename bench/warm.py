@@ -66,10 +66,13 @@ class Runs:
     def summary(self) -> dict[str, Any]:
         if not self.seconds:
             return {}
-        return {**asdict(self), "median_seconds": statistics.median(self.seconds),
-                "median_layout_seconds": statistics.median(self.layout_seconds),
-                "median_pdf_seconds": statistics.median(self.pdf_seconds),
-                "median_layouts": statistics.median(self.layouts)}
+        return {
+            **asdict(self),
+            "median_seconds": statistics.median(self.seconds),
+            "median_layout_seconds": statistics.median(self.layout_seconds),
+            "median_pdf_seconds": statistics.median(self.pdf_seconds),
+            "median_layouts": statistics.median(self.layouts),
+        }
 
 
 @dataclass
@@ -84,9 +87,16 @@ class JobResult:
     pages: int = 0
 
     def summary(self) -> dict[str, Any]:
-        return {"kind": self.kind, "lang": self.lang, "statements": self.statements,
-                "warmup_seconds": self.warmup_seconds, "bytes": self.bytes, "pages": self.pages,
-                **self.warm.summary(), "fresh_fit": self.fresh.summary()}
+        return {
+            "kind": self.kind,
+            "lang": self.lang,
+            "statements": self.statements,
+            "warmup_seconds": self.warmup_seconds,
+            "bytes": self.bytes,
+            "pages": self.pages,
+            **self.warm.summary(),
+            "fresh_fit": self.fresh.summary(),
+        }
 
 
 class Worker:
@@ -101,13 +111,17 @@ class Worker:
         project = load_project([paths.records])
         languages = select_languages(paths.locales, "all")
         instruments = Instruments.load(paths.instruments)
-        fonts = build.prepare_document_fonts(project, instruments, languages, paths,
-                                             subsets=subsets)
-        context = build._Context(paths, project, instruments, fonts, build.build_date(),
-                                 subsets=subsets)
-        self.jobs = [job for job in build.plan_jobs(context, languages,
-                                                    list(project.statements), None)
-                     if job.kind in ("summary", "pack")]
+        fonts = build.prepare_document_fonts(
+            project, instruments, languages, paths, subsets=subsets
+        )
+        context = build._Context(
+            paths, project, instruments, fonts, build.build_date(), subsets=subsets
+        )
+        self.jobs = [
+            job
+            for job in build.plan_jobs(context, languages, list(project.statements), None)
+            if job.kind in ("summary", "pack")
+        ]
         self.memo = cache / "fit"
         self.timings = Timings()
         build._start_worker(context)
@@ -127,6 +141,7 @@ class Worker:
                     setattr(timings, slot, getattr(timings, slot) + time.perf_counter() - start)
                     if slot == "layout":
                         timings.layouts += 1
+
             return wrapper
 
         typesetter.layout = timed(typesetter.layout, "layout")
@@ -186,25 +201,41 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, required=True, help="never written; named in errors")
     parser.add_argument("--fonts", choices=("subsets", "default"), default="subsets")
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--fresh-fits", action="store_true",
-                        help="also time each summary without the remembered density")
+    parser.add_argument(
+        "--fresh-fits",
+        action="store_true",
+        help="also time each summary without the remembered density",
+    )
     parser.add_argument("--report", type=Path, required=True, help="JSON file to write")
-    parser.add_argument("--profile", metavar="KIND:LANG[:STATEMENT]",
-                        help="also profile one warm run of that job (summary:ja:ID, pack:ko)")
+    parser.add_argument(
+        "--profile",
+        metavar="KIND:LANG[:STATEMENT]",
+        help="also profile one warm run of that job (summary:ja:ID, pack:ko)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     worker = Worker(args.records, args.cache, args.out, args.fonts == "subsets")
     setup = time.perf_counter() - started
     results = [worker.time_job(job, args.runs, args.fresh_fits) for job in worker.jobs]
-    report: dict[str, Any] = {"fonts": args.fonts, "runs": args.runs, "setup_seconds": setup,
-                              "jobs": [r.summary() for r in results]}
+    report: dict[str, Any] = {
+        "fonts": args.fonts,
+        "runs": args.runs,
+        "setup_seconds": setup,
+        "jobs": [r.summary() for r in results],
+    }
     if args.profile:
         kind, lang, *statement = args.profile.split(":")
-        job = next(j for j in worker.jobs if (j.kind, j.lang) == (kind, lang)
-                   and (not statement or j.statements == (statement[0],)))
-        report["profile"] = {"job": f"{kind} {lang} {', '.join(job.statements)}",
-                             "warm": worker.profile(job, memo=False),
-                             "fresh_fit": worker.profile(job, memo=True)}
+        job = next(
+            j
+            for j in worker.jobs
+            if (j.kind, j.lang) == (kind, lang)
+            and (not statement or j.statements == (statement[0],))
+        )
+        report["profile"] = {
+            "job": f"{kind} {lang} {', '.join(job.statements)}",
+            "warm": worker.profile(job, memo=False),
+            "fresh_fit": worker.profile(job, memo=True),
+        }
         print(report["profile"]["warm"])
     args.report.write_text(json.dumps(report, indent=2), encoding="utf-8")
 

@@ -150,17 +150,23 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
     drafts = _languages_in_progress(paths, languages)
     if request.langs in (None, "", "all"):
         for code, status in drafts.items():
-            request.notice(f"skipped {code}: its catalog is in progress ({status}); build it "
-                           f"as a draft with --lang {code}, or see `briefing i18n status`")
+            request.notice(
+                f"skipped {code}: its catalog is in progress ({status}); build it "
+                f"as a draft with --lang {code}, or see `briefing i18n status`"
+            )
         languages = [language for language in languages if language.code not in drafts]
         drafts = {}
     chosen = _choose_statements(project, request.statements)
     instruments = Instruments.load(paths.instruments)
     today = request.today or build_date()
     recipients = load_recipients(request.recipients) if request.recipients else None
-    fonts = prepare_document_fonts(project, instruments,
-                                   _with_recipient_languages(paths, languages, recipients),
-                                   paths, extra=_recipient_texts(recipients))
+    fonts = prepare_document_fonts(
+        project,
+        instruments,
+        _with_recipient_languages(paths, languages, recipients),
+        paths,
+        extra=_recipient_texts(recipients),
+    )
     context = _Context(paths, project, instruments, fonts, today, frozenset(drafts))
     jobs = plan_jobs(context, languages, chosen, request.only, recipients)
     make_folder(paths.out)
@@ -169,19 +175,31 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
             request.notice(message)
         manifest = Manifest.load(paths.out)
         if manifest.problem:
-            request.notice(f"{paths.out / 'manifest.json'} is unreadable ({manifest.problem}); "
-                           "every document is built again and a new one written")
+            request.notice(
+                f"{paths.out / 'manifest.json'} is unreadable ({manifest.problem}); "
+                "every document is built again and a new one written"
+            )
         todo = [j for j in jobs if request.force or not manifest.is_current(j.path, j.inputs)]
-        gone = stale_documents(manifest, project, available_languages(paths.locales),
-                               recipients, {str(j.path) for j in jobs})
+        gone = stale_documents(
+            manifest,
+            project,
+            available_languages(paths.locales),
+            recipients,
+            {str(j.path) for j in jobs},
+        )
         results = _run(context, todo, request) if todo else []
         _write(paths.out, results, manifest, gone, request.notice)
         built = {r.job.path for r in results}
         return [_written(manifest, job, job.path in built) for job in jobs]
 
 
-def stale_documents(manifest: Manifest, project: Project, languages: dict[str, Language],
-                    recipients: Recipients | None, planned: set[str]) -> dict[str, str]:
+def stale_documents(
+    manifest: Manifest,
+    project: Project,
+    languages: dict[str, Language],
+    recipients: Recipients | None,
+    planned: set[str],
+) -> dict[str, str]:
     """Return the listed documents whose source is gone, and why each is.
 
     A summary of a statement no longer in the records, any document in a
@@ -199,24 +217,34 @@ def stale_documents(manifest: Manifest, project: Project, languages: dict[str, L
             gone[name] = f"there is no {entry.lang!r} catalog any more"
         elif entry.kind == "summary" and missing:
             gone[name] = f"statement {missing[0]} is no longer in the records"
-        elif entry.kind == "recipient pack" and members is not None and (
-                entry.recipient not in members):
+        elif (
+            entry.kind == "recipient pack"
+            and members is not None
+            and (entry.recipient not in members)
+        ):
             gone[name] = f"recipient {entry.recipient} is not in the recipients list"
     return gone
 
 
-def plan_jobs(context: _Context, languages: list[Language], chosen: list[str],
-              only: str | None, recipients: Recipients | None = None) -> list[Job]:
+def plan_jobs(
+    context: _Context,
+    languages: list[Language],
+    chosen: list[str],
+    only: str | None,
+    recipients: Recipients | None = None,
+) -> list[Job]:
     """List the documents to make, each with the hash of what it is made from."""
     paths, project = context.paths, context.project
-    common = _digest(_code_hash(), _hash_files([paths.templates / "fonts.yaml",
-                                                *project.source_files()]))
-    templates = {kind: _template_files(paths.templates, TEMPLATES[kind], STYLESHEETS[kind])
-                 for kind in KINDS}
+    common = _digest(
+        _code_hash(), _hash_files([paths.templates / "fonts.yaml", *project.source_files()])
+    )
+    templates = {
+        kind: _template_files(paths.templates, TEMPLATES[kind], STYLESHEETS[kind]) for kind in KINDS
+    }
     jobs = []
     wanted: list[tuple[Language, str, Recipient | None]] = [
-        (language, kind, None) for language in languages for kind in KINDS
-        if only in (None, kind)]
+        (language, kind, None) for language in languages for kind in KINDS if only in (None, kind)
+    ]
     if recipients is not None and only in (None, "recipients"):
         every = available_languages(paths.locales)
         wanted += [(every[r.language], "recipient", r) for r in recipients.recipients]
@@ -238,19 +266,29 @@ def plan_jobs(context: _Context, languages: list[Language], chosen: list[str],
                 if recipient.paper == "Letter":
                     sheets = [*sheets, paths.templates / LETTER]
             else:
-                name = (f"{lang}/{statements[0]}-summary.pdf" if kind == "summary"
-                        else f"{lang}/briefing-pack.pdf")
+                name = (
+                    f"{lang}/{statements[0]}-summary.pdf"
+                    if kind == "summary"
+                    else f"{lang}/briefing-pack.pdf"
+                )
                 extra = []
-            inputs = _digest(__version__, common, kind, lang, *statements, *extra,
-                             context.today.isoformat(),
-                             _hash_files([*files, *sheets, *shared]))
-            jobs.append(Job(kind, lang, statements, Path(name), inputs, tuple(sources),
-                            recipient))
+            inputs = _digest(
+                __version__,
+                common,
+                kind,
+                lang,
+                *statements,
+                *extra,
+                context.today.isoformat(),
+                _hash_files([*files, *sheets, *shared]),
+            )
+            jobs.append(Job(kind, lang, statements, Path(name), inputs, tuple(sources), recipient))
     return jobs
 
 
-def _with_recipient_languages(paths: Paths, languages: list[Language],
-                              recipients: Recipients | None) -> list[Language]:
+def _with_recipient_languages(
+    paths: Paths, languages: list[Language], recipients: Recipients | None
+) -> list[Language]:
     """Add the recipients' languages to those built (their catalogs must be complete)."""
     if recipients is None:
         return languages
@@ -260,17 +298,22 @@ def _with_recipient_languages(paths: Paths, languages: list[Language],
         return languages
     extra = select_languages(paths.locales, ",".join(dict.fromkeys(needed)))
     if drafts := _languages_in_progress(paths, extra):
-        raise BuildError("recipients need languages whose catalogs are in progress: "
-                         + "; ".join(f"{code} ({status})" for code, status in drafts.items())
-                         + ". Finish them (`briefing i18n status`) before sending packs in them.")
+        raise BuildError(
+            "recipients need languages whose catalogs are in progress: "
+            + "; ".join(f"{code} ({status})" for code, status in drafts.items())
+            + ". Finish them (`briefing i18n status`) before sending packs in them."
+        )
     return [*languages, *extra]
 
 
 def _recipient_texts(recipients: Recipients | None) -> list[tuple[str, str, str, str]]:
     if recipients is None:
         return []
-    return [(f"recipient {r.id}", f, r.language, getattr(r, f))
-            for r in recipients.recipients for f in ("name", "honorific", "chamber")]
+    return [
+        (f"recipient {r.id}", f, r.language, getattr(r, f))
+        for r in recipients.recipients
+        for f in ("name", "honorific", "chamber")
+    ]
 
 
 def _template_files(templates: Path, main: str, sheets: tuple[str, ...]) -> list[Path]:
@@ -320,8 +363,9 @@ def _run(context: _Context, jobs: list[Job], request: BuildRequest) -> list[_Res
 
     def report(result: _Result) -> _Result:
         finished.append(result)
-        request.progress(Finished(context.paths.out / result.job.path, result.seconds,
-                                  len(finished), len(jobs)))
+        request.progress(
+            Finished(context.paths.out / result.job.path, result.seconds, len(finished), len(jobs))
+        )
         return result
 
     workers = max(1, min(request.jobs, len(jobs)))
@@ -340,8 +384,9 @@ def _run(context: _Context, jobs: list[Job], request: BuildRequest) -> list[_Res
     _warm(jobs)
     gc.collect()
     gc.freeze()  # the workers' collector never walks (and so never copies) what they inherit
-    with ProcessPoolExecutor(max_workers=workers,
-                             mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("fork")
+    ) as pool:
         futures = [pool.submit(_typeset, job) for job in _longest_first(jobs)]
         outcomes: dict[Path, _Result | BaseException] = {}
         for future in as_completed(futures):
@@ -366,9 +411,13 @@ def _warm(jobs: list[Job]) -> None:
         letter = [context.paths.templates / LETTER] if job.paper == "Letter" else []
         for kind in {"summary", "pack" if job.kind != "summary" else "summary"}:
             _WORKER["typesetter"].stylesheets(
-                [context.fonts[job.lang],
-                 *(context.paths.templates / s for s in STYLESHEETS[kind]), *letter],
-                f"the {job.lang} {kind} styles")
+                [
+                    context.fonts[job.lang],
+                    *(context.paths.templates / s for s in STYLESHEETS[kind]),
+                    *letter,
+                ],
+                f"the {job.lang} {kind} styles",
+            )
 
 
 def _longest_first(jobs: list[Job]) -> list[Job]:
@@ -429,18 +478,26 @@ def _typeset_document(job: Job) -> _Result:
     typesetter = _WORKER["typesetter"]
     planner, renderer = _language_tools(job.lang)
     letter = [context.paths.templates / LETTER] if job.paper == "Letter" else []
-    summary_sheets = [context.fonts[job.lang],
-                      *(context.paths.templates / s for s in STYLESHEETS["summary"]), *letter]
+    summary_sheets = [
+        context.fonts[job.lang],
+        *(context.paths.templates / s for s in STYLESHEETS["summary"]),
+        *letter,
+    ]
     what = f"the {job.lang} {job.kind} of {', '.join(job.statements)}"
     if job.kind == "summary":
         document, _ = _fit_summary(job.statements[0], job.lang, summary_sheets)
     else:
-        sheets = [context.fonts[job.lang],
-                  *(context.paths.templates / s for s in STYLESHEETS["pack"]), *letter]
-        densities = {s: _fit_summary(s, job.lang, summary_sheets, document=False)[1]
-                     for s in job.statements}
-        what = (f"the pack for {job.recipient.id}" if job.recipient
-                else f"the {job.lang} briefing pack")
+        sheets = [
+            context.fonts[job.lang],
+            *(context.paths.templates / s for s in STYLESHEETS["pack"]),
+            *letter,
+        ]
+        densities = {
+            s: _fit_summary(s, job.lang, summary_sheets, document=False)[1] for s in job.statements
+        }
+        what = (
+            f"the pack for {job.recipient.id}" if job.recipient else f"the {job.lang} briefing pack"
+        )
         while True:  # a summary under the pack's chapter title may need one more step
             pack = planner.pack(densities, list(job.statements))
             document = typesetter.layout(renderer.pack(pack, job.recipient), what, sheets)
@@ -450,20 +507,22 @@ def _typeset_document(job: Job) -> _Result:
             for statement_id in spilled:
                 densities[statement_id] += 1
                 if densities[statement_id] >= SUMMARY_DENSITIES:
-                    raise BuildError(f"{what}: the summary of {statement_id} does not fit on "
-                                     "one page under its chapter title")
+                    raise BuildError(
+                        f"{what}: the summary of {statement_id} does not fit on "
+                        "one page under its chapter title"
+                    )
     check_overflow(document, what)
     try:
         data = typesetter.pdf_bytes(document, what, job.sources, context.today)
     except RefusedResource as error:  # an attachment the template asks for, say
         raise BuildError(f"{what}: {error}") from None
-    check_pdf(data, len(document.pages), str(context.paths.out / job.path),
-              subsets=context.subsets)
+    check_pdf(data, len(document.pages), str(context.paths.out / job.path), subsets=context.subsets)
     return _Result(job, data, len(document.pages))
 
 
-def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
-                 document: bool = True) -> tuple[Any, int]:
+def _fit_summary(
+    statement_id: str, lang: str, sheets: list[Path], document: bool = True
+) -> tuple[Any, int]:
     """Lay out a statement's summary on one page, tightening it as needed.
 
     The density that fits is remembered on disk under the hash of everything
@@ -483,8 +542,9 @@ def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
     memo = context.paths.cache / "fit" / f"{fit_key[:32]}.json"
 
     def lay_out(density: int) -> Any:
-        return typesetter.layout(renderer.summary(planner.statement(statement, density)),
-                                 what, sheets)
+        return typesetter.layout(
+            renderer.summary(planner.statement(statement, density)), what, sheets
+        )
 
     if known is None:  # from disk: a hint, used only if no looser density fits
         remembered = read_memo(memo, Fit, fit_key)
@@ -503,7 +563,10 @@ def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
             return laid_out, known
     laid_out, density = typesetter.fit_one_page(
         lambda density: renderer.summary(planner.statement(statement, density)),
-        SUMMARY_DENSITIES, what, sheets)
+        SUMMARY_DENSITIES,
+        what,
+        sheets,
+    )
     _WORKER[key] = density
     write_memo(memo, Fit(key=fit_key, density=density))
     return laid_out, density
@@ -512,12 +575,20 @@ def _fit_summary(statement_id: str, lang: str, sheets: list[Path],
 def _fit_key(statement_id: str, lang: str, sheets: list[Path]) -> str:
     """Hash everything a summary's layout depends on."""
     context: _Context = _WORKER["context"]
-    files = [*context.project.record_files([statement_id, "vocabulary", "coalition"], lang),
-             *context.project.source_files()]
+    files = [
+        *context.project.record_files([statement_id, "vocabulary", "coalition"], lang),
+        *context.project.source_files(),
+    ]
     templates = _template_files(context.paths.templates, TEMPLATES["summary"], ())
     catalog = context.paths.locales / lang / "LC_MESSAGES" / "messages.po"
-    return _digest(__version__, _code_hash(), lang, statement_id, context.today.isoformat(),
-                   _hash_files([*files, *templates, *sheets, catalog]))
+    return _digest(
+        __version__,
+        _code_hash(),
+        lang,
+        statement_id,
+        context.today.isoformat(),
+        _hash_files([*files, *templates, *sheets, catalog]),
+    )
 
 
 def _language_tools(lang: str) -> tuple[Any, Any]:
@@ -531,15 +602,27 @@ def _language_tools(lang: str) -> tuple[Any, Any]:
         language = available_languages(context.paths.locales)[lang]
         _WORKER[key] = (
             Planner(context.project, language, context.instruments),
-            Renderer(context.paths.templates, language, context.instruments,
-                     context.project.coalition, context.today, context.project.translations,
-                     context.project.sources, draft=lang in context.drafts),
+            Renderer(
+                context.paths.templates,
+                language,
+                context.instruments,
+                context.project.coalition,
+                context.today,
+                context.project.translations,
+                context.project.sources,
+                draft=lang in context.drafts,
+            ),
         )
     return _WORKER[key]  # type: ignore[no-any-return]
 
 
-def _write(out: Path, results: list[_Result], manifest: Manifest, gone: dict[str, str],
-           notice: Callable[[str], None]) -> None:
+def _write(
+    out: Path,
+    results: list[_Result],
+    manifest: Manifest,
+    gone: dict[str, str],
+    notice: Callable[[str], None],
+) -> None:
     """Replace the documents and the manifest together, or change nothing (a transaction)."""
     if not results and not gone and not manifest.problem:
         return
@@ -548,9 +631,18 @@ def _write(out: Path, results: list[_Result], manifest: Manifest, gone: dict[str
             job = result.job
             changes.stage(str(job.path), result.data)
             kind = "recipient pack" if job.kind == "recipient" else job.kind
-            manifest.record(Entry.of(job.path, result.data, result.pages, job.lang, kind,
-                                     list(job.statements), job.inputs,
-                                     job.recipient.id if job.recipient else None))
+            manifest.record(
+                Entry.of(
+                    job.path,
+                    result.data,
+                    result.pages,
+                    job.lang,
+                    kind,
+                    list(job.statements),
+                    job.inputs,
+                    job.recipient.id if job.recipient else None,
+                )
+            )
         for name in sorted(gone):
             changes.remove(name)
             manifest.forget(name)
@@ -561,8 +653,15 @@ def _write(out: Path, results: list[_Result], manifest: Manifest, gone: dict[str
 
 def _written(manifest: Manifest, job: Job, built: bool) -> Written:
     entry = manifest.entries[str(job.path)]
-    return Written(manifest.folder / job.path, job.kind, job.lang, entry.pages, entry.bytes,
-                   job.statements, built)
+    return Written(
+        manifest.folder / job.path,
+        job.kind,
+        job.lang,
+        entry.pages,
+        entry.bytes,
+        job.statements,
+        built,
+    )
 
 
 @contextlib.contextmanager
@@ -583,8 +682,10 @@ def _locked(out: Path) -> Iterator[None]:
         except BlockingIOError:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise BuildError(f"another build ({holder}) is writing to {out}/; "
-                             "wait for it to finish and run this one again") from None
+            raise BuildError(
+                f"another build ({holder}) is writing to {out}/; "
+                "wait for it to finish and run this one again"
+            ) from None
         handle.seek(0)
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
@@ -597,21 +698,37 @@ def _locked(out: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def prepare_document_fonts(project: Project, instruments: Instruments,
-                           languages: list[Language], paths: Paths, subsets: bool = True,
-                           extra: Sequence[tuple[str, str, str, str]] = ()) -> dict[str, Path]:
+def prepare_document_fonts(
+    project: Project,
+    instruments: Instruments,
+    languages: list[Language],
+    paths: Paths,
+    subsets: bool = True,
+    extra: Sequence[tuple[str, str, str, str]] = (),
+) -> dict[str, Path]:
     """Check glyph coverage, make the font subsets, and write each language's font CSS.
 
     The result is remembered under a key of every input file, so a build with
     nothing changed only checks that the files it names are still as written.
     """
     every_language = select_languages(paths.locales, "all")
-    sources = sorted([*paths.records.rglob("*.yaml"), *project.source_files(),
-                      *paths.locales.rglob("*.po"),
-                      *paths.templates.rglob("*"), *instruments.files])
-    key = _digest(__version__, str(subsets), str(paths.cache.resolve()),
-                  _code_hash(),
-                  _hash_files([p for p in sources if p.is_file()]), repr(list(extra)))
+    sources = sorted(
+        [
+            *paths.records.rglob("*.yaml"),
+            *project.source_files(),
+            *paths.locales.rglob("*.po"),
+            *paths.templates.rglob("*"),
+            *instruments.files,
+        ]
+    )
+    key = _digest(
+        __version__,
+        str(subsets),
+        str(paths.cache.resolve()),
+        _code_hash(),
+        _hash_files([p for p in sources if p.is_file()]),
+        repr(list(extra)),
+    )
     memo = paths.cache / "fonts" / f"stage-{key[:32]}.json"
     css = recall_font_stage(memo, key, paths.cache / "fonts")
     if css is None or any(language.code not in css for language in languages):
@@ -619,10 +736,18 @@ def prepare_document_fonts(project: Project, instruments: Instruments,
         css = remembered["css"]
         folder = (paths.cache / "fonts").resolve()
         ours = [Path(p) for p in remembered["files"] if Path(p).resolve().is_relative_to(folder)]
-        system = {str(p): system_identity(Path(p)) for p in remembered["files"]
-                  if Path(p) not in ours}
-        write_memo(memo, FontStage(key=key, css=css, files={str(p): _sha256(p) for p in ours},
-                                   system={p: i for p, i in system.items() if i is not None}))
+        system = {
+            str(p): system_identity(Path(p)) for p in remembered["files"] if Path(p) not in ours
+        }
+        write_memo(
+            memo,
+            FontStage(
+                key=key,
+                css=css,
+                files={str(p): _sha256(p) for p in ours},
+                system={p: i for p, i in system.items() if i is not None},
+            ),
+        )
     return {language.code: Path(css[language.code]) for language in languages}
 
 
@@ -630,9 +755,14 @@ def _sha256(path: Path | str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _prepare_fonts(project: Project, instruments: Instruments, languages: list[Language],
-                   paths: Paths, subsets: bool,
-                   extra: Sequence[tuple[str, str, str, str]]) -> dict[str, Any]:
+def _prepare_fonts(
+    project: Project,
+    instruments: Instruments,
+    languages: list[Language],
+    paths: Paths,
+    subsets: bool,
+    extra: Sequence[tuple[str, str, str, str]],
+) -> dict[str, Any]:
     from pipeline.fonts import FontCache, Text, load_font_plan, missing_glyphs, prepare_fonts
     from pipeline.texts import project_texts
 
@@ -642,8 +772,9 @@ def _prepare_fonts(project: Project, instruments: Instruments, languages: list[L
     texts += [Text(*t) for t in extra]
     missing = missing_glyphs(texts, plan, cache)
     if missing:
-        raise BuildError("characters that no chosen font can show:\n"
-                         + "\n".join(f"  {gap}" for gap in missing))
+        raise BuildError(
+            "characters that no chosen font can show:\n" + "\n".join(f"  {gap}" for gap in missing)
+        )
     characters: dict[str, set[str]] = {}
     for text in texts:
         group = "*" if text.lang == "*" else plan.group_of(text.lang).name
@@ -677,9 +808,12 @@ def _languages_in_progress(paths: Paths, languages: list[Language]) -> dict[str,
 
     codes = {language.code for language in languages}
     drafts = {
-        state.lang: (f"{state.total - len(state.missing) - len(state.fuzzy)} of {state.total} "
-                     f"strings translated, in {paths.locales / state.lang}")
-        for state in catalog_states(paths.locales) if state.lang in codes and not state.complete
+        state.lang: (
+            f"{state.total - len(state.missing) - len(state.fuzzy)} of {state.total} "
+            f"strings translated, in {paths.locales / state.lang}"
+        )
+        for state in catalog_states(paths.locales)
+        if state.lang in codes and not state.complete
     }
     if not drafts:
         write_memo(memo, Complete(key=key))
@@ -706,6 +840,7 @@ def _choose_statements(project: Project, requested: Sequence[str]) -> list[str]:
         return list(project.statements)
     unknown = [s for s in requested if s not in project.statements]
     if unknown:
-        raise UsageError(f"unknown statement {', '.join(unknown)}; known: "
-                         + ", ".join(project.statements))
+        raise UsageError(
+            f"unknown statement {', '.join(unknown)}; known: " + ", ".join(project.statements)
+        )
     return [s for s in project.statements if s in requested]

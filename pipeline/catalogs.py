@@ -25,8 +25,18 @@ def extract(root: Path, locales: Path) -> Path:
     """Write locales/messages.pot from the code and the templates."""
     target = locales / TEMPLATE
     keywords = [arg for k in KEYWORDS for arg in ("-k", k)]
-    _pybabel("extract", "-F", str(root / "babel.cfg"), "--no-location", "--sort-output",
-             "--omit-header", *keywords, "-o", str(target), str(root))
+    _pybabel(
+        "extract",
+        "-F",
+        str(root / "babel.cfg"),
+        "--no-location",
+        "--sort-output",
+        "--omit-header",
+        *keywords,
+        "-o",
+        str(target),
+        str(root),
+    )
     return target
 
 
@@ -43,8 +53,9 @@ def init(locales: Path, code: str, locale: str, force: bool = False) -> Path:
     from babel.messages.pofile import write_po
 
     if not re.fullmatch(r"[a-z]{2,3}", code):
-        raise UsageError(f"{code!r} is not a language code: use two or three lowercase "
-                         "letters, such as mn or ja")
+        raise UsageError(
+            f"{code!r} is not a language code: use two or three lowercase letters, such as mn or ja"
+        )
     if not re.fullmatch(r"[A-Za-z]{2,3}([_-][A-Za-z0-9]{2,8})*", locale):
         raise UsageError(f"{locale!r} is not a CLDR locale, such as mn_MN or ja_JP")
     try:
@@ -53,8 +64,10 @@ def init(locales: Path, code: str, locale: str, force: bool = False) -> Path:
         raise UsageError(f"{locale!r} is not a locale CLDR knows, such as mn_MN or ja_JP") from None
     target = catalog_path(locales, code)
     if (target.exists() or target.is_symlink()) and not force:
-        raise UsageError(f"{target} exists: language {code!r} has a catalog already "
-                         "(--force replaces it and loses its translations)")
+        raise UsageError(
+            f"{target} exists: language {code!r} has a catalog already "
+            "(--force replaces it and loses its translations)"
+        )
     for folder in (target.parent.parent, target.parent):
         if folder.is_symlink():
             raise UsageError(f"{folder} is a symbolic link; refusing to write through it")
@@ -75,16 +88,27 @@ def init(locales: Path, code: str, locale: str, force: bool = False) -> Path:
 
 def update(locales: Path) -> list[Path]:
     """Merge the template into every catalog, keeping what is translated."""
-    _pybabel("update", "-i", str(locales / TEMPLATE), "-d", str(locales), "-D", DOMAIN,
-             "--no-fuzzy-matching", "--ignore-obsolete")
+    _pybabel(
+        "update",
+        "-i",
+        str(locales / TEMPLATE),
+        "-d",
+        str(locales),
+        "-D",
+        DOMAIN,
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+    )
     return [lang.catalog for lang in available_languages(locales).values()]
 
 
 def compile_catalogs(locales: Path) -> list[Path]:
     """Write the .mo files (the build compiles in memory; these are for other tools)."""
     _pybabel("compile", "-d", str(locales), "-D", DOMAIN, "--statistics")
-    return [p.with_suffix(".mo") for p in (catalog_path(locales, c) for c in
-                                           available_languages(locales))]
+    return [
+        p.with_suffix(".mo")
+        for p in (catalog_path(locales, c) for c in available_languages(locales))
+    ]
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,10 @@ def cli() -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
     help="text: file:line:col lines; json: a list of objects; github: annotations.",
 )
 def validate(paths: tuple[Path, ...], output_format: str) -> None:
@@ -85,8 +88,12 @@ def list_statements(paths: tuple[Path, ...]) -> None:
 
     project = load_project(list(paths) or [DEFAULT_RECORDS])
     rows = [
-        (s.id, s.adopted.isoformat(), f"{s.meeting.city}, {s.meeting.country}",
-         str(len(s.resolutions)))
+        (
+            s.id,
+            s.adopted.isoformat(),
+            f"{s.meeting.city}, {s.meeting.country}",
+            str(len(s.resolutions)),
+        )
         for s in project.statements.values()
     ]
     _echo_table(("id", "adopted", "place", "resolutions"), rows)
@@ -94,8 +101,14 @@ def list_statements(paths: tuple[Path, ...]) -> None:
 
 @cli.command()
 @click.argument("statement_id")
-@click.option("--dir", "folder", type=click.Path(path_type=Path), default=DEFAULT_RECORDS,
-              show_default=True, help="Where to write the file.")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_RECORDS,
+    show_default=True,
+    help="Where to write the file.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing file of that name.")
 def new(statement_id: str, folder: Path, force: bool) -> None:
     """Write a skeleton statement to fill in."""
@@ -107,8 +120,13 @@ def new(statement_id: str, folder: Path, force: bool) -> None:
 
 @cli.command()
 @click.option("--check", is_flag=True, help="Fail if the committed schemas are stale.")
-@click.option("--dir", "folder", type=click.Path(path_type=Path), default=None,
-              help="Where the schemas are (default: the tool's own schemas/).")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Where the schemas are (default: the tool's own schemas/).",
+)
 def schema(check: bool, folder: Path | None) -> None:
     """Write the JSON Schema of every kind of record to schemas/."""
     from pipeline.documents import DEFAULT_SCHEMAS
@@ -119,7 +137,8 @@ def schema(check: bool, folder: Path | None) -> None:
         stale = check_schemas(folder)
         if stale:
             raise BriefingError(
-                "stale JSON Schema: " + ", ".join(str(p) for p in stale)
+                "stale JSON Schema: "
+                + ", ".join(str(p) for p in stale)
                 + "\nRun `briefing schema` and commit the result."
             )
         click.echo(f"JSON Schemas in {folder}/ are up to date.")
@@ -129,26 +148,70 @@ def schema(check: bool, folder: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--statement", "statements", multiple=True, metavar="ID",
-              help="Build only this statement (repeatable; default: all).")
-@click.option("--only", type=click.Choice(["summary", "pack", "recipients"]), default=None,
-              help="Build only the one-page summaries, the packs, or the recipients' packs.")
-@click.option("--out", type=click.Path(path_type=Path), default=Path("output"),
-              show_default=True, help="Output folder.")
-@click.option("--lang", "langs", default="all", show_default=True,
-              help="Languages, comma-separated (en,ja), or all.")
-@click.option("--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS,
-              show_default=True, help="Folder of the records.")
-@click.option("--jobs", type=click.IntRange(1), default=None,
-              help="Worker processes (default: the number of cores).")
+@click.option(
+    "--statement",
+    "statements",
+    multiple=True,
+    metavar="ID",
+    help="Build only this statement (repeatable; default: all).",
+)
+@click.option(
+    "--only",
+    type=click.Choice(["summary", "pack", "recipients"]),
+    default=None,
+    help="Build only the one-page summaries, the packs, or the recipients' packs.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="Output folder.",
+)
+@click.option(
+    "--lang",
+    "langs",
+    default="all",
+    show_default=True,
+    help="Languages, comma-separated (en,ja), or all.",
+)
+@click.option(
+    "--records",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_RECORDS,
+    show_default=True,
+    help="Folder of the records.",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1),
+    default=None,
+    help="Worker processes (default: the number of cores).",
+)
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
-@click.option("--recipients", type=click.Path(path_type=Path, exists=True, dir_okay=False),
-              default=None, help="Also write a pack per recipient: output/recipients/<id>.pdf.")
-@click.option("--templates", type=click.Path(path_type=Path, exists=True, file_okay=False),
-              default=None, help="A project's own templates folder (default: the tool's).")
-def build(statements: tuple[str, ...], only: str | None, out: Path, langs: str,
-          records: Path, jobs: int | None, force: bool, recipients: Path | None,
-          templates: Path | None) -> None:
+@click.option(
+    "--recipients",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    default=None,
+    help="Also write a pack per recipient: output/recipients/<id>.pdf.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=None,
+    help="A project's own templates folder (default: the tool's).",
+)
+def build(
+    statements: tuple[str, ...],
+    only: str | None,
+    out: Path,
+    langs: str,
+    records: Path,
+    jobs: int | None,
+    force: bool,
+    recipients: Path | None,
+    templates: Path | None,
+) -> None:
     """Typeset the one-page summaries and the briefing pack of each language."""
     from pipeline.build import BuildRequest, Paths, build_all
 
@@ -158,14 +221,26 @@ def build(statements: tuple[str, ...], only: str | None, out: Path, langs: str,
     if templates is not None:
         paths = dataclasses.replace(paths, templates=templates)
     with _progress() as progress:
-        written = build_all(paths,
-                            BuildRequest(statements=statements, only=only, langs=langs,
-                                         jobs=jobs or os.cpu_count() or 1, force=force,
-                                         recipients=recipients, progress=progress,
-                                         notice=lambda message: click.echo(message, err=True)))
-    _echo_table(("file", "pages", "size", ""),
-                [(str(w.path), str(w.pages), _size(w.size), "" if w.built else "up to date")
-                 for w in written])
+        written = build_all(
+            paths,
+            BuildRequest(
+                statements=statements,
+                only=only,
+                langs=langs,
+                jobs=jobs or os.cpu_count() or 1,
+                force=force,
+                recipients=recipients,
+                progress=progress,
+                notice=lambda message: click.echo(message, err=True),
+            ),
+        )
+    _echo_table(
+        ("file", "pages", "size", ""),
+        [
+            (str(w.path), str(w.pages), _size(w.size), "" if w.built else "up to date")
+            for w in written
+        ],
+    )
 
 
 @cli.command()
@@ -214,17 +289,27 @@ def init(code: str, locale: str | None, force: bool) -> None:
     from pipeline.skeleton import add_language
 
     paths = Paths()
-    for path in add_language(paths.locales, paths.records, paths.instruments, code,
-                             locale or code, build_date().isoformat(), force=force):
+    for path in add_language(
+        paths.locales,
+        paths.records,
+        paths.instruments,
+        code,
+        locale or code,
+        build_date().isoformat(),
+        force=force,
+    ):
         click.echo(f"Wrote {path}")
-    click.echo(f"Next: translate {paths.locales / code}, then see `briefing i18n status`; "
-               "the README's Translations checklist says what else a language needs.")
+    click.echo(
+        f"Next: translate {paths.locales / code}, then see `briefing i18n status`; "
+        "the README's Translations checklist says what else a language needs."
+    )
 
 
 @i18n.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS,
-              show_default=True)
+@click.option(
+    "--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS, show_default=True
+)
 def confirm(files: tuple[Path, ...], records: Path) -> None:
     """Record that each text of FILES translates today's original (check them first)."""
     from pipeline.originals import confirm_translations
@@ -254,8 +339,9 @@ def compile_() -> None:
 
 
 @i18n.command()
-@click.option("--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS,
-              show_default=True)
+@click.option(
+    "--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS, show_default=True
+)
 @click.option("--strict", is_flag=True, help="Exit 1 if a catalog is still in progress.")
 def status(records: Path, strict: bool) -> None:
     """Show what is translated: catalogs, and statements by language.
@@ -276,8 +362,10 @@ def status(records: Path, strict: bool) -> None:
     click.echo("\nVocabulary, coalition notes and the UDHR")
     _echo_table(("language", "vocabulary", "coalition", "UDHR"), report.language_rows)
     if not report.complete:
-        message = ("some catalogs are in progress (see above): builds leave those languages "
-                   "out, or make drafts of them with --lang")
+        message = (
+            "some catalogs are in progress (see above): builds leave those languages "
+            "out, or make drafts of them with --lang"
+        )
         if strict:
             raise BriefingError(message)
         click.echo(message, err=True)
@@ -296,16 +384,25 @@ def _progress() -> Iterator[Callable[[Finished], None]]:
     """
     if not sys.stderr.isatty() or os.environ.get("CI"):
         yield lambda done: click.echo(
-            f"[{done.done}/{done.total}] {done.path} ({done.seconds:.1f} s)", err=True)
+            f"[{done.done}/{done.total}] {done.path} ({done.seconds:.1f} s)", err=True
+        )
         return
     with contextlib.ExitStack() as stack:
         bars: list[click._termui_impl.ProgressBar[str]] = []
 
         def advance(done: Finished) -> None:
             if not bars:
-                bars.append(stack.enter_context(click.progressbar(
-                    length=done.total, label="Building", file=sys.stderr, show_pos=True,
-                    item_show_func=lambda item: item)))
+                bars.append(
+                    stack.enter_context(
+                        click.progressbar(
+                            length=done.total,
+                            label="Building",
+                            file=sys.stderr,
+                            show_pos=True,
+                            item_show_func=lambda item: item,
+                        )
+                    )
+                )
             bars[0].update(1, current_item=f"{done.path} ({done.seconds:.1f} s)")
 
         yield advance

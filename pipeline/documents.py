@@ -13,5 +13,7 @@ DEFAULT_SCHEMAS = asset("schemas")
 KINDS = ("summary", "pack")
 TEMPLATES = {"summary": "summary.html", "pack": "pack.html"}
 # In cascade order, after the generated font CSS.
-STYLESHEETS = {"summary": ("print.css", "summary.css"),
-               "pack": ("print.css", "summary.css", "pack.css")}
+STYLESHEETS = {
+    "summary": ("print.css", "summary.css"),
+    "pack": ("print.css", "summary.css", "pack.css"),
+}

@@ -49,8 +49,7 @@ class Problem:
     def as_github(self) -> str:
         text = f"{self.field}: {self.message}" if self.field else self.message
         text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        return (f"::{self.severity} file={self.path},line={self.line},col={self.column}"
-                f"::{text}")
+        return f"::{self.severity} file={self.path},line={self.line},col={self.column}::{text}"
 
 
 class RecordError(BriefingError):

@@ -55,7 +55,7 @@ def create_exclusive(path: Path, data: bytes) -> None:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
     os.fsync(fd)
 
 
@@ -63,12 +63,15 @@ def write_atomically(path: Path, data: bytes) -> None:
     """Write beside the target, flush to disk, then rename over it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_symlink():
-        raise BriefingError(f"{path} is a symbolic link; refusing to write through it. "
-                            "Remove the link and run the command again")
+        raise BriefingError(
+            f"{path} is a symbolic link; refusing to write through it. "
+            "Remove the link and run the command again"
+        )
     name = temp_name(path)
     try:
-        fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC,
-                     0o666 & ~_umask())
+        fd = os.open(
+            name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC, 0o666 & ~_umask()
+        )
         try:
             _write_all(fd, data)
         finally:

@@ -30,9 +30,7 @@ _SPACES = frozenset(ord(c) for c in " \t\n\r\u00a0\u2028\u2029\u200b")
 # 3: a subset keeps its source font's timestamps, so its bytes do not depend on when it was made.
 CACHE_VERSION = "3"
 # Always present: digits and punctuation that page numbers, dates and tables use.
-BASE_CHARACTERS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset(
-    "\u00a0–—‘’“”…·•×§ -"
-)
+BASE_CHARACTERS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("\u00a0–—‘’“”…·•×§ -")
 
 
 @dataclass(frozen=True)
@@ -74,9 +72,17 @@ def load_font_plan(templates: Path) -> FontPlan:
     from pipeline.models import FontsConfig
 
     config = load_config(templates / "fonts.yaml", FontsConfig)
-    groups = {name: Group(name, tuple(spec.languages), tuple(spec.text), tuple(spec.heading),
-                          spec.summary, spec.summary_bold)
-              for name, spec in config.groups.items()}
+    groups = {
+        name: Group(
+            name,
+            tuple(spec.languages),
+            tuple(spec.text),
+            tuple(spec.heading),
+            spec.summary,
+            spec.summary_bold,
+        )
+        for name, spec in config.groups.items()
+    }
     selectors = " ".join(config.heading_selectors.split())
     return FontPlan(groups, config.default_group, selectors, dict(config.packages))
 
@@ -107,18 +113,24 @@ def _find_font(family: str, weight: int, package: str) -> FontFile:
     try:
         out = subprocess.run(
             ["fc-match", "-f", "%{family[0]}\t%{file}\t%{index}", f"{family}:{style}"],
-            capture_output=True, text=True, check=True, timeout=30,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
         ).stdout
     except (OSError, subprocess.SubprocessError) as error:
         raise BuildError(f"cannot ask fontconfig for {family!r}: {error}") from None
     found, path, index = out.split("\t")
     if found != family:
-        where = (f"install the Debian package {package}, which templates/fonts.yaml names for "
-                 "it (make build installs what fonts.yaml names)" if package else
-                 "name the Debian package that provides it under `packages` in "
-                 "templates/fonts.yaml")
-        raise BuildError(f"font {family!r} is not installed (fontconfig offers {found!r} "
-                         f"instead): {where}")
+        where = (
+            f"install the Debian package {package}, which templates/fonts.yaml names for "
+            "it (make build installs what fonts.yaml names)"
+            if package
+            else "name the Debian package that provides it under `packages` in templates/fonts.yaml"
+        )
+        raise BuildError(
+            f"font {family!r} is not installed (fontconfig offers {found!r} instead): {where}"
+        )
     return FontFile(family, weight, Path(path), int(index))
 
 
@@ -155,8 +167,9 @@ class FontCache:
         scripts need (see scripts.py), making it once."""
         wanted = sorted({ord(c) for c in characters} & self.cmap(font))
         kept = sorted(set(features))
-        key = _digest(CACHE_VERSION, "subset", font.identity, ",".join(map(str, wanted)),
-                      ",".join(kept))
+        key = _digest(
+            CACHE_VERSION, "subset", font.identity, ",".join(map(str, wanted)), ",".join(kept)
+        )
         stem = f"{font.family.replace(' ', '')}-{font.weight}-{key[:20]}"
         target, record = self.folder / f"{stem}.otf", self.folder / f"{stem}.json"
         if _is_valid(target, record):
@@ -182,8 +195,16 @@ class FontCache:
             face.close()
         data = cids_as_glyph_ids(buffer.getvalue())
         write_atomically(target, data)
-        write_atomically(record, json.dumps({"sha256": hashlib.sha256(data).hexdigest(),
-                                   "source": font.identity, "characters": len(wanted)}).encode())
+        write_atomically(
+            record,
+            json.dumps(
+                {
+                    "sha256": hashlib.sha256(data).hexdigest(),
+                    "source": font.identity,
+                    "characters": len(wanted),
+                }
+            ).encode(),
+        )
         return target
 
 
@@ -206,8 +227,9 @@ def cids_as_glyph_ids(data: bytes) -> bytes:
         old = face.getGlyphOrder()
         new = [".notdef", *(f"cid{gid:05d}" for gid in range(1, len(old)))]
         strings = top.CharStrings.charStrings
-        top.CharStrings.charStrings = {name: strings[was]
-                                       for was, name in zip(old, new, strict=True)}
+        top.CharStrings.charStrings = {
+            name: strings[was] for was, name in zip(old, new, strict=True)
+        }
         top.charset = new
         face.setGlyphOrder(new)
         buffer = io.BytesIO()
@@ -268,8 +290,9 @@ class FontSet:
             families = self.plan.groups[group].families()[role]
             if group != own:
                 families += self.plan.groups[own].families()[role]
-            names = (f"{family} subset" if subsets else family
-                     for family in dict.fromkeys(families))
+            names = (
+                f"{family} subset" if subsets else family for family in dict.fromkeys(families)
+            )
             return ", ".join(f'"{family}"' for family in names)
 
         lines.append(f"html {{ font-family: {name(own, 'text')}; }}")
@@ -290,25 +313,35 @@ class FontSet:
             )
             lines.append(f"{in_heading} {{ font-family: {name(group.name, 'heading')}; }}")
             if group.summary != "text" or not group.summary_bold:
-                in_summary = ", ".join(f".summary:lang({code}), .summary :lang({code})"
-                                       for code in dict.fromkeys(langs))
+                in_summary = ", ".join(
+                    f".summary:lang({code}), .summary :lang({code})"
+                    for code in dict.fromkeys(langs)
+                )
                 weight = "" if group.summary_bold else " font-weight: 400;"
-                lines.append(f"{in_summary} {{ font-family: {name(group.name, group.summary)};"
-                             f"{weight} }}")
-        joined = [code for code in dict.fromkeys(
-            [*(c for g in self.plan.groups.values() for c in g.languages), lang])
-            if script_of(code).joined]
+                lines.append(
+                    f"{in_summary} {{ font-family: {name(group.name, group.summary)};{weight} }}"
+                )
+        joined = [
+            code
+            for code in dict.fromkeys(
+                [*(c for g in self.plan.groups.values() for c in g.languages), lang]
+            )
+            if script_of(code).joined
+        ]
         if joined:  # letter-spacing would pull joined letters apart
-            lines.append(", ".join(f":lang({code})" for code in joined)
-                         + " { letter-spacing: 0 !important; }")
+            lines.append(
+                ", ".join(f":lang({code})" for code in joined)
+                + " { letter-spacing: 0 !important; }"
+            )
         return "\n".join(lines) + "\n"
 
     def files(self) -> list[Path]:
         return [f.subset for f in self.faces if f.subset is not None]
 
 
-def prepare_fonts(plan: FontPlan, characters: dict[str, set[str]], cache: FontCache,
-                  subsets: bool = True) -> FontSet:
+def prepare_fonts(
+    plan: FontPlan, characters: dict[str, set[str]], cache: FontCache, subsets: bool = True
+) -> FontSet:
     """Find every face and, with `subsets`, cut it down to the characters of its groups."""
     wanted: dict[str, set[str]] = {}
     features: dict[str, list[str]] = {}
@@ -361,11 +394,13 @@ class MissingGlyph:
         first = self.places[0]
         more = f" and {len(self.places) - 1} more places" if len(self.places) > 1 else ""
         name = unicodedata.name(self.character, "unnamed")
-        return (f"{self.character!r} (U+{ord(self.character):04X} {name}) is in no {self.role} "
-                f"face of group {self.group} ({', '.join(self.families)}): used in "
-                f"{first.origin}, field {first.field}, language {first.lang}{more}. Add a "
-                f"family that has it to `{self.role}` of {self.group} in templates/fonts.yaml, "
-                "or change the text")
+        return (
+            f"{self.character!r} (U+{ord(self.character):04X} {name}) is in no {self.role} "
+            f"face of group {self.group} ({', '.join(self.families)}): used in "
+            f"{first.origin}, field {first.field}, language {first.lang}{more}. Add a "
+            f"family that has it to `{self.role}` of {self.group} in templates/fonts.yaml, "
+            "or change the text"
+        )
 
 
 def missing_glyphs(texts: Iterable[Text], plan: FontPlan, cache: FontCache) -> list[MissingGlyph]:
@@ -394,8 +429,7 @@ def missing_glyphs(texts: Iterable[Text], plan: FontPlan, cache: FontCache) -> l
             needs = [("*", "text", every)]
         else:
             group = plan.group_of(text.lang)
-            needs = [(group.name, role, families)
-                     for role, families in group.families().items()]
+            needs = [(group.name, role, families) for role, families in group.families().items()]
         for character in text.characters:
             if (character.isspace() and character != "\u3000") or ord(character) in _SPACES:
                 continue

@@ -52,8 +52,13 @@ class Instruments:
             text_lang = lang if lang in record.texts else SOURCE_LANGUAGE
             text = record.texts[text_lang]
             views = [
-                ArticleView(record.id, a.number, self.anchor(record.id, a.number),
-                            T(a.title, text_lang), [T(p, text_lang) for p in a.paragraphs])
+                ArticleView(
+                    record.id,
+                    a.number,
+                    self.anchor(record.id, a.number),
+                    T(a.title, text_lang),
+                    [T(p, text_lang) for p in a.paragraphs],
+                )
                 for a in text.articles
             ]
             out.append((record, T(text.title, text_lang), views))

@@ -56,8 +56,9 @@ class LoadedFile:
     document: Document
     record: Any
 
-    def problem(self, where: tuple[str | int, ...], message: str,
-                severity: str = "error") -> Problem:
+    def problem(
+        self, where: tuple[str | int, ...], message: str, severity: str = "error"
+    ) -> Problem:
         """Return a problem at the key (or value) `where` in this file."""
         line, column = self.document.position(where)
         return Problem(self.path, line, column, format_path(where), message, severity)
@@ -112,9 +113,7 @@ def find_record_files(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
-            )
+            found.extend(sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file()))
         elif path.is_file():
             found.append(path)
         else:
@@ -160,8 +159,9 @@ def load_config(path: Path, model: type[_Config]) -> _Config:
         raise RecordError([_yaml_problem(path, problem)]) from None
     if not isinstance(parsed.value, dict):
         line, column = parsed.value_position(())
-        raise RecordError([Problem(path, line, column, "", "a configuration file must be a "
-                                   "YAML mapping")])
+        raise RecordError(
+            [Problem(path, line, column, "", "a configuration file must be a YAML mapping")]
+        )
     try:
         return model.model_validate(parsed.value)
     except ValidationError as error:
@@ -270,8 +270,9 @@ def _send_plain_values(texts: list[str], sender: Connection) -> None:
     """In the forked process: parse `texts` and send their values back."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent to handle
     with contextlib.suppress(OSError):  # the parent stopped listening
-        sender.send_bytes(pickle.dumps([plain_value(text) for text in texts],
-                                       protocol=pickle.HIGHEST_PROTOCOL))
+        sender.send_bytes(
+            pickle.dumps([plain_value(text) for text in texts], protocol=pickle.HIGHEST_PROTOCOL)
+        )
 
 
 def _cores() -> int:
@@ -285,20 +286,32 @@ def _name_problems(loaded: LoadedFile) -> list[Problem]:
     """A statement lives in `<id>.yaml`, a translation in `<id>.<lang>.yaml`."""
     record, stem = loaded.record, loaded.path.name.rsplit(".", 1)[0]
     if isinstance(record, Statement) and stem != record.id:
-        return [loaded.problem(("id",), f"id {record.id!r} does not match the file name "
-                                         f"{loaded.path.name!r}")]
+        return [
+            loaded.problem(
+                ("id",), f"id {record.id!r} does not match the file name {loaded.path.name!r}"
+            )
+        ]
     if isinstance(record, VocabularyTranslation | CoalitionTranslation):
         base = "vocabulary" if isinstance(record, VocabularyTranslation) else "coalition"
         expected = f"{base}.{record.translation.language}"
         if stem != expected:
-            return [loaded.problem(("translation", "language"), f"this translation belongs in "
-                                   f"{expected}.yaml, not {loaded.path.name!r}")]
+            return [
+                loaded.problem(
+                    ("translation", "language"),
+                    f"this translation belongs in {expected}.yaml, not {loaded.path.name!r}",
+                )
+            ]
     if isinstance(record, StatementTranslation):
         expected = f"{record.statement}.{record.translation.language}"
         if stem != expected:
-            return [loaded.problem(("statement",), f"a translation of {record.statement!r} "
-                                   f"into {record.translation.language!r} belongs in "
-                                   f"{expected}.yaml, not {loaded.path.name!r}")]
+            return [
+                loaded.problem(
+                    ("statement",),
+                    f"a translation of {record.statement!r} "
+                    f"into {record.translation.language!r} belongs in "
+                    f"{expected}.yaml, not {loaded.path.name!r}",
+                )
+            ]
     return []
 
 
@@ -373,8 +386,12 @@ def _suggestion(model: type[BaseModel], loc: tuple[str | int, ...]) -> str | Non
     models = [model]
     for part in loc[:-1]:
         if isinstance(part, str):  # a field name, or a key of a dict field (kept as is)
-            models = [m for current in models if (info := current.model_fields.get(part))
-                      for m in _models_in(info.annotation)] or models
+            models = [
+                m
+                for current in models
+                if (info := current.model_fields.get(part))
+                for m in _models_in(info.annotation)
+            ] or models
     names = {info.alias or name for m in models for name, info in m.model_fields.items()}
     close = difflib.get_close_matches(str(loc[-1]), sorted(names or _known_fields(model)), n=1)
     return close[0] if close else None
@@ -394,7 +411,10 @@ def _rule_loc(value: Any, loc: tuple[str | int, ...], message: str) -> tuple[str
 
 
 def _problem(
-    path: Path, document: Document, model: type[BaseModel], loc: tuple[str | int, ...],
+    path: Path,
+    document: Document,
+    model: type[BaseModel],
+    loc: tuple[str | int, ...],
     error: Any,
 ) -> Problem:
     """Turn one pydantic error, at `loc` in the document, into a problem one can act on."""

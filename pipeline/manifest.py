@@ -64,10 +64,28 @@ class Entry:
     tool: str = __version__
 
     @classmethod
-    def of(cls, path: Path, data: builtins.bytes, pages: int, lang: str, kind: str,
-           statements: list[str], inputs: str, recipient: str | None = None) -> Entry:
-        return cls(str(path), hashlib.sha256(data).hexdigest(), len(data), pages, lang, kind,
-                   statements, inputs, recipient)
+    def of(
+        cls,
+        path: Path,
+        data: builtins.bytes,
+        pages: int,
+        lang: str,
+        kind: str,
+        statements: list[str],
+        inputs: str,
+        recipient: str | None = None,
+    ) -> Entry:
+        return cls(
+            str(path),
+            hashlib.sha256(data).hexdigest(),
+            len(data),
+            pages,
+            lang,
+            kind,
+            statements,
+            inputs,
+            recipient,
+        )
 
 
 @dataclass
@@ -140,8 +158,11 @@ class Manifest:
         self.entries.pop(path, None)
 
     def as_json(self) -> dict[str, Any]:
-        return {"tool": "briefing", "version": __version__,
-                "files": [asdict(e) for _, e in sorted(self.entries.items())]}
+        return {
+            "tool": "briefing",
+            "version": __version__,
+            "files": [asdict(e) for _, e in sorted(self.entries.items())],
+        }
 
     def text(self) -> builtins.bytes:
         """Return the manifest as written to disk."""

@@ -72,8 +72,9 @@ Sha256 = Annotated[
 ]
 RelativeFile = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$",
-                      max_length=200),
+    StringConstraints(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$", max_length=200
+    ),
     Field(description="A file beside this record (or in a folder below it), such as a.txt."),
 ]
 
@@ -96,9 +97,11 @@ class SourceDocument(Record):
     document: Text = Field(description="What the document is (a web page, an article...).")
     date: dt.date | None = Field(default=None, description="When it was published or dated.")
     statement_text: Text | None = Field(
-        default=None, description="Which part of it is statement text, if any.")
+        default=None, description="Which part of it is statement text, if any."
+    )
     also_used: list[Text] = Field(
-        default=[], description="What else it says that the records use (the coalition's facts).")
+        default=[], description="What else it says that the records use (the coalition's facts)."
+    )
     obtained: Text = Field(description="Where the archived copy was copied from.")
     licence: Text | None = None
 
@@ -222,10 +225,7 @@ class Statement(Record):
             raise ValueError(f"resolutions are numbered {numbers}; expected {expected}")
         start, end = self.meeting.start, self.meeting.end
         if start is not None and end is not None and not start <= self.adopted <= end:
-            raise ValueError(
-                f"adopted on {self.adopted}, outside the meeting "
-                f"({start} to {end})"
-            )
+            raise ValueError(f"adopted on {self.adopted}, outside the meeting ({start} to {end})")
         return self
 
     @property
@@ -295,7 +295,8 @@ class StatementTranslation(Record):
     originals: dict[str, Text] | None = Field(
         default=None,
         description="What each text translates: the original text, by the original's field "
-        "(resolutions[1].text), as it was when translated. `briefing i18n confirm` writes it.")
+        "(resolutions[1].text), as it was when translated. `briefing i18n confirm` writes it.",
+    )
 
 
 # --- The coalition and the vocabulary ---------------------------------------
@@ -393,7 +394,6 @@ class Vocabulary(Record):
     themes: list[Theme] = Field(min_length=1)
 
 
-
 class ActorTranslation(Record):
     id: Id
     name: Text
@@ -483,12 +483,16 @@ class FontGroupConfig(Record):
 
     languages: list[LanguageCode] = Field(min_length=1)
     text: list[Text] = Field(
-        min_length=1, description="The families of body text, as fontconfig names them, in "
-        "order: each character is drawn by the first that has it.")
+        min_length=1,
+        description="The families of body text, as fontconfig names them, in "
+        "order: each character is drawn by the first that has it.",
+    )
     heading: list[Text] = Field(
-        min_length=1, description="The families of headings, tables and labels, in order.")
+        min_length=1, description="The families of headings, tables and labels, in order."
+    )
     summary: Literal["text", "heading"] = Field(
-        default="text", description="The role whose face sets the one-page summaries.")
+        default="text", description="The role whose face sets the one-page summaries."
+    )
     summary_bold: bool = Field(default=True, description="False: one weight on those pages.")
 
 
@@ -500,7 +504,8 @@ class FontsConfig(Record):
     heading_selectors: Text = Field(description="CSS selectors set in the heading face.")
     packages: dict[Text, Text] = Field(
         description="The Debian package that provides each family; the system-package step "
-        "installs them.")
+        "installs them."
+    )
 
     @model_validator(mode="after")
     def _every_family_has_a_package(self) -> FontsConfig:
@@ -512,14 +517,14 @@ class FontsConfig(Record):
 
     @field_validator("groups")
     @classmethod
-    def _one_group_per_language(cls, groups: dict[str, FontGroupConfig]
-                                ) -> dict[str, FontGroupConfig]:
+    def _one_group_per_language(
+        cls, groups: dict[str, FontGroupConfig]
+    ) -> dict[str, FontGroupConfig]:
         seen: dict[str, str] = {}
         for name, group in groups.items():
             for lang in group.languages:
                 if lang in seen:
-                    raise ValueError(f"language {lang!r} is in two groups, {seen[lang]} and "
-                                     f"{name}")
+                    raise ValueError(f"language {lang!r} is in two groups, {seen[lang]} and {name}")
                 seen[lang] = name
         return groups
 
@@ -528,6 +533,7 @@ class FontsConfig(Record):
     def _a_known_group(cls, name: str, info: ValidationInfo) -> str:
         groups = info.data.get("groups")
         if groups is not None and name not in groups:
-            raise ValueError(f"default_group {name!r} is not one of the groups "
-                             f"({', '.join(groups)})")
+            raise ValueError(
+                f"default_group {name!r} is not one of the groups ({', '.join(groups)})"
+            )
         return name

@@ -68,41 +68,53 @@ def text_pairs(original: Statement, translation: StatementTranslation) -> Iterat
         if index < len(original.heading):
             yield from pair(("heading", index), ("heading", index), original.heading[index], line)
     if translation.meeting is not None:
-        yield from pair(("meeting", "city"), ("meeting", "city"), original.meeting.city,
-                        translation.meeting.city)
+        yield from pair(
+            ("meeting", "city"),
+            ("meeting", "city"),
+            original.meeting.city,
+            translation.meeting.city,
+        )
     yield from pair(("overview",), ("overview",), original.overview, translation.overview)
     for index, paragraph in enumerate(translation.preamble or []):
         if index >= len(original.preamble):
             continue
         ours = original.preamble[index]
-        yield from pair(("preamble", index, "text"), ("preamble", index, "text"), ours.text,
-                        paragraph.text)
+        yield from pair(
+            ("preamble", index, "text"), ("preamble", index, "text"), ours.text, paragraph.text
+        )
         for q_index, quotation in enumerate(paragraph.quotations or []):
             if q_index < len(ours.quotations):
-                yield from pair(("preamble", index, "quotations", q_index, "text"),
-                                ("preamble", index, "quotations", q_index, "text"),
-                                ours.quotations[q_index].text, quotation.text)
+                yield from pair(
+                    ("preamble", index, "quotations", q_index, "text"),
+                    ("preamble", index, "quotations", q_index, "text"),
+                    ours.quotations[q_index].text,
+                    quotation.text,
+                )
     numbered = {r.number: (i, r) for i, r in enumerate(original.resolutions)}
     for index, resolution in enumerate(translation.resolutions or []):
         if resolution.number in numbered:
             at, ours_r = numbered[resolution.number]
-            yield from _resolution_pairs(("resolutions", index), ("resolutions", at), ours_r,
-                                         resolution)
+            yield from _resolution_pairs(
+                ("resolutions", index), ("resolutions", at), ours_r, resolution
+            )
 
 
-def _resolution_pairs(where: Where, source: Where, ours: Resolution,
-                      theirs: ResolutionTranslation) -> Iterator[TextPair]:
+def _resolution_pairs(
+    where: Where, source: Where, ours: Resolution, theirs: ResolutionTranslation
+) -> Iterator[TextPair]:
     if theirs.text is not None:
         yield TextPair((*where, "text"), _key((*source, "text")), ours.text, theirs.text)
     yield from _ask_pairs(where, source, ours, theirs)
     for index, item in enumerate(theirs.items or []):
         if index < len(ours.items):
-            yield from _item_pairs((*where, "items", index), (*source, "items", index),
-                                   ours.items[index], item)
+            yield from _item_pairs(
+                (*where, "items", index), (*source, "items", index), ours.items[index], item
+            )
 
 
-def _item_pairs(where: Where, source: Where, ours: Item,
-                theirs: ItemTranslation) -> Iterator[TextPair]:
+def _item_pairs(
+    where: Where, source: Where, ours: Item, theirs: ItemTranslation
+) -> Iterator[TextPair]:
     if theirs.action is not None and ours.action is not None:
         yield TextPair((*where, "action"), _key((*source, "action")), ours.action, theirs.action)
     if theirs.text is not None:
@@ -110,8 +122,12 @@ def _item_pairs(where: Where, source: Where, ours: Item,
     yield from _ask_pairs(where, source, ours, theirs)
 
 
-def _ask_pairs(where: Where, source: Where, ours: Resolution | Item,
-               theirs: ResolutionTranslation | ItemTranslation) -> Iterator[TextPair]:
+def _ask_pairs(
+    where: Where,
+    source: Where,
+    ours: Resolution | Item,
+    theirs: ResolutionTranslation | ItemTranslation,
+) -> Iterator[TextPair]:
     if ours.ask is None or theirs.ask is None:
         return
     for name in ("verb", "summary"):
@@ -126,8 +142,11 @@ def _ask_pairs(where: Where, source: Where, ours: Resolution | Item,
 def stale_texts(original: Statement, translation: StatementTranslation) -> list[Stale]:
     """The translated texts whose recorded original is missing or differs from today's."""
     recorded = translation.originals or {}
-    return [Stale(pair, recorded.get(pair.key)) for pair in text_pairs(original, translation)
-            if recorded.get(pair.key) != pair.original]
+    return [
+        Stale(pair, recorded.get(pair.key))
+        for pair in text_pairs(original, translation)
+        if recorded.get(pair.key) != pair.original
+    ]
 
 
 def current_originals(original: Statement, translation: StatementTranslation) -> dict[str, str]:
@@ -141,10 +160,17 @@ def originals_block(originals: dict[str, str]) -> str:
 
     if not originals:
         return ""
-    return ("# What each text above translates: the original as it was when translated.\n"
-            "# Written by `briefing i18n confirm`; do not edit by hand.\n"
-            + yaml.safe_dump({"originals": originals}, allow_unicode=True, sort_keys=False,
-                             width=1_000_000, default_flow_style=False))
+    return (
+        "# What each text above translates: the original as it was when translated.\n"
+        "# Written by `briefing i18n confirm`; do not edit by hand.\n"
+        + yaml.safe_dump(
+            {"originals": originals},
+            allow_unicode=True,
+            sort_keys=False,
+            width=1_000_000,
+            default_flow_style=False,
+        )
+    )
 
 
 def with_originals(source: str, originals: dict[str, str]) -> str:
@@ -155,8 +181,14 @@ def with_originals(source: str, originals: dict[str, str]) -> str:
     lines = source.splitlines(keepends=True)
     start = next((i for i, line in enumerate(lines) if line.startswith("originals:")), None)
     if start is not None:
-        end = next((i for i in range(start + 1, len(lines))
-                    if lines[i].strip() and not lines[i].startswith((" ", "#"))), len(lines))
+        end = next(
+            (
+                i
+                for i in range(start + 1, len(lines))
+                if lines[i].strip() and not lines[i].startswith((" ", "#"))
+            ),
+            len(lines),
+        )
         ours = ("# What each text above translates", "# Written by `briefing i18n confirm`")
         while start > 0 and lines[start - 1].startswith(ours):
             start -= 1
@@ -166,8 +198,7 @@ def with_originals(source: str, originals: dict[str, str]) -> str:
     return kept + ("\n" + block if block else "")
 
 
-def confirm_translations(records: Path, files: Sequence[Path]
-                         ) -> list[tuple[Path, int]]:
+def confirm_translations(records: Path, files: Sequence[Path]) -> list[tuple[Path, int]]:
     """Record, in each translation file, the originals its texts translate today.
 
     Run after a translator has checked the texts against today's original: it is

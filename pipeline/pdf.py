@@ -38,15 +38,17 @@ class SafeFetcher(URLFetcher):
     def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
-            raise RefusedResource(f"refused to fetch {url}: only files in the templates "
-                                  "folder may be used")
+            raise RefusedResource(
+                f"refused to fetch {url}: only files in the templates folder may be used"
+            )
         raw = Path(unquote(parts.path))
         if ".." in raw.parts:
             raise RefusedResource(f"refused to fetch {url}: the path goes up with '..'")
         path = raw.resolve()
         if not any(path.is_relative_to(root) for root in self.roots):
-            raise RefusedResource(f"refused to fetch {url}: it is outside "
-                                  + " and ".join(str(r) for r in self.roots))
+            raise RefusedResource(
+                f"refused to fetch {url}: it is outside " + " and ".join(str(r) for r in self.roots)
+            )
         if not path.is_file():
             raise RefusedResource(f"missing file: {path}")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
@@ -76,8 +78,10 @@ def _no_warnings(what: str) -> Iterator[None]:
     finally:
         LOGGER.removeHandler(handler)
     if handler.messages:
-        raise BuildError(f"{what}: WeasyPrint reported problems:\n  "
-                         + "\n  ".join(dict.fromkeys(handler.messages)))
+        raise BuildError(
+            f"{what}: WeasyPrint reported problems:\n  "
+            + "\n  ".join(dict.fromkeys(handler.messages))
+        )
 
 
 def _improve_tags() -> None:
@@ -108,8 +112,12 @@ def _improve_tags() -> None:
         for element in build(box, parent, pdf, *rest):
             if lang and tag not in ("html", "body") and "Lang" not in element:
                 element["Lang"] = pydyf.String(lang)
-            if tag == "span" and not lang and element["S"] == "/Span" and all(
-                    isinstance(kid, bytes) for kid in element["K"]):
+            if (
+                tag == "span"
+                and not lang
+                and element["S"] == "/Span"
+                and all(isinstance(kid, bytes) for kid in element["K"])
+            ):
                 for kid in element["K"]:
                     child = pdf.objects[int(kid.split()[0])]
                     child["P"] = parent.reference
@@ -143,9 +151,12 @@ class Typesetter:
                     raise BuildError(f"{what}: missing stylesheet {path}") from None
                 try:
                     with _no_warnings(f"{what}: {path.name}"):
-                        self._sheets[path] = CSS(string=text, base_url=path.resolve().as_uri(),
-                                                 url_fetcher=self.fetcher,
-                                                 font_config=self.font_config)
+                        self._sheets[path] = CSS(
+                            string=text,
+                            base_url=path.resolve().as_uri(),
+                            url_fetcher=self.fetcher,
+                            font_config=self.font_config,
+                        )
                 except FatalURLFetchingError as error:
                     raise BuildError(f"{what}: {path.name}: {error.__cause__ or error}") from None
             sheets.append(self._sheets[path])
@@ -158,13 +169,15 @@ class Typesetter:
         try:
             with _no_warnings(what):
                 return HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
-                    font_config=self.font_config, stylesheets=sheets, optimize_images=True)
+                    font_config=self.font_config, stylesheets=sheets, optimize_images=True
+                )
         except FatalURLFetchingError as error:
             cause = error.__cause__ or error
             raise BuildError(f"{what}: {cause}") from None
 
-    def fit_one_page(self, render: Callable[[int], str], densities: int, what: str,
-                     stylesheets: Sequence[Path]) -> tuple[Document, int]:
+    def fit_one_page(
+        self, render: Callable[[int], str], densities: int, what: str, stylesheets: Sequence[Path]
+    ) -> tuple[Document, int]:
         """Find the loosest layout that fits one page, or say how far over the tightest is.
 
         Tighter steps only ever take less room, so after the loosest and the tightest
@@ -192,8 +205,9 @@ class Typesetter:
             "overview or its asks."
         )
 
-    def pdf_bytes(self, document: Document, what: str, sources: Sequence[Path],
-                  when: dt.date) -> bytes:
+    def pdf_bytes(
+        self, document: Document, what: str, sources: Sequence[Path], when: dt.date
+    ) -> bytes:
         """Write a PDF/A-3a and PDF/UA-1 file carrying the records it was made from.
 
         WeasyPrint 70 writes one variant per file: it writes PDF/A-3a (tags, the
@@ -202,14 +216,22 @@ class Typesetter:
         """
         stamp = dt.datetime(when.year, when.month, when.day)
         attachments = [
-            Attachment(string=path.read_bytes(), name=path.name, relationship="Source",
-                       description=f"Source record: {path.name}", created=stamp,
-                       modified=stamp)
+            Attachment(
+                string=path.read_bytes(),
+                name=path.name,
+                relationship="Source",
+                description=f"Source record: {path.name}",
+                created=stamp,
+                modified=stamp,
+            )
             for path in sources
         ]
         with _no_warnings(what):
-            return bytes(document.write_pdf(pdf_variant="pdf/a-3a", pdf_tags=True,
-                                            attachments=attachments, finisher=_finish))
+            return bytes(
+                document.write_pdf(
+                    pdf_variant="pdf/a-3a", pdf_tags=True, attachments=attachments, finisher=_finish
+                )
+            )
 
 
 # PDF/UA-1 identification, and the PDF/A extension schema that PDF/A requires for
@@ -289,21 +311,29 @@ def check_pdf(data: bytes, pages: int, what: str, subsets: bool = True) -> None:
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             count = len(pdf.pages)
-            problems = [*_identification_problems(pdf),
-                        *(_font_problems(pdf) if subsets else ()), *_heading_problems(pdf)]
+            problems = [
+                *_identification_problems(pdf),
+                *(_font_problems(pdf) if subsets else ()),
+                *_heading_problems(pdf),
+            ]
     except (pikepdf.PdfError, ValueError, OSError) as error:
         raise BuildError(f"{what}: the PDF written does not parse: {error}") from None
     if count != pages:
         problems.insert(0, f"it has {count} pages, expected {pages}")
     if problems:
-        raise BuildError(f"{what}: the PDF written is not what it claims to be:\n  "
-                         + "\n  ".join(dict.fromkeys(problems)))
+        raise BuildError(
+            f"{what}: the PDF written is not what it claims to be:\n  "
+            + "\n  ".join(dict.fromkeys(problems))
+        )
 
 
 def _identification_problems(pdf: Any) -> Iterator[str]:
     xmp = bytes(pdf.Root.Metadata.read_bytes()) if "/Metadata" in pdf.Root else b""
-    for claim, name in ((b'pdfaid:part="3"', "PDF/A-3"), (b'pdfaid:conformance="A"', "level A"),
-                        (b'pdfuaid:part="1"', "PDF/UA-1")):
+    for claim, name in (
+        (b'pdfaid:part="3"', "PDF/A-3"),
+        (b'pdfaid:conformance="A"', "level A"),
+        (b'pdfuaid:part="1"', "PDF/UA-1"),
+    ):
         if claim not in xmp:
             yield f"its XMP metadata does not declare {name}"
     if not str(pdf.Root.get("/Lang", "")):
@@ -323,13 +353,17 @@ def _font_problems(pdf: Any) -> Iterator[str]:
             seen.add(font.objgen)
             name = str(font.get("/BaseFont", "/?"))[1:]
             if "-subset" not in name.partition("+")[2]:
-                yield (f"it embeds {name}, which is not one of the project's font subsets "
-                       "(a text reached the page in a font fontconfig chose)")
+                yield (
+                    f"it embeds {name}, which is not one of the project's font subsets "
+                    "(a text reached the page in a font fontconfig chose)"
+                )
             for descendant in font.get("/DescendantFonts", []):
                 program = descendant.get("/FontDescriptor", {}).get("/FontFile3")
                 if program is not None and not _cids_are_glyph_ids(program):
-                    yield (f"its font {name} numbers CIDs apart from glyph ids: readers "
-                           "that follow the specification would draw the wrong glyphs")
+                    yield (
+                        f"its font {name} numbers CIDs apart from glyph ids: readers "
+                        "that follow the specification would draw the wrong glyphs"
+                    )
 
 
 def _cids_are_glyph_ids(program: Any) -> bool:
@@ -368,8 +402,7 @@ def _heading_problems(pdf: Any) -> Iterator[str]:
             if level > previous + 1:
                 yield f"a heading goes from level {previous} to {level}"
             previous = level
-        stack.extend(k for k in reversed(kids) if isinstance(k, pikepdf.Dictionary)
-                     and "/S" in k)
+        stack.extend(k for k in reversed(kids) if isinstance(k, pikepdf.Dictionary) and "/S" in k)
 
 
 _INKED = ("TextBox", "LineBox", "ReplacedBox")
@@ -397,20 +430,32 @@ def check_overflow(document: Document, what: str) -> None:
                 bottom = top + float(box.margin_height()) - float(box.margin_bottom or 0)
             except (AttributeError, TypeError, ValueError):
                 continue
-            side = ("right" if right > width + edge else "left" if left < -edge
-                    else "bottom" if bottom > height + edge else None)
+            side = (
+                "right"
+                if right > width + edge
+                else "left"
+                if left < -edge
+                else "bottom"
+                if bottom > height + edge
+                else None
+            )
             if side is None:
                 continue
             over = max(right - width, -left, bottom - height) / PX_PER_MM
             text = " ".join(_box_text(box).replace("\u2060", "").split())
             shown = f" {text[:40]!r}{'…' if len(text) > 40 else ''}" if text else ""
-            problems.append(f"page {number}: {type(box).__name__.removesuffix('Box').lower()}"
-                            f"{shown} runs {over:.0f} mm past the {side} edge of the page"
-                            f"{' (in ' + where + ')' if where else ''}")
+            problems.append(
+                f"page {number}: {type(box).__name__.removesuffix('Box').lower()}"
+                f"{shown} runs {over:.0f} mm past the {side} edge of the page"
+                f"{' (in ' + where + ')' if where else ''}"
+            )
             break  # one finding a page is enough to act on
     if problems:
-        raise BuildError(f"{what}: content outside the page:\n  " + "\n  ".join(problems)
-                         + "\nBreak the long word or shorten the text in the record named.")
+        raise BuildError(
+            f"{what}: content outside the page:\n  "
+            + "\n  ".join(problems)
+            + "\nBreak the long word or shorten the text in the record named."
+        )
 
 
 def _boxes_with_context(box: Any, where: tuple[str, ...]) -> Iterator[tuple[Any, str]]:
@@ -436,5 +481,11 @@ def _box_text(box: Any) -> str:
     return "".join(_box_text(child) for child in getattr(box, "children", []))
 
 
-__all__ = ["RefusedResource", "SafeFetcher", "Typesetter", "check_overflow", "check_pdf",
-           "write_atomically"]
+__all__ = [
+    "RefusedResource",
+    "SafeFetcher",
+    "Typesetter",
+    "check_overflow",
+    "check_pdf",
+    "write_atomically",
+]

@@ -170,8 +170,13 @@ class Planner:
 
     def _actor(self, actor: Actor) -> ActorView:
         names = {a.id: a.name for a in self._vocab_tr.actors} if self._vocab_tr else {}
-        return ActorView(actor.id, pick(actor.name, names.get(actor.id), "en", self.lang),
-                         anchor_for("actor", actor.id), tuple(actor.countries), actor.kind)
+        return ActorView(
+            actor.id,
+            pick(actor.name, names.get(actor.id), "en", self.lang),
+            anchor_for("actor", actor.id),
+            tuple(actor.countries),
+            actor.kind,
+        )
 
     def theme_name(self, theme: Theme) -> tuple[T, T | None]:
         tr = {t.id: t for t in self._vocab_tr.themes} if self._vocab_tr else {}
@@ -179,8 +184,9 @@ class Planner:
         name = pick(theme.name, other.name if other else None, "en", self.lang)
         description = None
         if theme.description:
-            description = pick(theme.description, other.description if other else None,
-                               "en", self.lang)
+            description = pick(
+                theme.description, other.description if other else None, "en", self.lang
+            )
         return name, description
 
     # --- statements ----------------------------------------------------------
@@ -192,8 +198,11 @@ class Planner:
         src = statement.language
         tr = translation
 
-        stale = ({s.pair.translated for s in stale_texts(statement, tr)}
-                 if tr is not None and tr.originals is not None else set())
+        stale = (
+            {s.pair.translated for s in stale_texts(statement, tr)}
+            if tr is not None and tr.originals is not None
+            else set()
+        )
 
         def text(original: str, translated: str | None) -> T:
             shown = pick(original, translated, src, self.lang)
@@ -201,10 +210,12 @@ class Planner:
                 return T(shown.text, shown.lang, stale=True)
             return shown
 
-        heading_tr = tr.heading if tr and tr.heading and len(tr.heading) == len(
-            statement.heading) else [None] * len(statement.heading)
-        preamble_tr = (tr.preamble if tr and tr.preamble else []) + [None] * len(
-            statement.preamble)
+        heading_tr = (
+            tr.heading
+            if tr and tr.heading and len(tr.heading) == len(statement.heading)
+            else [None] * len(statement.heading)
+        )
+        preamble_tr = (tr.preamble if tr and tr.preamble else []) + [None] * len(statement.preamble)
         resolutions_tr = {r.number: r for r in (tr.resolutions or [])} if tr else {}
         anchor = statement.id
         resolutions = [
@@ -218,10 +229,10 @@ class Planner:
             quotes = [q.text for q in paragraph.quotations]
             if ptr and ptr.text and ptr.quotations:
                 quotes = [q.text for q in ptr.quotations]
-            links = [self.instruments.anchor(q.instrument, q.article)
-                     for q in paragraph.quotations]
-            preamble.append(ParagraphView(shown.lang, _segments(shown.text, quotes, links),
-                                          shown.stale))
+            links = [self.instruments.anchor(q.instrument, q.article) for q in paragraph.quotations]
+            preamble.append(
+                ParagraphView(shown.lang, _segments(shown.text, quotes, links), shown.stale)
+            )
         view = StatementView(
             id=statement.id,
             anchor=anchor,
@@ -233,7 +244,8 @@ class Planner:
             meeting_ordinal=statement.meeting.ordinal,
             place=self.fmt.place(
                 text(statement.meeting.city, tr.meeting.city if tr and tr.meeting else None).text,
-                statement.meeting.country),
+                statement.meeting.country,
+            ),
             adopted=self.fmt.date(statement.adopted),
             overview=text(statement.overview, tr.overview if tr else None),
             preamble=preamble,
@@ -246,28 +258,37 @@ class Planner:
         view.asks.extend(_asks(view))
         return view
 
-    def _resolution(self, statement: Statement, resolution: Resolution,
-                    tr: ResolutionTranslation | None, text: TextFn) -> ResolutionView:
+    def _resolution(
+        self,
+        statement: Statement,
+        resolution: Resolution,
+        tr: ResolutionTranslation | None,
+        text: TextFn,
+    ) -> ResolutionView:
         anchor = anchor_for(statement.id, "r", resolution.number)
         items_tr: list[ItemTranslation | None] = list(tr.items or []) if tr else []
         items_tr += [None] * (len(resolution.items) - len(items_tr))
-        items = [self._item(anchor, i, item, items_tr[i], text)
-                 for i, item in enumerate(resolution.items)]
+        items = [
+            self._item(anchor, i, item, items_tr[i], text)
+            for i, item in enumerate(resolution.items)
+        ]
         ask = resolution.ask
         return ResolutionView(
             number=resolution.number,
             anchor=anchor,
             text=text(resolution.text, tr.text if tr else None),
             verb=text(ask.verb, tr.ask.verb if tr and tr.ask else None)
-            if ask and ask.verb else None,
+            if ask and ask.verb
+            else None,
             ask=text(ask.summary, tr.ask.summary if tr and tr.ask else None) if ask else None,
             addressees=[self.actors[a] for a in resolution.addressees if a in self.actors],
             concerns=[self.actors[a] for a in resolution.concerns if a in self.actors],
             items=items,
         )
 
-    def _item(self, parent: str, index: int, item: Item, tr: ItemTranslation | None,
-              text: TextFn) -> ItemView:
+    def _item(
+        self, parent: str, index: int, item: Item, tr: ItemTranslation | None, text: TextFn
+    ) -> ItemView:
         action = text(item.action, tr.action if tr else None) if item.action else None
         verb: T | None = None
         if item.ask and item.ask.verb:
@@ -280,13 +301,15 @@ class Planner:
             text=text(item.text, tr.text if tr else None),
             verb=verb,
             ask=text(item.ask.summary, tr.ask.summary if tr and tr.ask else None)
-            if item.ask else None,
+            if item.ask
+            else None,
             addressees=[self.actors[a] for a in item.addressees if a in self.actors],
             concerns=[self.actors[a] for a in item.concerns if a in self.actors],
         )
 
-    def _state(self, statement: Statement, tr: StatementTranslation | None,
-               stale: int = 0) -> TranslationState:
+    def _state(
+        self, statement: Statement, tr: StatementTranslation | None, stale: int = 0
+    ) -> TranslationState:
         if statement.language == self.lang:
             return TranslationState("original", None, statement.language)
         if tr is None:
@@ -299,9 +322,11 @@ class Planner:
     # --- the pack --------------------------------------------------------------
 
     def pack(self, densities: dict[str, int], chosen: list[str] | None = None) -> PackView:
-        statements = [self.statement(s, densities.get(s.id, 0))
-                      for s in self.project.statements.values()
-                      if chosen is None or s.id in chosen]
+        statements = [
+            self.statement(s, densities.get(s.id, 0))
+            for s in self.project.statements.values()
+            if chosen is None or s.id in chosen
+        ]
         actors = _asks_by_actor(statements, list(self.actors.values()))
         vocabulary = self.project.vocabulary
         themes = _themes_over_time(self, statements, vocabulary.themes if vocabulary else [])
@@ -325,10 +350,12 @@ class Planner:
         out: dict[str, T] = {}
         for note in coalition.notes:
             other = by_id.get(note.id)
-            out[f"{note.id}.subject"] = pick(note.subject, other.subject if other else None,
-                                             "en", self.lang)
+            out[f"{note.id}.subject"] = pick(
+                note.subject, other.subject if other else None, "en", self.lang
+            )
             out[f"{note.id}.resolution"] = pick(
-                note.resolution, other.resolution if other else None, "en", self.lang)
+                note.resolution, other.resolution if other else None, "en", self.lang
+            )
         return out
 
 
@@ -353,13 +380,32 @@ def _asks(statement: StatementView) -> list[AskRow]:
     rows: list[AskRow] = []
     for resolution in statement.resolutions:
         if resolution.ask is not None:
-            rows.append(AskRow(statement.id, statement.year, resolution.number,
-                               resolution.anchor, resolution.addressees, resolution.concerns,
-                               resolution.verb, resolution.ask))
+            rows.append(
+                AskRow(
+                    statement.id,
+                    statement.year,
+                    resolution.number,
+                    resolution.anchor,
+                    resolution.addressees,
+                    resolution.concerns,
+                    resolution.verb,
+                    resolution.ask,
+                )
+            )
         for item in resolution.items:
             if item.ask is not None:
-                rows.append(AskRow(statement.id, statement.year, resolution.number, item.anchor,
-                                   item.addressees, item.concerns, item.verb, item.ask))
+                rows.append(
+                    AskRow(
+                        statement.id,
+                        statement.year,
+                        resolution.number,
+                        item.anchor,
+                        item.addressees,
+                        item.concerns,
+                        item.verb,
+                        item.ask,
+                    )
+                )
     return rows
 
 
@@ -377,8 +423,9 @@ def _asks_by_actor(statements: list[StatementView], actors: list[ActorView]) -> 
     return out
 
 
-def _themes_over_time(planner: Planner, statements: list[StatementView],
-                      themes: list[Theme]) -> list[ThemeTrend]:
+def _themes_over_time(
+    planner: Planner, statements: list[StatementView], themes: list[Theme]
+) -> list[ThemeTrend]:
     """Count the asks each statement makes under each theme, and say how that changed."""
     counts: dict[str, list[int]] = {t.id: [0] * len(statements) for t in themes}
     records = planner.project.statements
@@ -472,8 +519,11 @@ def asks_concerning(statements: list[StatementView], country: str) -> CountryAsk
     addressed, concerning = [], []
     for statement in statements:
         mine = [r for r in statement.asks if any(country in a.countries for a in r.addressees)]
-        about = [r for r in statement.asks if r not in mine
-                 and any(country in a.countries for a in r.concerns)]
+        about = [
+            r
+            for r in statement.asks
+            if r not in mine and any(country in a.countries for a in r.concerns)
+        ]
         if mine:
             addressed.append((statement, mine))
         if about:

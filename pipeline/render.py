@@ -85,9 +85,14 @@ def keep_hangul_words(html: str) -> str:
 
 
 # Elements whose neighbouring whitespace CSS always drops (no template uses `pre`).
-_BLOCKS = frozenset(re.findall(r"\w+", """
+_BLOCKS = frozenset(
+    re.findall(
+        r"\w+",
+        """
     html head body meta title link section nav header footer div p h1 h2 h3 h4 h5 h6
-    ul ol li dl dt dd table thead tbody tfoot tr th td"""))
+    ul ol li dl dt dd table thead tbody tfoot tr th td""",
+    )
+)
 _GAP = re.compile(r"(</?([a-z][a-z0-9]*)\b[^>]*>)\s+(?=</?([a-z][a-z0-9]*)\b)")
 
 
@@ -135,11 +140,17 @@ class Meta:
 class Renderer:
     """Render the summary and pack templates of one language."""
 
-    def __init__(self, templates: Path, language: Language, instruments: Instruments,
-                 coalition: Coalition | None, today: dt.date,
-                 translations: dict[tuple[str, str], StatementTranslation] | None = None,
-                 sources: dict[str, SourceDocument] | None = None,
-                 draft: bool = False) -> None:
+    def __init__(
+        self,
+        templates: Path,
+        language: Language,
+        instruments: Instruments,
+        coalition: Coalition | None,
+        today: dt.date,
+        translations: dict[tuple[str, str], StatementTranslation] | None = None,
+        sources: dict[str, SourceDocument] | None = None,
+        draft: bool = False,
+    ) -> None:
         self.templates = templates
         self.draft = draft  # the catalog is in progress: untranslated strings show in English
         self.language = language
@@ -176,15 +187,19 @@ class Renderer:
         if state.status in ("unofficial", "official") and state.note is not None:
             mark = self._(STATUS_MARKS[state.status])
         else:
-            mark = self._(STATUS_MARKS.get(state.status, STATUS_MARKS["partial"]),
-                          language=self.fmt.language_name(state.original_language),
-                          target=self.fmt.language_name(self.language.code))
+            mark = self._(
+                STATUS_MARKS.get(state.status, STATUS_MARKS["partial"]),
+                language=self.fmt.language_name(state.original_language),
+                target=self.fmt.language_name(self.language.code),
+            )
         if state.stale:
             mark += " " + self.gettext.ngettext(
                 "%(num)d passage marked † translates an earlier version of the original, "
                 "which has been corrected since.",
                 "%(num)d passages marked † translate an earlier version of the original, "
-                "which has been corrected since.", state.stale) % {"num": state.stale}
+                "which has been corrected since.",
+                state.stale,
+            ) % {"num": state.stale}
         return mark
 
     def _source(self, source_id: str) -> SourceDocument | None:
@@ -252,34 +267,42 @@ class Renderer:
         if coalition is None:
             raise BuildError("the briefing pack needs the coalition record (coalition.yaml)")
         title = self._("IPCNKR briefing pack")
-        subject = self._("The joint statements of the general meetings, %(first)s–%(last)s",
-                         first=pack.years[0], last=pack.years[-1])
+        subject = self._(
+            "The joint statements of the general meetings, %(first)s–%(last)s",
+            first=pack.years[0],
+            last=pack.years[-1],
+        )
         context = self._common(title, subject, title)
         founded_year, founded_month = (int(p) for p in coalition.founded.date.split("-"))
         notes_by_meeting = {n.id: n for n in coalition.notes}
         cited = _cited(coalition, [statement.sources for statement in pack.statements])
-        context.update({
-            "pack": pack,
-            "links": True,
-            "recipient": self._recipient(pack, recipient) if recipient else None,
-            "pack_date": self.fmt.date(self.today),
-            "language_name": self.language.name,
-            "founded_month": self.fmt.month(founded_year, founded_month),
-            "country_list": lambda codes: self.fmt.list([self.fmt.country(c) for c in codes]),
-            "membership": [self._membership(row) for row in coalition.membership],
-            "meetings": [self._meeting(m, notes_by_meeting, {s.id for s in pack.statements})
-                         for m in coalition.meetings],
-            "verdict": lambda key: self._(VERDICTS[key]),
-            "sources": [s for s in self.sources.values() if s.id in cited],
-            "instruments": self.instruments.articles(self.language.code),
-        })
+        context.update(
+            {
+                "pack": pack,
+                "links": True,
+                "recipient": self._recipient(pack, recipient) if recipient else None,
+                "pack_date": self.fmt.date(self.today),
+                "language_name": self.language.name,
+                "founded_month": self.fmt.month(founded_year, founded_month),
+                "country_list": lambda codes: self.fmt.list([self.fmt.country(c) for c in codes]),
+                "membership": [self._membership(row) for row in coalition.membership],
+                "meetings": [
+                    self._meeting(m, notes_by_meeting, {s.id for s in pack.statements})
+                    for m in coalition.meetings
+                ],
+                "verdict": lambda key: self._(VERDICTS[key]),
+                "sources": [s for s in self.sources.values() if s.id in cited],
+                "instruments": self.instruments.articles(self.language.code),
+            }
+        )
         return self._render(TEMPLATES["pack"], context)
 
     def _recipient(self, pack: PackView, recipient: Recipient) -> dict[str, Any]:
         country = self.fmt.country(recipient.country)
         return {
-            "addressed_to": self._("%(honorific)s %(name)s", honorific=recipient.honorific,
-                                   name=recipient.name),
+            "addressed_to": self._(
+                "%(honorific)s %(name)s", honorific=recipient.honorific, name=recipient.name
+            ),
             "chamber": recipient.chamber,
             "country": country,
             "title": self._("Asks concerning %(country)s", country=country),
@@ -292,12 +315,14 @@ class Renderer:
         else:
             year, month = (int(p) for p in row.date.split("-"))
             when = self.fmt.month(year, month)
-        return {"date": when, "members": self.fmt.number(row.members),
-                "countries": self.fmt.number(row.countries) if row.countries else None,
-                "source": row.source}
+        return {
+            "date": when,
+            "members": self.fmt.number(row.members),
+            "countries": self.fmt.number(row.countries) if row.countries else None,
+            "source": row.source,
+        }
 
-    def _meeting(self, meeting: Any, notes: dict[str, Any],
-                 in_pack: set[str]) -> dict[str, Any]:
+    def _meeting(self, meeting: Any, notes: dict[str, Any], in_pack: set[str]) -> dict[str, Any]:
         """Return a meeting; it links to its statement only if the pack holds it."""
         if meeting.start and meeting.end:
             from babel.dates import format_interval
@@ -307,9 +332,13 @@ class Renderer:
             when = str(meeting.year)
         place = self.fmt.place(self._city(meeting.statement, meeting.city), meeting.country)
         note = next((n.id for n in notes.values() if meeting.ordinal in n.meetings), None)
-        return {"when": when, "name": self.meeting_name(meeting.ordinal), "place": place,
-                "statement": meeting.statement if meeting.statement in in_pack else None,
-                "note": note}
+        return {
+            "when": when,
+            "name": self.meeting_name(meeting.ordinal),
+            "place": place,
+            "statement": meeting.statement if meeting.statement in in_pack else None,
+            "note": note,
+        }
 
     def _city(self, statement_id: str | None, city: str | None) -> str | None:
         """Return a meeting's city as its statement's translation writes it, if it does."""

@@ -18,19 +18,72 @@ from babel.core import get_global
 
 # Features every script uses in this project's documents: composition, ligatures,
 # kerning and mark positioning (fontTools' "common" and "horizontal" groups).
-COMMON = ("rvrn", "ccmp", "locl", "mark", "mkmk", "liga", "rlig", "calt", "clig", "curs",
-          "kern", "rclt")
+COMMON = (
+    "rvrn",
+    "ccmp",
+    "locl",
+    "mark",
+    "mkmk",
+    "liga",
+    "rlig",
+    "calt",
+    "clig",
+    "curs",
+    "kern",
+    "rclt",
+)
 DIRECTIONAL = {"ltr": ("ltra", "ltrm"), "rtl": ("rtla", "rtlm")}
 _JOINING = ("isol", "init", "medi", "fina", "med2", "fin2", "fin3", "cswh", "mset", "stch")
-_INDIC = ("nukt", "akhn", "rphf", "rkrf", "pref", "blwf", "half", "abvf", "pstf", "cfar", "vatu",
-          "cjct", "init", "pres", "abvs", "blws", "psts", "haln", "dist", "abvm", "blwm")
+_INDIC = (
+    "nukt",
+    "akhn",
+    "rphf",
+    "rkrf",
+    "pref",
+    "blwf",
+    "half",
+    "abvf",
+    "pstf",
+    "cfar",
+    "vatu",
+    "cjct",
+    "init",
+    "pres",
+    "abvs",
+    "blws",
+    "psts",
+    "haln",
+    "dist",
+    "abvm",
+    "blwm",
+)
 _EAST_ASIAN = ("palt", "halt", "vkrn")
 # The features HarfBuzz's shaper for each script applies (ISO 15924 codes).
 SHAPING: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(("Arab", "Syrc", "Mong", "Nkoo", "Phag", "Mand", "Mani", "Adlm", "Rohg",
-                     "Sogd", "Chrs"), _JOINING),
-    **dict.fromkeys(("Deva", "Beng", "Guru", "Gujr", "Orya", "Taml", "Telu", "Knda", "Mlym",
-                     "Sinh", "Khmr", "Mymr", "Tibt", "Java", "Bali"), _INDIC),
+    **dict.fromkeys(
+        ("Arab", "Syrc", "Mong", "Nkoo", "Phag", "Mand", "Mani", "Adlm", "Rohg", "Sogd", "Chrs"),
+        _JOINING,
+    ),
+    **dict.fromkeys(
+        (
+            "Deva",
+            "Beng",
+            "Guru",
+            "Gujr",
+            "Orya",
+            "Taml",
+            "Telu",
+            "Knda",
+            "Mlym",
+            "Sinh",
+            "Khmr",
+            "Mymr",
+            "Tibt",
+            "Java",
+            "Bali",
+        ),
+        _INDIC,
+    ),
     **dict.fromkeys(("Hang", "Kore"), ("ljmo", "vjmo", "tjmo", *_EAST_ASIAN)),
     **dict.fromkeys(("Jpan", "Hans", "Hant", "Hani"), _EAST_ASIAN),
 }
@@ -52,8 +105,9 @@ class Script:
     @property
     def features(self) -> tuple[str, ...]:
         """The OpenType features a font subset for this script must keep."""
-        return tuple(dict.fromkeys((*COMMON, *DIRECTIONAL[self.direction],
-                                    *SHAPING.get(self.code, ()))))
+        return tuple(
+            dict.fromkeys((*COMMON, *DIRECTIONAL[self.direction], *SHAPING.get(self.code, ())))
+        )
 
 
 @functools.cache

@@ -84,8 +84,15 @@ translation:
 """
 
 
-def add_language(locales: Path, records: Path, instruments: Path, code: str, locale: str,
-                 today: str, force: bool = False) -> list[Path]:
+def add_language(
+    locales: Path,
+    records: Path,
+    instruments: Path,
+    code: str,
+    locale: str,
+    today: str,
+    force: bool = False,
+) -> list[Path]:
     """Start a language: its catalog, skeleton translations of the vocabulary and the
     coalition record, and the UN's official UDHR text if the archived collection has it.
 
@@ -100,16 +107,33 @@ def add_language(locales: Path, records: Path, instruments: Path, code: str, loc
     written = [init(locales, code, locale, force=force)]
     name = Locale(Locale.parse(locale.replace("-", "_")).language).get_display_name("en") or code
     for kind, what, original, lists in (
-            ("vocabulary-translation", "Names of the actors and themes", "vocabulary.yaml",
-             "actors: []\nthemes: []"),
-            ("coalition-translation", "The secretariat's notes on the sources", "coalition.yaml",
-             "notes: []")):
+        (
+            "vocabulary-translation",
+            "Names of the actors and themes",
+            "vocabulary.yaml",
+            "actors: []\nthemes: []",
+        ),
+        (
+            "coalition-translation",
+            "The secretariat's notes on the sources",
+            "coalition.yaml",
+            "notes: []",
+        ),
+    ):
         stem = kind.split("-")[0]
         target = records / f"{stem}.{code}.yaml"
         if target.exists() or target.is_symlink():
             continue
-        text = TRANSLATION_SKELETON.format(kind=kind, what=what, name=name, original=original,
-                                           records=records, code=code, today=today, lists=lists)
+        text = TRANSLATION_SKELETON.format(
+            kind=kind,
+            what=what,
+            name=name,
+            original=original,
+            records=records,
+            code=code,
+            today=today,
+            lists=lists,
+        )
         create_exclusive(target, text.encode("utf-8"))
         written.append(target)
     corpus = records.parent / "sources" / "udhr"

@@ -18,15 +18,41 @@ from typing import Any
 from pipeline.errors import Problem
 from pipeline.load import LoadedFile, format_path
 
-BIDI_CONTROLS = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F,
-                           0x061C])
+BIDI_CONTROLS = frozenset([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C])
 JOINERS = frozenset({0x200C, 0x200D})
 # Languages written in scripts where ZWJ and ZWNJ change how letters join or form.
-JOINING_LANGUAGES = frozenset({
-    "ar", "fa", "ur", "ps", "ku", "sd", "ug", "ckb",  # Arabic script
-    "hi", "mr", "ne", "sa", "bn", "as", "pa", "gu", "or", "ta", "te", "kn", "ml", "si",
-    "my", "km", "lo", "bo", "dv", "syr",
-})
+JOINING_LANGUAGES = frozenset(
+    {
+        "ar",
+        "fa",
+        "ur",
+        "ps",
+        "ku",
+        "sd",
+        "ug",
+        "ckb",  # Arabic script
+        "hi",
+        "mr",
+        "ne",
+        "sa",
+        "bn",
+        "as",
+        "pa",
+        "gu",
+        "or",
+        "ta",
+        "te",
+        "kn",
+        "ml",
+        "si",
+        "my",
+        "km",
+        "lo",
+        "bo",
+        "dv",
+        "syr",
+    }
+)
 ALLOWED_CONTROLS = frozenset({0x09, 0x0A})  # tab and line feed, as YAML text has them
 
 
@@ -36,7 +62,8 @@ _CANDIDATES = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f"
     "\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff"
     "\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001345f\U0001bca0-\U0001bca3"
-    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+    "\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
 
 
 def refusal(character: str, lang: str) -> str | None:
@@ -45,8 +72,7 @@ def refusal(character: str, lang: str) -> str | None:
     if code in ALLOWED_CONTROLS:
         return None
     if code in BIDI_CONTROLS:
-        return ("a bidirectional control, which can make the text read differently from "
-                "what it says")
+        return "a bidirectional control, which can make the text read differently from what it says"
     category = unicodedata.category(character)
     if category == "Cc":
         return "a control character"
@@ -77,13 +103,21 @@ def text_problems(loaded: LoadedFile) -> list[Problem]:
                 continue
             nth = text.count(match.group(), 0, match.start())
             line, column = _locate(loaded, path, match.group(), nth)
-            problems.append(Problem(loaded.path, line, column, format_path(path),
-                                    f"{describe(match.group())} is {reason}; remove it"))
+            problems.append(
+                Problem(
+                    loaded.path,
+                    line,
+                    column,
+                    format_path(path),
+                    f"{describe(match.group())} is {reason}; remove it",
+                )
+            )
     return problems
 
 
-def _strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...],
-                                                                        str]]:
+def _strings(
+    value: Any, path: tuple[str | int, ...]
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):
@@ -104,14 +138,19 @@ def _language(record: Any) -> str:
 def _language_at(record: Any, path: tuple[str | int, ...], default: str) -> str:
     """A recipient's own fields are in the recipient's language."""
     people = getattr(record, "recipients", None)
-    if people is not None and len(path) > 1 and isinstance(path[1], int) and (
-            path[1] < len(people)):
+    if (
+        people is not None
+        and len(path) > 1
+        and isinstance(path[1], int)
+        and (path[1] < len(people))
+    ):
         return str(people[path[1]].language)
     return default
 
 
-def _locate(loaded: LoadedFile, path: tuple[str | int, ...], character: str,
-            nth: int) -> tuple[int, int]:
+def _locate(
+    loaded: LoadedFile, path: tuple[str | int, ...], character: str, nth: int
+) -> tuple[int, int]:
     """Return the line and column of the character in the file, or of its value.
 
     The `nth` occurrence after the value's start is the one, as long as YAML
@@ -119,7 +158,7 @@ def _locate(loaded: LoadedFile, path: tuple[str | int, ...], character: str,
     """
     line, column = loaded.document.value_position(path)
     lines = loaded.document.text.splitlines(keepends=True)
-    offset = sum(len(text) for text in lines[:line - 1]) + column - 1
+    offset = sum(len(text) for text in lines[: line - 1]) + column - 1
     found = loaded.document.text.find(character, offset)
     for _ in range(nth):
         if found < 0:

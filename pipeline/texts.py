@@ -22,13 +22,25 @@ from pipeline.validate import Project
 # Keys whose values are ids and codes, never shown as they are. Only plain values
 # are skipped: `themes` is a list of ids in a statement but a list of named and
 # described themes in the vocabulary, and those names reach the page.
-_ID_KEYS = {"kind", "id", "addressees", "concerns", "themes", "statement", "instrument",
-            "language", "status", "statements", "file"}
+_ID_KEYS = {
+    "kind",
+    "id",
+    "addressees",
+    "concerns",
+    "themes",
+    "statement",
+    "instrument",
+    "language",
+    "status",
+    "statements",
+    "file",
+}
 
 
 def _is_id(value: Any) -> bool:
     return isinstance(value, str) or (
-        isinstance(value, list | tuple) and all(isinstance(v, str) for v in value))
+        isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+    )
 
 
 _PLACEHOLDER = re.compile(r"%\([a-z_]+\)[sd]|%[sd]")
@@ -54,8 +66,9 @@ def record_texts(record: BaseModel, origin: str, lang: str) -> Iterator[tuple[st
         yield origin, field, lang, text
 
 
-def project_texts(project: Project, instruments: Instruments, languages: list[Language],
-                  templates: Path) -> Iterator[tuple[str, str, str, str]]:
+def project_texts(
+    project: Project, instruments: Instruments, languages: list[Language], templates: Path
+) -> Iterator[tuple[str, str, str, str]]:
     """Yield every text the documents of `languages` may show."""
     for statement in project.statements.values():
         yield from record_texts(statement, f"statement {statement.id}", statement.language)
@@ -101,8 +114,12 @@ def _cldr_texts(project: Project, language: Language) -> Iterator[tuple[str, str
         yield origin, "dates", lang, fmt.date(day) + " " + fmt.month(2000, month)
     from babel.dates import format_interval
 
-    yield origin, "dates", lang, format_interval(dt.date(2000, 1, 28), dt.date(2000, 1, 30),
-                                                 "yMMMd", locale=fmt.locale)
+    yield (
+        origin,
+        "dates",
+        lang,
+        format_interval(dt.date(2000, 1, 28), dt.date(2000, 1, 30), "yMMMd", locale=fmt.locale),
+    )
     countries: set[str] = set()
     for statement in project.statements.values():
         countries.add(statement.meeting.country)

@@ -106,19 +106,25 @@ def recover(out: Path) -> list[str]:
         journal = _read_journal(out)
         if journal is not None:
             _apply(out, journal)
-            said.append(f"completed an interrupted build in {out}/: "
-                        f"{len(journal.moves)} files replaced, "
-                        f"{len(journal.removals)} removed")
+            said.append(
+                f"completed an interrupted build in {out}/: "
+                f"{len(journal.moves)} files replaced, "
+                f"{len(journal.removals)} removed"
+            )
         else:
             _remove_staging(out)
-            said.append(f"removed the unfinished files of an interrupted build from {staging}/ "
-                        "(the documents were left as they were)")
+            said.append(
+                f"removed the unfinished files of an interrupted build from {staging}/ "
+                "(the documents were left as they were)"
+            )
     temporary = leftovers(out)
     for path in temporary:
         path.unlink(missing_ok=True)
     if temporary:
-        said.append(f"removed {len(temporary)} temporary files an interrupted build left in "
-                    f"{out}/: " + ", ".join(str(p.relative_to(out)) for p in temporary))
+        said.append(
+            f"removed {len(temporary)} temporary files an interrupted build left in "
+            f"{out}/: " + ", ".join(str(p.relative_to(out)) for p in temporary)
+        )
     return said
 
 
@@ -203,8 +209,10 @@ def _refuse_linked_folders(out: Path, path: Path) -> None:
     current = path.parent
     while current != out and current.is_relative_to(out):
         if current.is_symlink():
-            raise BuildError(f"{current} is a symbolic link; refusing to write through it. "
-                             "Remove the link and build again")
+            raise BuildError(
+                f"{current} is a symbolic link; refusing to write through it. "
+                "Remove the link and build again"
+            )
         current = current.parent
 
 

@@ -30,8 +30,9 @@ def translation_status(paths: Paths) -> StatusReport:
     report = StatusReport()
     for state in catalog_states(paths.locales):
         done = state.total - len(state.missing) - len(state.fuzzy)
-        report.catalog_rows.append((state.lang, f"{done}/{state.total}",
-                                    str(len(state.missing)), str(len(state.fuzzy))))
+        report.catalog_rows.append(
+            (state.lang, f"{done}/{state.total}", str(len(state.missing)), str(len(state.fuzzy)))
+        )
         for message in state.missing:
             report.catalog_details.append(f"{state.lang}: missing: {message!r}")
         for message in state.fuzzy:
@@ -75,13 +76,18 @@ def _language_rows(project: Project, languages: list[str], paths: Paths) -> list
             continue
         words = project.extra.get(("vocabulary", lang))
         told = project.extra.get(("coalition", lang))
-        done = (len(words.actors) + len(words.themes)
-                if isinstance(words, VocabularyTranslation) else None)
+        done = (
+            len(words.actors) + len(words.themes)
+            if isinstance(words, VocabularyTranslation)
+            else None
+        )
         noted = len(told.notes) if isinstance(told, CoalitionTranslation) else None
-        rows.append((
-            lang,
-            "missing" if done is None else f"{done} of {names} names",
-            "missing" if noted is None else f"{noted} of {notes} notes",
-            "official text" if udhr and lang in udhr.texts else "English only (none on file)",
-        ))
+        rows.append(
+            (
+                lang,
+                "missing" if done is None else f"{done} of {names} names",
+                "missing" if noted is None else f"{noted} of {notes} notes",
+                "official text" if udhr and lang in udhr.texts else "English only (none on file)",
+            )
+        )
     return rows

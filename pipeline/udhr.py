@@ -20,11 +20,15 @@ from pipeline.scripts import script_of
 
 NS = {"u": "http://efele.net/udhr"}
 ARTICLES = (1, 5, 9, 13, 14, 18, 19, 20)
-SOURCE = ("The United Nations' texts, from the “UDHR in Unicode” collection "
-          "(repository eric-muller/udhr, folder data/udhr, commit f93dd614)")
-HEADER = ("# The official UN texts of the UDHR articles the statements rest on, copied\n"
-          "# character for character from sources/udhr/ by `briefing i18n init` or\n"
-          "# scripts/import_udhr.py. Do not edit by hand.\n")
+SOURCE = (
+    "The United Nations' texts, from the “UDHR in Unicode” collection "
+    "(repository eric-muller/udhr, folder data/udhr, commit f93dd614)"
+)
+HEADER = (
+    "# The official UN texts of the UDHR articles the statements rest on, copied\n"
+    "# character for character from sources/udhr/ by `briefing i18n init` or\n"
+    "# scripts/import_udhr.py. Do not edit by hand.\n"
+)
 
 
 def corpus_languages(corpus: Path) -> dict[str, Path]:
@@ -48,14 +52,16 @@ def _article(root: ET.Element, number: int) -> dict[str, object]:
         raise ValueError(f"the text has no article {number}")
     title = node.findtext("u:title", namespaces=NS) or ""
     paragraphs = [p.text or "" for p in node.iter(f"{{{NS['u']}}}para")]
-    return {"number": number, "title": title.strip(),
-            "paragraphs": [p.strip() for p in paragraphs]}
+    return {"number": number, "title": title.strip(), "paragraphs": [p.strip() for p in paragraphs]}
 
 
 def read_text(path: Path) -> dict[str, object]:
     root = ET.parse(path).getroot()
-    return {"title": (root.findtext("u:title", namespaces=NS) or "").strip(),
-            "file": path.name, "articles": [_article(root, n) for n in ARTICLES]}
+    return {
+        "title": (root.findtext("u:title", namespaces=NS) or "").strip(),
+        "file": path.name,
+        "articles": [_article(root, n) for n in ARTICLES],
+    }
 
 
 def import_udhr(corpus: Path, out: Path, languages: Iterable[str]) -> list[str]:

@@ -100,14 +100,16 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
         for loaded_file in loaded.of_kind(Statement):
             problems += _references(loaded_file, vocabulary.record)
     for loaded_file in statements.values():
-        problems += [loaded_file.problem(("sources", index, "source"),
-                                         _unknown_source(ref.source, sources))
-                     for index, ref in enumerate(loaded_file.record.sources)
-                     if ref.source not in sources]
+        problems += [
+            loaded_file.problem(("sources", index, "source"), _unknown_source(ref.source, sources))
+            for index, ref in enumerate(loaded_file.record.sources)
+            if ref.source not in sources
+        ]
     if coalition is not None:
         if coalition.path in given:  # read only as context, it need not list just these
-            problems += _coalition_references(coalition, statements.keys() | unreadable,
-                                              sources.keys())
+            problems += _coalition_references(
+                coalition, statements.keys() | unreadable, sources.keys()
+            )
         meetings = {m.ordinal: m for m in coalition.record.meetings}
         for loaded_file in statements.values():
             problems += _statement_against_coalition(loaded_file, coalition.record, meetings)
@@ -117,8 +119,9 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
         original = statements.get(record.statement)
         if original is None:
             if record.statement not in unreadable:
-                problems.append(loaded_file.problem(
-                    ("statement",), f"unknown statement {record.statement!r}"))
+                problems.append(
+                    loaded_file.problem(("statement",), f"unknown statement {record.statement!r}")
+                )
             continue
         problems += _alignment(loaded_file, original.record)
         problems += _official_quotations(loaded_file, original.record)
@@ -129,8 +132,9 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
     for loaded_file in statements.values():
         country = loaded_file.record.meeting.country
         if country not in known_countries():
-            problems.append(loaded_file.problem(("meeting", "country"),
-                                                f"unknown country code {country!r}"))
+            problems.append(
+                loaded_file.problem(("meeting", "country"), f"unknown country code {country!r}")
+            )
     extra: dict[tuple[str, str], object] = {}
     for loaded_file in loaded.of_kind(VocabularyTranslation) + loaded.of_kind(CoalitionTranslation):
         record_t = loaded_file.record
@@ -142,12 +146,14 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
             known = {n.id for n in coalition.record.notes}
             for index, note in enumerate(record_t.notes):
                 if note.id not in known:
-                    problems.append(loaded_file.problem(("notes", index, "id"),
-                                                        f"unknown note {note.id!r}"))
+                    problems.append(
+                        loaded_file.problem(("notes", index, "id"), f"unknown note {note.id!r}")
+                    )
     files = {_file_key(f.record): f.path for f in loaded.files}
     project = Project(
-        statements={k: f.record for k, f in sorted(statements.items(),
-                                                    key=lambda kv: kv[1].record.adopted)},
+        statements={
+            k: f.record for k, f in sorted(statements.items(), key=lambda kv: kv[1].record.adopted)
+        },
         translations=translations,
         coalition=coalition.record if coalition else None,
         vocabulary=vocabulary.record if vocabulary else None,
@@ -171,10 +177,14 @@ def load_project(paths: Sequence[Path]) -> Project:
 def _add_context(loaded: Loaded) -> None:
     """Read the vocabulary, coalition and originals beside the files given, if not given."""
     given = {f.path for f in loaded.files} | {p.path for p in loaded.problems}
-    wanted = {folder / name for folder in {f.path.parent for f in loaded.files}
-              for name in CONTEXT_FILES}
-    wanted |= {f.path.with_name(f"{f.record.statement}.yaml") for f in loaded.files
-               if isinstance(f.record, StatementTranslation)}
+    wanted = {
+        folder / name for folder in {f.path.parent for f in loaded.files} for name in CONTEXT_FILES
+    }
+    wanted |= {
+        f.path.with_name(f"{f.record.statement}.yaml")
+        for f in loaded.files
+        if isinstance(f.record, StatementTranslation)
+    }
     folders = {sources_folder(f.path.parent) for f in loaded.files}
     wanted |= set(find_record_files([folder for folder in folders if folder.is_dir()])[0])
     have: set[Path] | None = None  # resolved: asked for only when a name was not given as is
@@ -194,8 +204,11 @@ def _add_context(loaded: Loaded) -> None:
 def _single(loaded: Loaded, model: type, problems: list[Problem]) -> LoadedFile | None:
     found = loaded.of_kind(model)
     for extra in found[1:]:
-        problems.append(extra.problem(("kind",), f"a second {model.__name__.lower()} record; "
-                                      f"the first is {found[0].path}"))
+        problems.append(
+            extra.problem(
+                ("kind",), f"a second {model.__name__.lower()} record; the first is {found[0].path}"
+            )
+        )
     return found[0] if found else None
 
 
@@ -207,11 +220,17 @@ def _required_records(loaded: Loaded) -> list[Problem]:
     folder = needing[0].path.parent
     problems = []
     for model, name in ((Vocabulary, "vocabulary.yaml"), (Coalition, "coalition.yaml")):
-        if not loaded.of_kind(model) and not any(
-                p.path.name == name for p in loaded.problems):
-            problems.append(Problem(folder / name, 1, 1, "",
-                                    f"required record missing: the statements need {name} "
-                                    f"in {folder}/ (kind: {name.removesuffix('.yaml')})"))
+        if not loaded.of_kind(model) and not any(p.path.name == name for p in loaded.problems):
+            problems.append(
+                Problem(
+                    folder / name,
+                    1,
+                    1,
+                    "",
+                    f"required record missing: the statements need {name} "
+                    f"in {folder}/ (kind: {name.removesuffix('.yaml')})",
+                )
+            )
     return problems
 
 
@@ -222,14 +241,21 @@ def _unique_ids(loaded: Loaded) -> list[Problem]:
     for loaded_file in loaded.of_kind(Statement):
         key = loaded_file.record.id
         if key in reserved:
-            problems.append(loaded_file.problem(
-                ("id",), f"{key!r} is reserved: it names another record "
-                         f"({', '.join(sorted(reserved))}); choose another id"))
+            problems.append(
+                loaded_file.problem(
+                    ("id",),
+                    f"{key!r} is reserved: it names another record "
+                    f"({', '.join(sorted(reserved))}); choose another id",
+                )
+            )
         if key in first:
             other = first[key]
             line = other.document.position(("id",))[0]
-            problems.append(loaded_file.problem(
-                ("id",), f"duplicate id {key!r}: also used in {other.path}:{line}"))
+            problems.append(
+                loaded_file.problem(
+                    ("id",), f"duplicate id {key!r}: also used in {other.path}:{line}"
+                )
+            )
         else:
             first[key] = loaded_file
     for loaded_file in loaded.of_kind(Vocabulary):
@@ -237,15 +263,22 @@ def _unique_ids(loaded: Loaded) -> list[Problem]:
             seen: set[str] = set()
             for index, entry in enumerate(getattr(loaded_file.record, list_name)):
                 if entry.id in seen:
-                    problems.append(loaded_file.problem(
-                        (list_name, index, "id"), f"duplicate {list_name[:-1]} id {entry.id!r}"))
+                    problems.append(
+                        loaded_file.problem(
+                            (list_name, index, "id"), f"duplicate {list_name[:-1]} id {entry.id!r}"
+                        )
+                    )
                 seen.add(entry.id)
     first_source: dict[str, Path] = {}
     for loaded_file in loaded.of_kind(SourceDocument):
         source_id = loaded_file.record.id
         if source_id in first_source:
-            problems.append(loaded_file.problem(
-                ("id",), f"duplicate source id {source_id!r} (first in {first_source[source_id]})"))
+            problems.append(
+                loaded_file.problem(
+                    ("id",),
+                    f"duplicate source id {source_id!r} (first in {first_source[source_id]})",
+                )
+            )
         first_source.setdefault(source_id, loaded_file.path)
     for loaded_file in loaded.of_kind(Coalition):
         record: Coalition = loaded_file.record
@@ -254,8 +287,11 @@ def _unique_ids(loaded: Loaded) -> list[Problem]:
             for index, entry in enumerate(getattr(record, list_name)):
                 value = getattr(entry, key)
                 if value in known:
-                    problems.append(loaded_file.problem(
-                        (list_name, index, key), f"duplicate {list_name[:-1]} {key} {value!r}"))
+                    problems.append(
+                        loaded_file.problem(
+                            (list_name, index, key), f"duplicate {list_name[:-1]} {key} {value!r}"
+                        )
+                    )
                 known.add(value)
     return problems
 
@@ -270,8 +306,11 @@ def _references(loaded_file: LoadedFile, vocabulary: Vocabulary) -> list[Problem
     def check(where: tuple[str | int, ...], values: list[str], known: set[str], what: str) -> None:
         for index, value in enumerate(values):
             if value not in known:
-                problems.append(loaded_file.problem(
-                    (*where, index), f"unknown {what} {value!r}{_suggest(value, known)}"))
+                problems.append(
+                    loaded_file.problem(
+                        (*where, index), f"unknown {what} {value!r}{_suggest(value, known)}"
+                    )
+                )
 
     check(("themes",), statement.themes, themes, "theme")
     for p_index, paragraph in enumerate(statement.preamble):
@@ -294,35 +333,56 @@ def _suggest(value: str, known: set[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _coalition_references(coalition: LoadedFile, statements: Collection[str],
-                          sources: Collection[str]) -> list[Problem]:
+def _coalition_references(
+    coalition: LoadedFile, statements: Collection[str], sources: Collection[str]
+) -> list[Problem]:
     record: Coalition = coalition.record
     problems: list[Problem] = []
     cited: list[tuple[tuple[str | int, ...], str]] = [
-        (("other_names", i, "source"), r.source) for i, r in enumerate(record.other_names)]
-    cited += [(("founded", "sources", i, "source"), r.source)
-              for i, r in enumerate(record.founded.sources)]
-    cited += [(("founding_countries", i, "source"), r.source)
-              for i, r in enumerate(record.founding_countries)]
+        (("other_names", i, "source"), r.source) for i, r in enumerate(record.other_names)
+    ]
+    cited += [
+        (("founded", "sources", i, "source"), r.source)
+        for i, r in enumerate(record.founded.sources)
+    ]
+    cited += [
+        (("founding_countries", i, "source"), r.source)
+        for i, r in enumerate(record.founding_countries)
+    ]
     cited += [(("membership", i, "source"), r.source) for i, r in enumerate(record.membership)]
     for index, meeting in enumerate(record.meetings):
         if meeting.statement and statements and meeting.statement not in statements:
-            problems.append(coalition.problem(("meetings", index, "statement"),
-                                              f"unknown statement {meeting.statement!r}"))
+            problems.append(
+                coalition.problem(
+                    ("meetings", index, "statement"), f"unknown statement {meeting.statement!r}"
+                )
+            )
         if meeting.start and meeting.end and meeting.end < meeting.start:
-            problems.append(coalition.problem(("meetings", index, "end"),
-                                              "the meeting ends before it starts"))
-        cited += [(("meetings", index, "sources", i, "source"), r.source)
-                  for i, r in enumerate(meeting.sources)]
+            problems.append(
+                coalition.problem(("meetings", index, "end"), "the meeting ends before it starts")
+            )
+        cited += [
+            (("meetings", index, "sources", i, "source"), r.source)
+            for i, r in enumerate(meeting.sources)
+        ]
     for index, note in enumerate(record.notes):
-        cited += [(("notes", index, "readings", i, "source"), r.source)
-                  for i, r in enumerate(note.readings)]
+        cited += [
+            (("notes", index, "readings", i, "source"), r.source)
+            for i, r in enumerate(note.readings)
+        ]
         for s_index, statement_id in enumerate(note.statements):
             if statements and statement_id not in statements:
-                problems.append(coalition.problem(("notes", index, "statements", s_index),
-                                                  f"unknown statement {statement_id!r}"))
-    problems += [coalition.problem(where, _unknown_source(source, sources))
-                 for where, source in cited if source not in sources]
+                problems.append(
+                    coalition.problem(
+                        ("notes", index, "statements", s_index),
+                        f"unknown statement {statement_id!r}",
+                    )
+                )
+    problems += [
+        coalition.problem(where, _unknown_source(source, sources))
+        for where, source in cited
+        if source not in sources
+    ]
     return problems
 
 
@@ -339,38 +399,55 @@ def _source_problems(loaded_file: LoadedFile, seen: dict[str, SourceDocument]) -
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError as error:
-        return [loaded_file.problem(("file",), f"cannot read the archived copy {path}: "
-                                    f"{error.strerror or error}")]
+        return [
+            loaded_file.problem(
+                ("file",), f"cannot read the archived copy {path}: {error.strerror or error}"
+            )
+        ]
     if digest != record.sha256:
-        return [loaded_file.problem(
-            ("sha256",), f"{path} has SHA-256 {digest}, not the one recorded: the archived "
-            "copy changed (restore it, or check the records against the new copy and record "
-            "its hash)")]
+        return [
+            loaded_file.problem(
+                ("sha256",),
+                f"{path} has SHA-256 {digest}, not the one recorded: the archived "
+                "copy changed (restore it, or check the records against the new copy and record "
+                "its hash)",
+            )
+        ]
     return []
 
 
-def _statement_against_coalition(loaded_file: LoadedFile, coalition: Coalition,
-                                 meetings: dict[int, MeetingRecord]) -> list[Problem]:
+def _statement_against_coalition(
+    loaded_file: LoadedFile, coalition: Coalition, meetings: dict[int, MeetingRecord]
+) -> list[Problem]:
     """A statement's meeting must agree with the coalition record."""
     statement: Statement = loaded_file.record
     problems: list[Problem] = []
     meeting = meetings.get(statement.meeting.ordinal)
     if meeting is None:
-        problems.append(loaded_file.problem(
-            ("meeting", "ordinal"),
-            f"the coalition record has no general meeting number {statement.meeting.ordinal}"))
+        problems.append(
+            loaded_file.problem(
+                ("meeting", "ordinal"),
+                f"the coalition record has no general meeting number {statement.meeting.ordinal}",
+            )
+        )
         return problems
     if (meeting.start, meeting.end) != (statement.meeting.start, statement.meeting.end) and (
         meeting.start is not None
     ):
-        problems.append(loaded_file.problem(
-            ("meeting", "start"),
-            f"meeting dates {statement.meeting.start} to {statement.meeting.end} differ from "
-            f"the coalition record ({meeting.start} to {meeting.end})"))
+        problems.append(
+            loaded_file.problem(
+                ("meeting", "start"),
+                f"meeting dates {statement.meeting.start} to {statement.meeting.end} differ from "
+                f"the coalition record ({meeting.start} to {meeting.end})",
+            )
+        )
     if meeting.year != statement.adopted.year:
-        problems.append(loaded_file.problem(
-            ("meeting", "start"),
-            f"the coalition record dates meeting {meeting.ordinal} to {meeting.year}"))
+        problems.append(
+            loaded_file.problem(
+                ("meeting", "start"),
+                f"the coalition record dates meeting {meeting.ordinal} to {meeting.year}",
+            )
+        )
     return problems
 
 
@@ -379,48 +456,74 @@ def _alignment(loaded_file: LoadedFile, original: Statement) -> list[Problem]:
     record: StatementTranslation = loaded_file.record
     problems: list[Problem] = []
     if record.translation.language == original.language:
-        problems.append(loaded_file.problem(
-            ("translation", "language"), f"the original is already in {original.language!r}"))
+        problems.append(
+            loaded_file.problem(
+                ("translation", "language"), f"the original is already in {original.language!r}"
+            )
+        )
     if record.preamble is not None and len(record.preamble) != len(original.preamble):
-        problems.append(loaded_file.problem(
-            ("preamble",), f"{len(record.preamble)} preamble paragraphs; the original has "
-            f"{len(original.preamble)}"))
+        problems.append(
+            loaded_file.problem(
+                ("preamble",),
+                f"{len(record.preamble)} preamble paragraphs; the original has "
+                f"{len(original.preamble)}",
+            )
+        )
     for p_index, (theirs, ours) in enumerate(
         zip(record.preamble or [], original.preamble, strict=False)
     ):
         if theirs.quotations is not None and len(theirs.quotations) != len(ours.quotations):
-            problems.append(loaded_file.problem(
-                ("preamble", p_index, "quotations"),
-                f"{len(theirs.quotations)} quotations; the original has {len(ours.quotations)}"))
+            problems.append(
+                loaded_file.problem(
+                    ("preamble", p_index, "quotations"),
+                    f"{len(theirs.quotations)} quotations; the original has {len(ours.quotations)}",
+                )
+            )
         for q_index, quotation in enumerate(theirs.quotations or []):
             if theirs.text is not None and quotation.text not in theirs.text:
-                problems.append(loaded_file.problem(
-                    ("preamble", p_index, "quotations", q_index, "text"),
-                    "the quotation is not in the translated paragraph"))
+                problems.append(
+                    loaded_file.problem(
+                        ("preamble", p_index, "quotations", q_index, "text"),
+                        "the quotation is not in the translated paragraph",
+                    )
+                )
     originals = {r.number: r for r in original.resolutions}
     seen: set[int] = set()
     for r_index, resolution in enumerate(record.resolutions or []):
         where: tuple[str | int, ...] = ("resolutions", r_index)
         ours_r = originals.get(resolution.number)
         if ours_r is None:
-            problems.append(loaded_file.problem(
-                (*where, "number"), f"the original has no resolution {resolution.number}"))
+            problems.append(
+                loaded_file.problem(
+                    (*where, "number"), f"the original has no resolution {resolution.number}"
+                )
+            )
             continue
         if resolution.number in seen:
-            problems.append(loaded_file.problem(
-                (*where, "number"), f"resolution {resolution.number} is translated twice"))
+            problems.append(
+                loaded_file.problem(
+                    (*where, "number"), f"resolution {resolution.number} is translated twice"
+                )
+            )
         seen.add(resolution.number)
         if resolution.items is not None and len(resolution.items) != len(ours_r.items):
-            problems.append(loaded_file.problem(
-                (*where, "items"), f"{len(resolution.items)} items; resolution "
-                f"{resolution.number} of the original has {len(ours_r.items)}"))
+            problems.append(
+                loaded_file.problem(
+                    (*where, "items"),
+                    f"{len(resolution.items)} items; resolution "
+                    f"{resolution.number} of the original has {len(ours_r.items)}",
+                )
+            )
         for i_index, item in enumerate(resolution.items or []):
             if i_index < len(ours_r.items) and (item.action is None) != (
                 ours_r.items[i_index].action is None
             ):
-                problems.append(loaded_file.problem(
-                    (*where, "items", i_index),
-                    "the action verb must be translated exactly where the original has one"))
+                problems.append(
+                    loaded_file.problem(
+                        (*where, "items", i_index),
+                        "the action verb must be translated exactly where the original has one",
+                    )
+                )
     return problems
 
 
@@ -428,13 +531,18 @@ def _vocabulary_alignment(loaded_file: LoadedFile, vocabulary: Vocabulary) -> li
     """A vocabulary translation names only known actors and themes."""
     record: VocabularyTranslation = loaded_file.record
     problems: list[Problem] = []
-    for list_name, known in (("actors", {a.id for a in vocabulary.actors}),
-                             ("themes", {t.id for t in vocabulary.themes})):
+    for list_name, known in (
+        ("actors", {a.id for a in vocabulary.actors}),
+        ("themes", {t.id for t in vocabulary.themes}),
+    ):
         for index, entry in enumerate(getattr(record, list_name)):
             if entry.id not in known:
-                problems.append(loaded_file.problem(
-                    (list_name, index, "id"),
-                    f"unknown {list_name[:-1]} {entry.id!r}{_suggest(entry.id, known)}"))
+                problems.append(
+                    loaded_file.problem(
+                        (list_name, index, "id"),
+                        f"unknown {list_name[:-1]} {entry.id!r}{_suggest(entry.id, known)}",
+                    )
+                )
     return problems
 
 
@@ -477,16 +585,27 @@ def recipient_problems(loaded_file: LoadedFile, locales: Path = DEFAULT_LOCALES)
         where: tuple[str | int, ...] = ("recipients", index)
         if recipient.id in seen:
             line = loaded_file.document.position(("recipients", seen[recipient.id], "id"))[0]
-            problems.append(loaded_file.problem((*where, "id"), f"duplicate recipient id "
-                                                f"{recipient.id!r} (first at line {line})"))
+            problems.append(
+                loaded_file.problem(
+                    (*where, "id"),
+                    f"duplicate recipient id {recipient.id!r} (first at line {line})",
+                )
+            )
         seen.setdefault(recipient.id, index)
         if recipient.country not in known_countries():
-            problems.append(loaded_file.problem((*where, "country"),
-                                                f"unknown country code {recipient.country!r}"))
+            problems.append(
+                loaded_file.problem(
+                    (*where, "country"), f"unknown country code {recipient.country!r}"
+                )
+            )
         if recipient.language not in languages:
-            problems.append(loaded_file.problem(
-                (*where, "language"), f"no catalog for language {recipient.language!r}; "
-                f"packs can be made in {', '.join(languages)}"))
+            problems.append(
+                loaded_file.problem(
+                    (*where, "language"),
+                    f"no catalog for language {recipient.language!r}; "
+                    f"packs can be made in {', '.join(languages)}",
+                )
+            )
     return problems
 
 
@@ -511,20 +630,29 @@ def _stale_translations(loaded_file: LoadedFile, original: Statement) -> list[Pr
     from pipeline.originals import stale_texts
 
     if loaded_file.record.originals is None:
-        return [loaded_file.problem(
-            ("translation",), "records no originals, so a later change of the original "
-            "cannot be found; check it against today's original and run `briefing i18n "
-            f"confirm {loaded_file.path}`", severity="warning")]
+        return [
+            loaded_file.problem(
+                ("translation",),
+                "records no originals, so a later change of the original "
+                "cannot be found; check it against today's original and run `briefing i18n "
+                f"confirm {loaded_file.path}`",
+                severity="warning",
+            )
+        ]
     problems = []
     for stale in stale_texts(original, loaded_file.record):
         pair = stale.pair
         if stale.recorded is None:
-            message = (f"does not record which original it translates (now {pair.original!r}); "
-                       "check it and run `briefing i18n confirm`")
+            message = (
+                f"does not record which original it translates (now {pair.original!r}); "
+                "check it and run `briefing i18n confirm`"
+            )
         else:
-            message = (f"translates an earlier version of its original: was "
-                       f"{stale.recorded!r}, now {pair.original!r}; update the translation, "
-                       "then run `briefing i18n confirm`")
+            message = (
+                f"translates an earlier version of its original: was "
+                f"{stale.recorded!r}, now {pair.original!r}; update the translation, "
+                "then run `briefing i18n confirm`"
+            )
         problems.append(loaded_file.problem(pair.where, message, severity="warning"))
     return problems
 
@@ -545,10 +673,13 @@ def _official_quotations(loaded_file: LoadedFile, original: Statement) -> list[P
         ):
             official = instruments.text_of(source.instrument, source.article, lang)
             if official is not None and quotation.text != official:
-                problems.append(loaded_file.problem(
-                    ("preamble", p_index, "quotations", q_index, "text"),
-                    f"not the official {lang} text of {source.instrument} article "
-                    f"{source.article}: quote {official[:30]!r}… as published"))
+                problems.append(
+                    loaded_file.problem(
+                        ("preamble", p_index, "quotations", q_index, "text"),
+                        f"not the official {lang} text of {source.instrument} article "
+                        f"{source.article}: quote {official[:30]!r}… as published",
+                    )
+                )
     return problems
 
 

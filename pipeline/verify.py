@@ -25,15 +25,19 @@ def verify(folder: Path) -> tuple[int, list[Finding]]:
     manifest = Manifest.load(folder)
     findings = []
     if manifest.problem:
-        findings.append(Finding(NAME, f"unreadable: {manifest.problem}; the next build "
-                                      "writes a new one"))
+        findings.append(
+            Finding(NAME, f"unreadable: {manifest.problem}; the next build writes a new one")
+        )
     state = pending_state(folder)
     if state:
         findings.append(Finding(f"{STAGING}/", state))
     for path in leftovers(folder):
-        findings.append(Finding(str(path.relative_to(folder)),
-                                "a temporary file left by an interrupted build; "
-                                "the next build removes it"))
+        findings.append(
+            Finding(
+                str(path.relative_to(folder)),
+                "a temporary file left by an interrupted build; the next build removes it",
+            )
+        )
     for name, entry in sorted(manifest.entries.items()):
         path = folder / name
         if path.is_symlink():

@@ -148,8 +148,13 @@ def _resolve(event: Any) -> str:
         value = event.value
         if value and value[0] not in _FIRST_CHARS:
             return _STR  # no implicit type starts with this character
-        return str(_RESOLVER.resolve(yaml.ScalarNode, value,  # type: ignore[no-untyped-call]
-                                     event.implicit))
+        return str(
+            _RESOLVER.resolve(
+                yaml.ScalarNode,
+                value,  # type: ignore[no-untyped-call]
+                event.implicit,
+            )
+        )
     return str(tag)
 
 
@@ -237,8 +242,11 @@ def plain_value(text: str) -> Any:
                 if event.anchor is not None or event.tag is not None:
                     raise _Unsure
                 if event.implicit[0] and (not value or value[0] in _FIRST_CHARS):
-                    tag = _RESOLVER.resolve(yaml.ScalarNode, value,  # type: ignore[no-untyped-call]
-                                            event.implicit)
+                    tag = _RESOLVER.resolve(
+                        yaml.ScalarNode,
+                        value,  # type: ignore[no-untyped-call]
+                        event.implicit,
+                    )
                     if tag != _STR:
                         if tag not in _IMPLICIT:
                             raise _Unsure  # null, merge (<<), value (=)
@@ -321,8 +329,7 @@ def _parse_located(text: str) -> tuple[Any, Positions, Positions]:
             key = value if isinstance(value, str) else str(value)
             if key in container:
                 first = key_positions[(*path, key)]
-                raise YamlProblem(*where, f"duplicate key {key!r} (first at line {first[0]})",
-                                  path)
+                raise YamlProblem(*where, f"duplicate key {key!r} (first at line {first[0]})", path)
             frame[2] = key
             key_positions[(*path, key)] = where
             return tuple(path)
@@ -347,8 +354,9 @@ def _parse_located(text: str) -> tuple[Any, Positions, Positions]:
             kind = type(event)
             if kind is yaml.ScalarEvent:
                 if event.anchor is not None:
-                    raise YamlProblem(*_pos(event.start_mark),
-                                      "YAML anchors (&name) are not allowed")
+                    raise YamlProblem(
+                        *_pos(event.start_mark), "YAML anchors (&name) are not allowed"
+                    )
                 tag = _resolve(event)
                 if tag == _STR:
                     attach(event.value, event.start_mark, False)
@@ -362,13 +370,15 @@ def _parse_located(text: str) -> tuple[Any, Positions, Positions]:
                 attach(value, event.start_mark, False)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
                 if event.anchor is not None:
-                    raise YamlProblem(*_pos(event.start_mark),
-                                      "YAML anchors (&name) are not allowed")
+                    raise YamlProblem(
+                        *_pos(event.start_mark), "YAML anchors (&name) are not allowed"
+                    )
                 if event.tag is not None and event.tag not in _STANDARD_TAGS:
                     raise YamlProblem(*_pos(event.start_mark), f"tag {event.tag!r} is not allowed")
                 if len(stack) >= MAX_DEPTH:
-                    raise YamlProblem(*_pos(event.start_mark),
-                                      f"nesting is deeper than {MAX_DEPTH} levels")
+                    raise YamlProblem(
+                        *_pos(event.start_mark), f"nesting is deeper than {MAX_DEPTH} levels"
+                    )
                 container: Any = {} if kind is yaml.MappingStartEvent else []
                 stack.append([container, attach(container, event.start_mark, True), None])
             elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
@@ -378,8 +388,9 @@ def _parse_located(text: str) -> tuple[Any, Positions, Positions]:
             elif kind is yaml.DocumentStartEvent:
                 seen_documents += 1
                 if seen_documents > 1:
-                    raise YamlProblem(*_pos(event.start_mark),
-                                      "only one YAML document per file is allowed")
+                    raise YamlProblem(
+                        *_pos(event.start_mark), "only one YAML document per file is allowed"
+                    )
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = _pos(mark) if mark is not None else (1, 1)

@@ -17,8 +17,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def main() -> None:
     languages = available_languages(REPO / "locales")
-    written = import_udhr(REPO / "sources" / "udhr", REPO / "instruments" / "udhr.yaml",
-                          languages)
+    written = import_udhr(REPO / "sources" / "udhr", REPO / "instruments" / "udhr.yaml", languages)
     print(f"Wrote {REPO / 'instruments' / 'udhr.yaml'}: {', '.join(written)}")
 
 

@@ -27,34 +27,52 @@ TOLERANCE = 0.015  # the share of a page one engine may draw apart from all othe
 
 def _poppler(pdf: Path) -> list[Image.Image]:
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(["pdftoppm", "-r", str(DPI), "-gray", "-png", str(pdf), f"{folder}/p"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["pdftoppm", "-r", str(DPI), "-gray", "-png", str(pdf), f"{folder}/p"],
+            check=True,
+            capture_output=True,
+        )
         return [_loaded(path) for path in sorted(Path(folder).glob("p-*.png"))]
 
 
 def _ghostscript(pdf: Path) -> list[Image.Image]:
     with tempfile.TemporaryDirectory() as folder:
-        subprocess.run(["gs", "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pnggray",
-                        "-dTextAlphaBits=4", "-dGraphicsAlphaBits=4", f"-r{DPI}",
-                        f"-sOutputFile={folder}/p-%04d.png", str(pdf)],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                "gs",
+                "-q",
+                "-dNOPAUSE",
+                "-dBATCH",
+                "-dSAFER",
+                "-sDEVICE=pnggray",
+                "-dTextAlphaBits=4",
+                "-dGraphicsAlphaBits=4",
+                f"-r{DPI}",
+                f"-sOutputFile={folder}/p-%04d.png",
+                str(pdf),
+            ],
+            check=True,
+            capture_output=True,
+        )
         return [_loaded(path) for path in sorted(Path(folder).glob("p-*.png"))]
 
 
 def _pdfium(pdf: Path) -> list[Image.Image]:
     document = pypdfium2.PdfDocument(str(pdf))
     try:
-        return [page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L")
-                for page in document]
+        return [
+            page.render(scale=DPI / 72, grayscale=True).to_pil().convert("L") for page in document
+        ]
     finally:
         document.close()
 
 
 def _mupdf(pdf: Path) -> list[Image.Image]:
     with pymupdf.open(pdf) as document:
-        return [Image.frombytes("L", (pix.width, pix.height), pix.samples)
-                for pix in (page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY)
-                            for page in document)]
+        return [
+            Image.frombytes("L", (pix.width, pix.height), pix.samples)
+            for pix in (page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY) for page in document)
+        ]
 
 
 def _loaded(path: Path) -> Image.Image:
@@ -63,7 +81,10 @@ def _loaded(path: Path) -> Image.Image:
 
 
 ENGINES: dict[str, Callable[[Path], list[Image.Image]]] = {
-    "poppler": _poppler, "PDFium": _pdfium, "MuPDF": _mupdf, "Ghostscript": _ghostscript,
+    "poppler": _poppler,
+    "PDFium": _pdfium,
+    "MuPDF": _mupdf,
+    "Ghostscript": _ghostscript,
 }
 
 
@@ -87,7 +108,8 @@ def differing_share(image: Image.Image, others: list[Image.Image]) -> float:
         # A square differs from this engine only if it differs by INK or more;
         # it counts only where it differs from all the others.
         difference = ImageChops.difference(mine, _cells(other, size)).point(
-            lambda value: 255 if value >= INK else 0)
+            lambda value: 255 if value >= INK else 0
+        )
         apart = difference if apart is None else ImageChops.darker(apart, difference)
     assert apart is not None
     histogram = apart.histogram()
@@ -106,8 +128,10 @@ def disagreements(pdf: Path, tolerance: float = TOLERANCE) -> list[str]:
             others = [pages[other][number] for other in pages if other != name]
             share = differing_share(images[number], others)
             if share > tolerance:
-                found.append(f"{pdf.name}, page {number + 1}: {name} differs from the other "
-                             f"engines on {share:.1%} of the page")
+                found.append(
+                    f"{pdf.name}, page {number + 1}: {name} differs from the other "
+                    f"engines on {share:.1%} of the page"
+                )
     return found
 
 
@@ -118,19 +142,37 @@ def extracted_text(pdf: Path, top: float = 0, bottom: float = 0) -> dict[str, st
     """
     with pymupdf.open(pdf) as opened:
         width, height = opened[0].rect.width, opened[0].rect.height
-        mupdf = "\n".join(page.get_text(clip=pymupdf.Rect(0, top, page.rect.width,
-                                                            page.rect.height - bottom))
-                          for page in opened)
+        mupdf = "\n".join(
+            page.get_text(clip=pymupdf.Rect(0, top, page.rect.width, page.rect.height - bottom))
+            for page in opened
+        )
     poppler = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-x", "0", "-y", str(round(top)), "-W", str(round(width)),
-         "-H", str(round(height - top - bottom)), str(pdf), "-"],
-        check=True, capture_output=True).stdout.decode()
+        [
+            "pdftotext",
+            "-enc",
+            "UTF-8",
+            "-x",
+            "0",
+            "-y",
+            str(round(top)),
+            "-W",
+            str(round(width)),
+            "-H",
+            str(round(height - top - bottom)),
+            str(pdf),
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
     document = pypdfium2.PdfDocument(str(pdf))
     try:
         pdfium = "\n".join(
-            page.get_textpage().get_text_bounded(left=0, bottom=bottom, right=page.get_width(),
-                                                 top=page.get_height() - top)
-            for page in document)
+            page.get_textpage().get_text_bounded(
+                left=0, bottom=bottom, right=page.get_width(), top=page.get_height() - top
+            )
+            for page in document
+        )
     finally:
         document.close()
     return {"poppler": poppler, "PDFium": pdfium, "MuPDF": mupdf}

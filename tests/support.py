@@ -31,28 +31,63 @@ CONTEXT = ("vocabulary.yaml", "coalition.yaml")
 BAD_FILES: list[tuple[str, int, int, str, str]] = [
     ("malformed-yaml", 4, 8, "", "malformed YAML: did not find expected ',' or ']'"),
     ("duplicate-key", 16, 1, "", "duplicate key 'title' (first at line 3)"),
-    ("yes-as-text", 3, 1, "title",
-     "expected text, but YAML read this as true/false (True); put the text in quotes"),
-    ("no-as-text", 10, 3, "meeting.city",
-     "expected text, but YAML read this as true/false (False); put the text in quotes"),
-    ("on-as-text", 36, 7, "resolutions[0].ask.summary",
-     "expected text, but YAML read this as true/false (True); put the text in quotes"),
-    ("number-as-text", 6, 5, "heading[1]",
-     "expected text, but YAML read this as a number (2005); put the text in quotes"),
+    (
+        "yes-as-text",
+        3,
+        1,
+        "title",
+        "expected text, but YAML read this as true/false (True); put the text in quotes",
+    ),
+    (
+        "no-as-text",
+        10,
+        3,
+        "meeting.city",
+        "expected text, but YAML read this as true/false (False); put the text in quotes",
+    ),
+    (
+        "on-as-text",
+        36,
+        7,
+        "resolutions[0].ask.summary",
+        "expected text, but YAML read this as true/false (True); put the text in quotes",
+    ),
+    (
+        "number-as-text",
+        6,
+        5,
+        "heading[1]",
+        "expected text, but YAML read this as a number (2005); put the text in quotes",
+    ),
     ("impossible-date", 14, 10, "adopted", "'2007-02-30' is not a real date"),
     ("unknown-field", 19, 1, "overveiw", "unknown field 'overveiw'; did you mean 'overview'?"),
-    ("unknown-field-nested", 47, 9, "resolutions[1].items[1].adressees",
-     "unknown field 'adressees'; did you mean 'addressees'?"),
+    (
+        "unknown-field-nested",
+        47,
+        9,
+        "resolutions[1].items[1].adressees",
+        "unknown field 'adressees'; did you mean 'addressees'?",
+    ),
     ("missing-field", 9, 3, "meeting.city", "missing required field 'city'"),
     ("anchor", 32, 17, "", "YAML anchors (&name) are not allowed"),
     ("alias", 39, 17, "", "YAML aliases (*name) are not allowed"),
-    ("python-tag", 3, 8, "",
-     "tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed"),
+    (
+        "python-tag",
+        3,
+        8,
+        "",
+        "tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+    ),
     ("empty", 1, 1, "", "file is empty"),
     ("binary", 3, 1, "", "file is binary (it contains NUL bytes), not YAML text"),
     ("not-utf8", 3, 9, "", "file is not UTF-8 text (byte 0xe9)"),
-    ("resolutions-out-of-sequence", 37, 5, "resolutions[1].number",
-     "resolutions are numbered [1, 3]; expected [1, 2]"),
+    (
+        "resolutions-out-of-sequence",
+        37,
+        5,
+        "resolutions[1].number",
+        "resolutions are numbered [1, 3]; expected [1, 2]",
+    ),
 ]
 
 
@@ -97,8 +132,7 @@ def paths_default(monkeypatch: pytest.MonkeyPatch, **defaults: Path) -> None:
     import pipeline.build
 
     current = pipeline.build.Paths
-    monkeypatch.setattr(pipeline.build, "Paths",
-                        lambda **given: current(**{**defaults, **given}))  # type: ignore[arg-type]
+    monkeypatch.setattr(pipeline.build, "Paths", lambda **given: current(**{**defaults, **given}))  # type: ignore[arg-type]
 
 
 def shown(path: Path, line: int, column: int, field: str, message: str) -> str:
@@ -116,15 +150,34 @@ def build(records: Path, out: Path, cache: Path, **request: object) -> list[Writ
 
 def page_texts(pdf: Path) -> list[str]:
     """Return the text of each page, as pdftotext reads it."""
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                         check=True).stdout.decode()
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True
+    ).stdout.decode()
     return out.split("\f")[:-1]
 
 
 def body_text(pdf: Path) -> str:
     """Return the text inside the page margins: no running heads, no page numbers."""
-    out = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-x", "0", "-y", "60", "-W", "612",
-                          "-H", "722", str(pdf), "-"], capture_output=True, check=True)
+    out = subprocess.run(
+        [
+            "pdftotext",
+            "-raw",
+            "-enc",
+            "UTF-8",
+            "-x",
+            "0",
+            "-y",
+            "60",
+            "-W",
+            "612",
+            "-H",
+            "722",
+            str(pdf),
+            "-",
+        ],
+        capture_output=True,
+        check=True,
+    )
     return out.stdout.decode()
 
 

@@ -28,9 +28,17 @@ def recipients(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Pat
 
 def test_one_pack_per_example_recipient(recipients: Path) -> None:
     names = sorted(p.name for p in (recipients / "recipients").glob("*.pdf"))
-    assert names == sorted(f"{r}.pdf" for r in (
-        "example-jp-sato", "example-kr-kim", "example-mn-bat", "example-us-smith",
-        "example-gb-jones", "example-au-brown"))
+    assert names == sorted(
+        f"{r}.pdf"
+        for r in (
+            "example-jp-sato",
+            "example-kr-kim",
+            "example-mn-bat",
+            "example-us-smith",
+            "example-gb-jones",
+            "example-au-brown",
+        )
+    )
 
 
 def test_the_japanese_member_gets_japanese_on_a4_with_japan_first(recipients: Path) -> None:
@@ -49,8 +57,10 @@ def test_the_japanese_member_gets_japanese_on_a4_with_japan_first(recipients: Pa
 def test_the_us_member_gets_english_on_letter(recipients: Path) -> None:
     pdf = recipients / "recipients" / "example-us-smith.pdf"
     reader = PdfReader(pdf)
-    assert all((round(float(p.mediabox.width)), round(float(p.mediabox.height))) == (612, 792)
-               for p in reader.pages)
+    assert all(
+        (round(float(p.mediabox.width)), round(float(p.mediabox.height))) == (612, 792)
+        for p in reader.pages
+    )
     text = body_text(pdf)
     assert "Prepared for" in text or "PREPARED FOR" in text
     assert "Asks concerning United States" in text
@@ -59,8 +69,10 @@ def test_the_us_member_gets_english_on_letter(recipients: Path) -> None:
 
 def test_a_member_whose_country_is_not_asked_gets_a_sentence(recipients: Path) -> None:
     text = body_text(recipients / "recipients" / "example-gb-jones.pdf")
-    assert ("None of the joint statements asks anything of the government or the legislature "
-            "of United Kingdom") in " ".join(text.split())
+    assert (
+        "None of the joint statements asks anything of the government or the legislature "
+        "of United Kingdom"
+    ) in " ".join(text.split())
 
 
 def test_the_manifest_lists_every_file_with_its_hash(recipients: Path) -> None:
@@ -79,8 +91,7 @@ def test_the_manifest_lists_every_file_with_its_hash(recipients: Path) -> None:
     assert files["recipients/example-jp-sato.pdf"]["lang"] == "ja"
 
 
-def test_verify_names_a_tampered_missing_or_unlisted_file(recipients: Path,
-                                                          tmp_path: Path) -> None:
+def test_verify_names_a_tampered_missing_or_unlisted_file(recipients: Path, tmp_path: Path) -> None:
     folder = tmp_path / "copy"
     shutil.copytree(recipients, folder)
     runner = CliRunner()
@@ -100,12 +111,21 @@ def test_verify_names_a_tampered_missing_or_unlisted_file(recipients: Path,
     assert "stray.pdf: not in manifest.json" in result.output
 
 
-def test_pdfa_3a_and_pdfua_1_tagged_with_its_sources_attached(recipients: Path, tmp_path: Path,
-                                                             cache_dir: Path) -> None:
-    build(STATEMENTS, tmp_path, cache_dir, langs="ja", only="summary",
-          statements=["ipcnkr-2005-tokyo"])
-    for pdf in (tmp_path / "ja" / "ipcnkr-2005-tokyo-summary.pdf",
-                recipients / "recipients" / "example-kr-kim.pdf"):
+def test_pdfa_3a_and_pdfua_1_tagged_with_its_sources_attached(
+    recipients: Path, tmp_path: Path, cache_dir: Path
+) -> None:
+    build(
+        STATEMENTS,
+        tmp_path,
+        cache_dir,
+        langs="ja",
+        only="summary",
+        statements=["ipcnkr-2005-tokyo"],
+    )
+    for pdf in (
+        tmp_path / "ja" / "ipcnkr-2005-tokyo-summary.pdf",
+        recipients / "recipients" / "example-kr-kim.pdf",
+    ):
         reader = PdfReader(pdf)
         root = reader.trailer["/Root"]
         xmp = root["/Metadata"].get_object().get_data().decode()
@@ -123,8 +143,12 @@ def test_pdfa_3a_and_pdfua_1_tagged_with_its_sources_attached(recipients: Path, 
     attached = summary.attachments["ipcnkr-2005-tokyo.yaml"][0]
     assert attached == (STATEMENTS / "ipcnkr-2005-tokyo.yaml").read_bytes()
     pack = PdfReader(recipients / "recipients" / "example-kr-kim.pdf")
-    assert {"ipcnkr-2007-seoul.ko.yaml", "vocabulary.yaml", "coalition.ko.yaml",
-            "udhr.yaml"} <= set(pack.attachments)
+    assert {
+        "ipcnkr-2007-seoul.ko.yaml",
+        "vocabulary.yaml",
+        "coalition.ko.yaml",
+        "udhr.yaml",
+    } <= set(pack.attachments)
 
 
 def test_headings_lists_and_tables_are_tagged(recipients: Path) -> None:
@@ -137,8 +161,9 @@ def test_headings_lists_and_tables_are_tagged(recipients: Path) -> None:
             kinds.add(str(node["/S"]))
         kids = node.get("/K", [])
         kids = kids if isinstance(kids, list) else [kids]
-        pending += [k for k in kids if hasattr(k, "get_object") and
-                    isinstance(k.get_object(), dict)]
+        pending += [
+            k for k in kids if hasattr(k, "get_object") and isinstance(k.get_object(), dict)
+        ]
     assert {"/H1", "/H2", "/L", "/LI", "/Table", "/TR", "/TH", "/TD", "/P"} <= kinds
 
 
@@ -147,25 +172,45 @@ def test_two_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> 
     hashes = []
     for run in ("a", "b"):
         out = tmp_path / run
-        subprocess.run([sys.executable, "-m", "pipeline", "build", "--lang", "en,ko", "--out",
-                        str(out), "--records", str(STATEMENTS),
-                        "--jobs", "1" if run == "a" else "2"], env=env, check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "build",
+                "--lang",
+                "en,ko",
+                "--out",
+                str(out),
+                "--records",
+                str(STATEMENTS),
+                "--jobs",
+                "1" if run == "a" else "2",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         hashes.append({str(p.relative_to(out)): sha256(p) for p in out.rglob("*.pdf")})
     assert len(hashes[0]) == 6
     assert hashes[0] == hashes[1]
     assert "2007" in PdfReader(tmp_path / "a" / "en" / "briefing-pack.pdf").metadata.get(
-        "/CreationDate", "")
+        "/CreationDate", ""
+    )
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ("language: ja", "language: fr", "no catalog for language 'fr'"),
-    ("country: JP", "country: XX", "unknown country code 'XX'"),
-    ("paper: Letter", "paper: A5", "Input should be 'A4' or 'Letter'"),
-    ("id: example-kr-kim", "id: example-jp-sato", "duplicate recipient id 'example-jp-sato'"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("language: ja", "language: fr", "no catalog for language 'fr'"),
+        ("country: JP", "country: XX", "unknown country code 'XX'"),
+        ("paper: Letter", "paper: A5", "Input should be 'A4' or 'Letter'"),
+        ("id: example-kr-kim", "id: example-jp-sato", "duplicate recipient id 'example-jp-sato'"),
+    ],
+)
 def test_bad_recipients_are_validation_errors_with_their_line(
-        tmp_path: Path, old: str, new: str, message: str) -> None:
+    tmp_path: Path, old: str, new: str, message: str
+) -> None:
     text = EXAMPLES.read_text(encoding="utf-8")
     assert old in text
     bad = tmp_path / "recipients.yaml"
@@ -174,8 +219,17 @@ def test_bad_recipients_are_validation_errors_with_their_line(
     result = CliRunner().invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 1
     assert f"{bad}:{line}:" in result.output and message in result.output
-    result = CliRunner().invoke(cli, ["build", "--records", str(STATEMENTS),
-                                      "--recipients", str(bad), "--out",
-                                      str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "--records",
+            str(STATEMENTS),
+            "--recipients",
+            str(bad),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 1 and message in result.output
     assert not list((tmp_path / "out").rglob("*.pdf"))

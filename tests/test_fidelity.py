@@ -47,14 +47,21 @@ def statements() -> dict[str, Statement]:
 SEED_CASES = [
     ("ipcnkr-2005-tokyo", SEED_2005, "Joint Statement by IPCNKR*", ()),
     # The photo caption (printed twice) is the article's, not the statement's.
-    ("ipcnkr-2007-seoul", SEED_2007, "Joint Statement issued on 29 August 2007",
-     ("111 representatives from 36 different countries attended",)),
+    (
+        "ipcnkr-2007-seoul",
+        SEED_2007,
+        "Joint Statement issued on 29 August 2007",
+        ("111 representatives from 36 different countries attended",),
+    ),
 ]
 
 
 @pytest.mark.parametrize(("statement_id", "seed", "first", "skip"), SEED_CASES)
 def test_every_seed_sentence_is_in_the_record(
-    statements: dict[str, Statement], statement_id: str, seed: Path, first: str,
+    statements: dict[str, Statement],
+    statement_id: str,
+    seed: Path,
+    first: str,
     skip: tuple[str, ...],
 ) -> None:
     text = record_text(statements[statement_id])
@@ -66,7 +73,10 @@ def test_every_seed_sentence_is_in_the_record(
 
 @pytest.mark.parametrize(("statement_id", "seed", "first", "skip"), SEED_CASES)
 def test_the_record_invents_no_statement_text(
-    statements: dict[str, Statement], statement_id: str, seed: Path, first: str,
+    statements: dict[str, Statement],
+    statement_id: str,
+    seed: Path,
+    first: str,
     skip: tuple[str, ...],
 ) -> None:
     """Every line of the record's statement text is a line (or a line's part) of the seed."""
@@ -96,7 +106,8 @@ def test_the_sources_disagreements_are_recorded(statements: dict[str, Statement]
 
 @pytest.mark.parametrize(("statement_id", "seed"), [(c[0], c[1]) for c in SEED_CASES])
 def test_each_statement_cites_the_archived_copy_it_is_checked_against(
-        statement_id: str, seed: Path) -> None:
+    statement_id: str, seed: Path
+) -> None:
     project = load_project([REPO / "statements"])
     cited = [project.sources[ref.source] for ref in project.statements[statement_id].sources]
     assert [SOURCES / source.file for source in cited] == [seed]

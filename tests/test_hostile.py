@@ -79,8 +79,11 @@ def run(*args: str | Path) -> Result:
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file under `folder` (the lock aside) and its hash."""
-    return {str(p.relative_to(folder)): sha256(p) for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != ".lock"}
+    return {
+        str(p.relative_to(folder)): sha256(p)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != ".lock"
+    }
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -90,8 +93,11 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def change_a_statement(records: Path) -> None:
-    edit(records / f"{TOKYO}.yaml", "The coalition demands that North Korea",
-         "The coalition demands that the North Korean government")
+    edit(
+        records / f"{TOKYO}.yaml",
+        "The coalition demands that North Korea",
+        "The coalition demands that the North Korean government",
+    )
 
 
 def verified(out: Path) -> Result:
@@ -103,8 +109,9 @@ def verified(out: Path) -> Result:
 # --- 1. outputs as a transaction --------------------------------------------------------
 
 
-def test_a_failure_while_writing_changes_nothing(records: Path, tmp_path: Path, cache: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_while_writing_changes_nothing(
+    records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     build(records, out, cache, langs="en", only="summary")
     before = snapshot(out)
@@ -129,9 +136,9 @@ def test_a_failure_while_writing_changes_nothing(records: Path, tmp_path: Path, 
     verified(out)
 
 
-def test_an_interrupt_before_the_manifest_changes_nothing(records: Path, tmp_path: Path,
-                                                          cache: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupt_before_the_manifest_changes_nothing(
+    records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     build(records, out, cache, langs="en", only="summary")
     before = snapshot(out)
@@ -153,12 +160,16 @@ def test_an_interrupt_before_the_manifest_changes_nothing(records: Path, tmp_pat
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
-def test_a_full_disk_changes_nothing_and_is_one_line(records: Path, tmp_path: Path,
-                                                     cache: Path) -> None:
+def test_a_full_disk_changes_nothing_and_is_one_line(
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)],
-                             capture_output=True, check=False)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(disk)],
+        capture_output=True,
+        check=False,
+    )
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
     try:
@@ -169,23 +180,39 @@ def test_a_full_disk_changes_nothing_and_is_one_line(records: Path, tmp_path: Pa
         edit(records / f"{SEOUL}.yaml", "title: Joint Statement", "title: The Joint Statement")
         free = shutil.disk_usage(disk).free
         (disk / "filler").write_bytes(b"\0" * max(0, free - 30_000))
-        result = run("build", "--records", records, "--out", out, "--lang", "en",
-                     "--only", "summary", "--jobs", "1")
+        result = run(
+            "build",
+            "--records",
+            records,
+            "--out",
+            out,
+            "--lang",
+            "en",
+            "--only",
+            "summary",
+            "--jobs",
+            "1",
+        )
         assert result.exit_code == 1, result.output
         error = [line for line in result.output.splitlines() if line.startswith("Error")]
         assert len(error) == 1 and "No space left" in error[0] and "free some space" in error[0]
         assert snapshot(out) == before
         verified(out)
         (disk / "filler").unlink()
-        assert run("build", "--records", records, "--out", out, "--lang", "en", "--only",
-                   "summary").exit_code == 0
+        assert (
+            run(
+                "build", "--records", records, "--out", out, "--lang", "en", "--only", "summary"
+            ).exit_code
+            == 0
+        )
         verified(out)
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
 def test_leftover_temporary_files_are_named_by_verify_and_removed_by_build(
-        records: Path, tmp_path: Path, cache: Path) -> None:
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
     out = tmp_path / "out"
     build(records, out, cache, langs="en", only="summary")
     left = out / "en" / f".{TOKYO}-summary.pdf.1a2b3c4d.tmp"
@@ -201,7 +228,8 @@ def test_leftover_temporary_files_are_named_by_verify_and_removed_by_build(
 
 
 def test_an_interrupted_commit_is_completed_by_the_next_build(
-        records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     build(records, out, cache, langs="en", only="summary")
     change_a_statement(records)
@@ -214,7 +242,8 @@ def test_an_interrupted_commit_is_completed_by_the_next_build(
     result = run("verify", out)
     assert result.exit_code == 1
     assert ".transaction/: an interrupted build's journal: the next build completes it" in (
-        result.output)
+        result.output
+    )
     notices: list[str] = []
     written = build(records, out, cache, langs="en", only="summary", notice=notices.append)
     assert any("completed an interrupted build" in n for n in notices)
@@ -222,25 +251,45 @@ def test_an_interrupted_commit_is_completed_by_the_next_build(
     verified(out)
 
 
-def test_kill_9_at_random_moments_never_loses_the_folder(records: Path, tmp_path: Path,
-                                                         cache: Path) -> None:
+def test_kill_9_at_random_moments_never_loses_the_folder(
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
     """Kill a build in a subprocess at random moments; verify passes or names the repair."""
     out = tmp_path / "out"
     build(records, out, cache, langs="en", only="summary", statements=[TOKYO])
     env = {**os.environ, "BRIEFING_CACHE": str(cache)}
-    command = [sys.executable, "-m", "pipeline", "build", "--records", str(records),
-               "--out", str(out), "--lang", "en", "--only", "summary", "--statement", TOKYO,
-               "--jobs", "1"]
-    repairable = ("a temporary file left by an interrupted build",
-                  "an interrupted build's unfinished files", "an interrupted build's journal")
+    command = [
+        sys.executable,
+        "-m",
+        "pipeline",
+        "build",
+        "--records",
+        str(records),
+        "--out",
+        str(out),
+        "--lang",
+        "en",
+        "--only",
+        "summary",
+        "--statement",
+        TOKYO,
+        "--jobs",
+        "1",
+    ]
+    repairable = (
+        "a temporary file left by an interrupted build",
+        "an interrupted build's unfinished files",
+        "an interrupted build's journal",
+    )
     chance = random.Random(13)
     started = time.monotonic()
     for attempt in range(8):
         if time.monotonic() - started > 45:
             break
         edit(records / f"{TOKYO}.yaml", "title: ", f"title: {attempt} ")
-        process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         if attempt % 2:  # at a random moment of the whole run
             time.sleep(chance.uniform(0.2, 4.0))
         else:  # at a random moment once the documents are being written
@@ -251,14 +300,32 @@ def test_kill_9_at_random_moments_never_loses_the_folder(records: Path, tmp_path
         process.send_signal(signal.SIGKILL)
         process.wait()
         result = run("verify", out)
-        findings = [line for line in result.output.splitlines()
-                    if ": " in line and not line.startswith("Error")]
+        findings = [
+            line
+            for line in result.output.splitlines()
+            if ": " in line and not line.startswith("Error")
+        ]
         journal = any("journal" in line for line in findings)
         for line in findings:
             assert any(r in line for r in repairable) or (journal and ": changed" in line), (
-                result.output)
-    assert run("build", "--records", records, "--out", out, "--lang", "en", "--only", "summary",
-               "--statement", TOKYO).exit_code == 0
+                result.output
+            )
+    assert (
+        run(
+            "build",
+            "--records",
+            records,
+            "--out",
+            out,
+            "--lang",
+            "en",
+            "--only",
+            "summary",
+            "--statement",
+            TOKYO,
+        ).exit_code
+        == 0
+    )
     verified(out)
     assert not list(out.rglob("*.tmp")) and not (out / ".transaction").exists()
 
@@ -267,15 +334,19 @@ def _writing(out: Path) -> bool:
     """True once a build has begun writing into `out`: its staging folder or a temporary file."""
     if (out / ".transaction").exists():
         return True
-    return any(name.endswith(".tmp") for folder in (out, out / "en")
-               for name in (os.listdir(folder) if folder.is_dir() else ()))
+    return any(
+        name.endswith(".tmp")
+        for folder in (out, out / "en")
+        for name in (os.listdir(folder) if folder.is_dir() else ())
+    )
 
 
 # --- 2. never write outside the project, never through a link --------------------------
 
 
-def test_a_lock_file_that_is_a_link_is_not_followed(records: Path, tmp_path: Path,
-                                                    cache: Path) -> None:
+def test_a_lock_file_that_is_a_link_is_not_followed(
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     victim = tmp_path / "victim.txt"
@@ -287,7 +358,8 @@ def test_a_lock_file_that_is_a_link_is_not_followed(records: Path, tmp_path: Pat
 
 
 def test_an_output_subfolder_that_is_a_link_is_not_written_through(
-        records: Path, tmp_path: Path, cache: Path) -> None:
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
     out = tmp_path / "out"
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -305,19 +377,26 @@ def locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(REPO / "locales", folder)
     instruments = tmp_path / "instruments"
     shutil.copytree(REPO / "instruments", instruments)
-    paths_default(monkeypatch, locales=folder, instruments=instruments,
-                   records=copy_project(tmp_path / "project"))
+    paths_default(
+        monkeypatch,
+        locales=folder,
+        instruments=instruments,
+        records=copy_project(tmp_path / "project"),
+    )
     return folder
 
 
-def test_i18n_init_refuses_paths_out_existing_catalogs_and_bad_codes(locales: Path,
-                                                                     tmp_path: Path) -> None:
+def test_i18n_init_refuses_paths_out_existing_catalogs_and_bad_codes(
+    locales: Path, tmp_path: Path
+) -> None:
     japanese = (locales / "ja" / "LC_MESSAGES" / "messages.po").read_bytes()
     before = sorted(str(p) for p in tmp_path.rglob("*"))
-    for args, message in ((["../../evil", "--locale", "en_US"], "not a language code"),
-                          (["ja"], "has a catalog already"),
-                          (["Bad!"], "not a language code"),
-                          (["fr", "--locale", "../x"], "not a CLDR locale")):
+    for args, message in (
+        (["../../evil", "--locale", "en_US"], "not a language code"),
+        (["ja"], "has a catalog already"),
+        (["Bad!"], "not a language code"),
+        (["fr", "--locale", "../x"], "not a CLDR locale"),
+    ):
         result = run("i18n", "init", *args)
         assert result.exit_code == 2, result.output
         assert message in result.output
@@ -331,8 +410,11 @@ def test_i18n_init_refuses_paths_out_existing_catalogs_and_bad_codes(locales: Pa
 def test_new_and_schema_refuse_a_file_as_folder_and_links(tmp_path: Path) -> None:
     a_file = tmp_path / "file"
     a_file.write_text("keep")
-    for args in (["new", "ipcnkr-2009-tokyo", "--dir", a_file], ["schema", "--dir", a_file],
-                 ["schema", "--check", "--dir", a_file]):
+    for args in (
+        ["new", "ipcnkr-2009-tokyo", "--dir", a_file],
+        ["schema", "--dir", a_file],
+        ["schema", "--check", "--dir", a_file],
+    ):
         result = run(*args)
         assert result.exit_code == 2, result.output
         assert "is a file, not a folder" in result.output
@@ -342,8 +424,10 @@ def test_new_and_schema_refuse_a_file_as_folder_and_links(tmp_path: Path) -> Non
     victim = tmp_path / "victim.yaml"
     victim.write_text("keep")
     (folder / "ipcnkr-2009-tokyo.yaml").symlink_to(victim)
-    for args in (["new", "ipcnkr-2009-tokyo", "--dir", folder],
-                 ["new", "ipcnkr-2009-tokyo", "--dir", folder, "--force"]):
+    for args in (
+        ["new", "ipcnkr-2009-tokyo", "--dir", folder],
+        ["new", "ipcnkr-2009-tokyo", "--dir", folder, "--force"],
+    ):
         assert run(*args).exit_code == 2
     assert victim.read_text() == "keep"
     assert run("new", "vocabulary", "--dir", folder).exit_code == 2
@@ -352,18 +436,56 @@ def test_new_and_schema_refuse_a_file_as_folder_and_links(tmp_path: Path) -> Non
 # --- 3. caches and the manifest are untrusted input ------------------------------------
 
 
-@pytest.mark.parametrize(("manifest", "named"), [
-    ({"tool": "briefing", "version": "0", "files": [
-        {"path": "../outside.pdf", "sha256": "0" * 64, "bytes": 1, "pages": 1, "lang": "en",
-         "kind": "summary", "statements": [], "inputs": "x", "recipient": None,
-         "tool": "0"}]}, "'../outside.pdf' is not a PDF inside"),
-    ({"tool": "briefing", "version": "0", "files": [
-        {"path": 5, "sha256": "0" * 64, "bytes": 1, "pages": 1, "lang": "en",
-         "kind": "summary", "statements": [], "inputs": "x", "tool": "0"}]}, "files.0.path"),
-    ("garbage {", "not JSON"),
-])
-def test_verify_names_a_tampered_manifest_as_unreadable(tmp_path: Path, manifest: object,
-                                                        named: str) -> None:
+@pytest.mark.parametrize(
+    ("manifest", "named"),
+    [
+        (
+            {
+                "tool": "briefing",
+                "version": "0",
+                "files": [
+                    {
+                        "path": "../outside.pdf",
+                        "sha256": "0" * 64,
+                        "bytes": 1,
+                        "pages": 1,
+                        "lang": "en",
+                        "kind": "summary",
+                        "statements": [],
+                        "inputs": "x",
+                        "recipient": None,
+                        "tool": "0",
+                    }
+                ],
+            },
+            "'../outside.pdf' is not a PDF inside",
+        ),
+        (
+            {
+                "tool": "briefing",
+                "version": "0",
+                "files": [
+                    {
+                        "path": 5,
+                        "sha256": "0" * 64,
+                        "bytes": 1,
+                        "pages": 1,
+                        "lang": "en",
+                        "kind": "summary",
+                        "statements": [],
+                        "inputs": "x",
+                        "tool": "0",
+                    }
+                ],
+            },
+            "files.0.path",
+        ),
+        ("garbage {", "not JSON"),
+    ],
+)
+def test_verify_names_a_tampered_manifest_as_unreadable(
+    tmp_path: Path, manifest: object, named: str
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (tmp_path / "outside.pdf").write_bytes(b"%PDF-")
@@ -374,8 +496,9 @@ def test_verify_names_a_tampered_manifest_as_unreadable(tmp_path: Path, manifest
     assert "manifest.json: unreadable" in result.output and named in result.output
 
 
-def test_a_garbage_manifest_is_replaced_and_the_build_says_so(records: Path, tmp_path: Path,
-                                                              cache: Path) -> None:
+def test_a_garbage_manifest_is_replaced_and_the_build_says_so(
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
     out = tmp_path / "out"
     build(records, out, cache, langs="en", only="summary")
     (out / "manifest.json").write_text("garbage")
@@ -386,7 +509,8 @@ def test_a_garbage_manifest_is_replaced_and_the_build_says_so(records: Path, tmp
 
 
 def test_a_font_subset_replaced_by_garbage_of_the_same_size_is_rebuilt(
-        records: Path, tmp_path: Path, cache: Path) -> None:
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
     build(records, tmp_path / "out", cache, langs="en", only="summary")  # the stage, remembered
     subsets = sorted((cache / "fonts").glob("*.otf"))
     assert subsets
@@ -398,8 +522,9 @@ def test_a_font_subset_replaced_by_garbage_of_the_same_size_is_rebuilt(
     assert "The coalition demands" in body_text(tmp_path / "out" / "en" / f"{TOKYO}-summary.pdf")
 
 
-def test_an_edited_fitting_decision_cannot_change_a_pdf(records: Path, tmp_path: Path,
-                                                        cache: Path) -> None:
+def test_an_edited_fitting_decision_cannot_change_a_pdf(
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
     out = tmp_path / "out"
     build(records, out, cache, langs="en")
     before = snapshot(out)
@@ -414,15 +539,40 @@ def test_an_edited_fitting_decision_cannot_change_a_pdf(records: Path, tmp_path:
         assert snapshot(out) == before
 
 
-@settings(max_examples=200, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=12),
-                    lambda inner: st.lists(inner, max_size=3)
-                    | st.dictionaries(st.sampled_from(
-                        ["tool", "version", "files", "path", "sha256", "bytes", "pages",
-                         "lang", "kind", "statements", "inputs", "recipient", "moves",
-                         "removals"]), inner, max_size=6),
-                    max_leaves=20))
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "tool",
+                        "version",
+                        "files",
+                        "path",
+                        "sha256",
+                        "bytes",
+                        "pages",
+                        "lang",
+                        "kind",
+                        "statements",
+                        "inputs",
+                        "recipient",
+                        "moves",
+                        "removals",
+                    ]
+                ),
+                inner,
+                max_size=6,
+            )
+        ),
+        max_leaves=20,
+    )
+)
 def test_any_manifest_or_journal_is_read_without_a_crash(tmp_path: Path, value: object) -> None:
     from pipeline.manifest import Manifest
     from pipeline.transaction import STAGING, pending_state
@@ -450,8 +600,9 @@ def test_a_right_to_left_override_is_a_located_error(records: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run("validate", records)
     assert result.exit_code == 1
-    assert (f"{path}:{number + 1}:14: title: U+202E RIGHT-TO-LEFT OVERRIDE is a bidirectional "
-            "control") in result.output
+    assert (
+        f"{path}:{number + 1}:14: title: U+202E RIGHT-TO-LEFT OVERRIDE is a bidirectional control"
+    ) in result.output
 
 
 @given(st.characters())
@@ -467,19 +618,37 @@ def test_the_policy_refuses_exactly_controls_and_format_characters(character: st
         assert refusal(character, "fa") is None and refusal(character, "hi") is None
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(before=st.text(alphabet="abcdefgh ", min_size=1, max_size=30).map(str.strip).filter(bool),
-       control=st.sampled_from(["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066",
-                                "\u2067", "\u2068", "\u2069", "\u200b", "\ufeff", "\u2060"]),
-       after=st.text(alphabet="abcdefgh", max_size=10))
-def test_every_hidden_character_is_found_where_it_is(write_case: Callable[..., Path],
-                                                     before: str, control: str,
-                                                     after: str) -> None:
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    before=st.text(alphabet="abcdefgh ", min_size=1, max_size=30).map(str.strip).filter(bool),
+    control=st.sampled_from(
+        [
+            "\u202a",
+            "\u202b",
+            "\u202c",
+            "\u202d",
+            "\u202e",
+            "\u2066",
+            "\u2067",
+            "\u2068",
+            "\u2069",
+            "\u200b",
+            "\ufeff",
+            "\u2060",
+        ]
+    ),
+    after=st.text(alphabet="abcdefgh", max_size=10),
+)
+def test_every_hidden_character_is_found_where_it_is(
+    write_case: Callable[..., Path], before: str, control: str, after: str
+) -> None:
     from support import good_statement, replace_once
 
-    text = replace_once(good_statement(), "title: Tokyo statement",
-                        f"title: 'T {before}{control}{after}'")
+    text = replace_once(
+        good_statement(), "title: Tokyo statement", f"title: 'T {before}{control}{after}'"
+    )
     path = write_case(text)
     line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("title: 'T "))
     with pytest.raises(RecordError) as error:
@@ -498,8 +667,10 @@ def test_the_gate_fails_a_box_outside_its_page() -> None:
     from pipeline.pdf import Typesetter, check_overflow
 
     typesetter = Typesetter(REPO / "templates")
-    html = ('<section id="ipcnkr-2005-tokyo-summary"><p class="overview" '
-            f'style="white-space: nowrap">{"W" * 10_000}</p></section>')
+    html = (
+        '<section id="ipcnkr-2005-tokyo-summary"><p class="overview" '
+        f'style="white-space: nowrap">{"W" * 10_000}</p></section>'
+    )
     document = typesetter.layout(html, "a test page")
     with pytest.raises(BuildError) as error:
         check_overflow(document, "the en summary of ipcnkr-2005-tokyo")
@@ -511,8 +682,11 @@ def test_the_gate_fails_a_box_outside_its_page() -> None:
 
 def test_a_long_word_wraps_in_every_document(records: Path, tmp_path: Path, cache: Path) -> None:
     word = "Hyper" + "x" * 400
-    edit(records / f"{TOKYO}.yaml", "The coalition demands that North Korea",
-         f"The coalition demands that {word} North Korea")
+    edit(
+        records / f"{TOKYO}.yaml",
+        "The coalition demands that North Korea",
+        f"The coalition demands that {word} North Korea",
+    )
     out = tmp_path / "out"
     build(records, out, cache, langs="en", statements=[TOKYO])
     assert squash(word) in squash(body_text(out / "en" / "briefing-pack.pdf"))
@@ -521,8 +695,9 @@ def test_a_long_word_wraps_in_every_document(records: Path, tmp_path: Path, cach
 # --- 6. validate proves what build needs -----------------------------------------------
 
 
-def test_a_missing_vocabulary_is_a_validation_error_not_a_crash(records: Path, tmp_path: Path,
-                                                                cache: Path) -> None:
+def test_a_missing_vocabulary_is_a_validation_error_not_a_crash(
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
     (records / "vocabulary.yaml").unlink()
     result = run("validate", records)
     assert result.exit_code == 1
@@ -545,8 +720,9 @@ def test_a_statement_may_not_take_another_records_name(records: Path) -> None:
 # --- 7. the output folder is exactly this project's documents --------------------------
 
 
-def test_a_recipient_taken_off_the_list_loses_their_pack(records: Path, tmp_path: Path,
-                                                         cache: Path) -> None:
+def test_a_recipient_taken_off_the_list_loses_their_pack(
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
     source = (REPO / "examples" / "recipients.yaml").read_text(encoding="utf-8")
     head, *people = source.split("\n  - id: ")
     keep = [p for p in people if p.startswith(("example-us-smith", "example-gb-jones"))]
@@ -554,21 +730,31 @@ def test_a_recipient_taken_off_the_list_loses_their_pack(records: Path, tmp_path
     two.write_text("\n  - id: ".join([head, *keep]), encoding="utf-8")
     one.write_text("\n  - id: ".join([head, keep[0]]), encoding="utf-8")
     out = tmp_path / "out"
-    build(records, out, cache, langs="en", only="recipients", recipients=two,
-          statements=[TOKYO])
+    build(records, out, cache, langs="en", only="recipients", recipients=two, statements=[TOKYO])
     assert len(list((out / "recipients").glob("*.pdf"))) == 2
     notices: list[str] = []
-    build(records, out, cache, langs="en", only="recipients", recipients=one,
-          statements=[TOKYO], notice=notices.append)
+    build(
+        records,
+        out,
+        cache,
+        langs="en",
+        only="recipients",
+        recipients=one,
+        statements=[TOKYO],
+        notice=notices.append,
+    )
     assert [p.name for p in (out / "recipients").glob("*.pdf")] == ["example-us-smith.pdf"]
-    assert any("example-gb-jones.pdf: recipient example-gb-jones is not in the recipients list"
-               in n for n in notices)
+    assert any(
+        "example-gb-jones.pdf: recipient example-gb-jones is not in the recipients list" in n
+        for n in notices
+    )
     assert "recipients/example-gb-jones.pdf" not in (out / "manifest.json").read_text()
     verified(out)
 
 
 def test_a_removed_statement_loses_its_summaries_and_others_stay(
-        records: Path, tmp_path: Path, cache: Path) -> None:
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
     out = tmp_path / "out"
     build(records, out, cache, langs="en,ja", only="summary")
     japanese = snapshot(out / "ja")
@@ -593,8 +779,9 @@ def test_a_removed_statement_loses_its_summaries_and_others_stay(
 # --- 8. every operating-system error is one line; usage errors exit 2 -------------------
 
 
-def test_a_read_only_output_folder_is_one_line(records: Path, tmp_path: Path, cache: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_read_only_output_folder_is_one_line(
+    records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     build(records, out, cache, langs="en", only="summary")
     real_open = os.open
@@ -605,8 +792,7 @@ def test_a_read_only_output_folder_is_one_line(records: Path, tmp_path: Path, ca
         return real_open(path, flags, *args, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "open", read_only)
-    result = run("build", "--records", records, "--out", out, "--lang", "en", "--only",
-                 "summary")
+    result = run("build", "--records", records, "--out", out, "--lang", "en", "--only", "summary")
     monkeypatch.undo()
     assert result.exit_code == 1, result.output
     lines = [line for line in result.output.splitlines() if line.strip()]
@@ -614,8 +800,9 @@ def test_a_read_only_output_folder_is_one_line(records: Path, tmp_path: Path, ca
     assert "read-only" in lines[-1]
 
 
-def test_a_read_only_cache_folder_is_one_line(records: Path, tmp_path: Path, cache: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_read_only_cache_folder_is_one_line(
+    records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_open = os.open
 
     def read_only(path: object, flags: int, *args: object, **kw: object) -> int:
@@ -625,8 +812,17 @@ def test_a_read_only_cache_folder_is_one_line(records: Path, tmp_path: Path, cac
 
     edit(records / f"{TOKYO}.yaml", "The coalition demands", "The coalition (Ω) demands")
     monkeypatch.setattr(os, "open", read_only)
-    result = run("build", "--records", records, "--out", tmp_path / "out", "--lang", "en",
-                 "--only", "summary")
+    result = run(
+        "build",
+        "--records",
+        records,
+        "--out",
+        tmp_path / "out",
+        "--lang",
+        "en",
+        "--only",
+        "summary",
+    )
     monkeypatch.undo()
     assert result.exit_code == 1, result.output
     error = [line for line in result.output.splitlines() if line.startswith("Error")]
@@ -634,8 +830,9 @@ def test_a_read_only_cache_folder_is_one_line(records: Path, tmp_path: Path, cac
 
 
 @pytest.mark.parametrize("kind", ["directory", "file-as-out", "empty-lang"])
-def test_usage_and_path_errors_are_messages(records: Path, tmp_path: Path, cache: Path,
-                                            kind: str) -> None:
+def test_usage_and_path_errors_are_messages(
+    records: Path, tmp_path: Path, cache: Path, kind: str
+) -> None:
     out = tmp_path / "out"
     args = ["build", "--records", records, "--out", out, "--only", "summary", "--lang", "en"]
     if kind == "directory":
@@ -652,22 +849,29 @@ def test_usage_and_path_errors_are_messages(records: Path, tmp_path: Path, cache
     assert text in result.output
 
 
-def test_a_template_asking_for_a_refused_resource_is_a_message(records: Path, tmp_path: Path,
-                                                               cache: Path) -> None:
+def test_a_template_asking_for_a_refused_resource_is_a_message(
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
-    edit(templates / "summary.html", "{% block content %}",
-         '{% block content %}<a rel="attachment" href="file:///etc/passwd">x</a>')
+    edit(
+        templates / "summary.html",
+        "{% block content %}",
+        '{% block content %}<a rel="attachment" href="file:///etc/passwd">x</a>',
+    )
     from pipeline.build import BuildRequest, Paths, build_all
 
     with pytest.raises(BuildError, match="refused to fetch file:///etc/passwd"):
-        build_all(Paths(records=records, out=tmp_path / "out", templates=templates, cache=cache),
-                  BuildRequest(langs="en", only="summary"))
+        build_all(
+            Paths(records=records, out=tmp_path / "out", templates=templates, cache=cache),
+            BuildRequest(langs="en", only="summary"),
+        )
     assert not (tmp_path / "out" / "manifest.json").exists()
 
 
-def test_build_statement_makes_a_pack_of_the_chosen_statements(records: Path, tmp_path: Path,
-                                                               cache: Path) -> None:
+def test_build_statement_makes_a_pack_of_the_chosen_statements(
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
     out = tmp_path / "out"
     build(records, out, cache, langs="en", only="pack", statements=[TOKYO])
     manifest = json.loads((out / "manifest.json").read_text())

@@ -37,8 +37,7 @@ def editions(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
 
 
 def fonts(pdf: Path) -> str:
-    return subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
 
 
 @pytest.mark.parametrize("lang", list(available_languages(REPO / "locales")))
@@ -50,8 +49,9 @@ def test_every_summary_is_one_page_in_every_language(editions: Path, lang: str) 
 
 
 @pytest.mark.parametrize(("lang", "corpus"), [("ja", "udhr_jpn.xml"), ("ko", "udhr_kor.xml")])
-def test_the_pack_quotes_the_official_udhr_article_1(editions: Path, lang: str,
-                                                     corpus: str) -> None:
+def test_the_pack_quotes_the_official_udhr_article_1(
+    editions: Path, lang: str, corpus: str
+) -> None:
     text = squash(body_text(editions / lang / "briefing-pack.pdf"))
     assert squash(official_article(corpus, 1)) in text
     for number in (13, 14):
@@ -63,8 +63,9 @@ def test_the_mongolian_appendix_has_the_official_mongolian_text(editions: Path) 
     assert squash(official_article("udhr_khk.xml", 1)) in text
 
 
-@pytest.mark.parametrize(("lang", "family"), [("ja", "Noto-Serif-CJK-JP"),
-                                              ("ko", "Noto-Serif-CJK-KR")])
+@pytest.mark.parametrize(
+    ("lang", "family"), [("ja", "Noto-Serif-CJK-JP"), ("ko", "Noto-Serif-CJK-KR")]
+)
 def test_cjk_packs_embed_their_own_face(editions: Path, lang: str, family: str) -> None:
     listing = fonts(editions / lang / "briefing-pack.pdf")
     assert family in listing
@@ -72,13 +73,15 @@ def test_cjk_packs_embed_their_own_face(editions: Path, lang: str, family: str) 
     assert other not in listing
 
 
-@pytest.mark.parametrize(("lang", "family"), [("ja", "Noto-Sans-CJK-JP"),
-                                              ("ko", "Noto-Sans-CJK-KR")])
+@pytest.mark.parametrize(
+    ("lang", "family"), [("ja", "Noto-Sans-CJK-JP"), ("ko", "Noto-Sans-CJK-KR")]
+)
 def test_cjk_summaries_are_set_in_one_gothic_face(editions: Path, lang: str, family: str) -> None:
     """templates/fonts.yaml: one CJK face and weight per summary keeps it small."""
     for pdf in (editions / lang).glob("*-summary.pdf"):
-        cjk = {line.split()[0].split("+")[-1] for line in fonts(pdf).splitlines()[2:]
-               if "CJK" in line}
+        cjk = {
+            line.split()[0].split("+")[-1] for line in fonts(pdf).splitlines()[2:] if "CJK" in line
+        }
         assert cjk == {f"{family}-subset"}, (pdf.name, cjk)
 
 
@@ -111,13 +114,17 @@ def test_no_korean_word_is_broken_across_lines(editions: Path) -> None:
     """No word of the Korean texts is split between the end of a line and the next."""
     text = body_text(editions / "ko" / "briefing-pack.pdf")
     assert "\u2060" not in text  # the word joiners are layout, not text
-    source = " ".join(p.read_text(encoding="utf-8")
-                      for p in (REPO / "statements").glob("*.ko.yaml"))
+    source = " ".join(
+        p.read_text(encoding="utf-8") for p in (REPO / "statements").glob("*.ko.yaml")
+    )
     words = set(re.findall(r"[\uac00-\ud7a3]+", source))
     lines = [line.split() for line in text.splitlines() if line.split()]
     hangul_end, hangul_start = re.compile(r"[\uac00-\ud7a3]$"), re.compile(r"^[\uac00-\ud7a3]")
-    joined = [a[-1] + b[0] for a, b in itertools.pairwise(lines)
-              if hangul_end.search(a[-1]) and hangul_start.search(b[0])]
+    joined = [
+        a[-1] + b[0]
+        for a, b in itertools.pairwise(lines)
+        if hangul_end.search(a[-1]) and hangul_start.search(b[0])
+    ]
     assert len(joined) > 50
     assert [w for w in joined if w in words] == []
 
@@ -138,12 +145,16 @@ def test_a_character_no_font_has_fails_the_build(tmp_path: Path, cache_dir: Path
 def test_i18n_status_lists_the_translation_state() -> None:
     result = CliRunner().invoke(cli, ["i18n", "status", "--records", str(STATEMENTS)])
     assert result.exit_code == 0, result.output
-    assert re.search(r"ipcnkr-2005-tokyo\s+original\s+100% unofficial\s+100% unofficial\s+"
-                     r"0% untranslated", result.output)
+    assert re.search(
+        r"ipcnkr-2005-tokyo\s+original\s+100% unofficial\s+100% unofficial\s+"
+        r"0% untranslated",
+        result.output,
+    )
 
 
-def test_a_catalog_in_progress_is_left_out_or_built_as_a_draft(tmp_path: Path,
-                                                              cache_dir: Path) -> None:
+def test_a_catalog_in_progress_is_left_out_or_built_as_a_draft(
+    tmp_path: Path, cache_dir: Path
+) -> None:
     """A language being translated blocks no one; asked for by name, it is a marked draft."""
     from pipeline.build import BuildRequest, Paths, build_all
     from pipeline.catalogs import catalog_states
@@ -156,11 +167,11 @@ def test_a_catalog_in_progress_is_left_out_or_built_as_a_draft(tmp_path: Path,
     catalog.write_text(text, encoding="utf-8")
     state = next(s for s in catalog_states(locales) if s.lang == "ja")
     assert state.missing == ["Asks by addressee"]
-    paths = Paths(records=STATEMENTS, out=tmp_path / "out", locales=locales,
-                  cache=cache_dir)
+    paths = Paths(records=STATEMENTS, out=tmp_path / "out", locales=locales, cache=cache_dir)
     notices: list[str] = []
-    built = build_all(paths, BuildRequest(only="summary", statements=["ipcnkr-2005-tokyo"],
-                                          notice=notices.append))
+    built = build_all(
+        paths, BuildRequest(only="summary", statements=["ipcnkr-2005-tokyo"], notice=notices.append)
+    )
     assert {w.lang for w in built} == set(available_languages(locales)) - {"ja"}
     assert not (tmp_path / "out" / "ja").exists()
     [skipped] = [n for n in notices if n.startswith("skipped ja")]
@@ -179,7 +190,8 @@ def test_a_retranslated_udhr_quotation_is_refused(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(records)])
     assert result.exit_code == 1
     assert "preamble[0].quotations[0].text: not the official ja text of udhr article 1" in (
-        result.output)
+        result.output
+    )
 
 
 def test_a_summary_face_that_is_not_a_role_of_its_group_is_refused(tmp_path: Path) -> None:
@@ -187,32 +199,61 @@ def test_a_summary_face_that_is_not_a_role_of_its_group_is_refused(tmp_path: Pat
     from pipeline.fonts import load_font_plan
 
     text = (REPO / "templates" / "fonts.yaml").read_text(encoding="utf-8")
-    (tmp_path / "fonts.yaml").write_text(text.replace("summary: heading", "summary: gothic", 1),
-                                         encoding="utf-8")
+    (tmp_path / "fonts.yaml").write_text(
+        text.replace("summary: heading", "summary: gothic", 1), encoding="utf-8"
+    )
     line = text.split("summary: heading")[0].count("\n") + 1
     with pytest.raises(RecordError) as error:
         load_font_plan(tmp_path)
-    assert str(error.value) == (f"{tmp_path / 'fonts.yaml'}:{line}:5: groups.japanese.summary: "
-                                "Input should be 'text' or 'heading'")
+    assert str(error.value) == (
+        f"{tmp_path / 'fonts.yaml'}:{line}:5: groups.japanese.summary: "
+        "Input should be 'text' or 'heading'"
+    )
 
 
-@pytest.mark.parametrize(("old", "new", "field", "message"), [
-    ("    heading: [Noto Sans]\n", "    haeding: [Noto Sans]\n", "groups.latin-cyrillic.haeding",
-     "unknown field 'haeding'; did you mean 'heading'?"),
-    ("default_group: latin-cyrillic", "default_group: latin", "default_group",
-     "default_group 'latin' is not one of the groups"),
-    ("    languages: [ja]", "    languages: [ja, en]", "groups",
-     "language 'en' is in two groups"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        (
+            "    heading: [Noto Sans]\n",
+            "    haeding: [Noto Sans]\n",
+            "groups.latin-cyrillic.haeding",
+            "unknown field 'haeding'; did you mean 'heading'?",
+        ),
+        (
+            "default_group: latin-cyrillic",
+            "default_group: latin",
+            "default_group",
+            "default_group 'latin' is not one of the groups",
+        ),
+        (
+            "    languages: [ja]",
+            "    languages: [ja, en]",
+            "groups",
+            "language 'en' is in two groups",
+        ),
+    ],
+)
 def test_a_typo_in_fonts_yaml_is_one_located_error_from_build(
-        tmp_path: Path, old: str, new: str, field: str, message: str) -> None:
+    tmp_path: Path, old: str, new: str, field: str, message: str
+) -> None:
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
     text = (templates / "fonts.yaml").read_text(encoding="utf-8")
     assert old in text
     (templates / "fonts.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
-    result = CliRunner().invoke(cli, ["build", "--records", str(STATEMENTS), "--templates",
-                                      str(templates), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "--records",
+            str(STATEMENTS),
+            "--templates",
+            str(templates),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     [reported, count] = [line for line in result.output.splitlines() if line]

@@ -31,27 +31,37 @@ def rebuilt(written: list) -> set[str]:  # type: ignore[type-arg]
 def test_a_no_op_build_rebuilds_nothing(project: Path, tmp_path: Path, cache: Path) -> None:
     out = tmp_path / "out"
     first = build(project, out, cache, langs="en")
-    assert rebuilt(first) == {"en/ipcnkr-2005-tokyo-summary.pdf",
-                              "en/ipcnkr-2007-seoul-summary.pdf", "en/briefing-pack.pdf"}
+    assert rebuilt(first) == {
+        "en/ipcnkr-2005-tokyo-summary.pdf",
+        "en/ipcnkr-2007-seoul-summary.pdf",
+        "en/briefing-pack.pdf",
+    }
     before = {p: sha256(p) for p in out.rglob("*.pdf")}
     assert rebuilt(build(project, out, cache, langs="en")) == set()
     assert {p: sha256(p) for p in out.rglob("*.pdf")} == before
 
 
 def test_editing_one_statement_rebuilds_its_summaries_and_the_packs(
-        project: Path, tmp_path: Path, cache: Path) -> None:
+    project: Path, tmp_path: Path, cache: Path
+) -> None:
     out = tmp_path / "out"
     build(project, out, cache, langs="en,ja")
-    edit(project / "ipcnkr-2005-tokyo.yaml", "The coalition demands that North Korea",
-         "The coalition demands that the North Korean government")
+    edit(
+        project / "ipcnkr-2005-tokyo.yaml",
+        "The coalition demands that North Korea",
+        "The coalition demands that the North Korean government",
+    )
     assert rebuilt(build(project, out, cache, langs="en,ja")) == {
-        "en/ipcnkr-2005-tokyo-summary.pdf", "ja/ipcnkr-2005-tokyo-summary.pdf",
-        "en/briefing-pack.pdf", "ja/briefing-pack.pdf"}
+        "en/ipcnkr-2005-tokyo-summary.pdf",
+        "ja/ipcnkr-2005-tokyo-summary.pdf",
+        "en/briefing-pack.pdf",
+        "ja/briefing-pack.pdf",
+    }
 
 
-def test_editing_a_template_rebuilds_what_uses_it(project: Path, tmp_path: Path,
-                                                  cache: Path, monkeypatch: pytest.MonkeyPatch
-                                                  ) -> None:
+def test_editing_a_template_rebuilds_what_uses_it(
+    project: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
@@ -64,8 +74,10 @@ def test_editing_a_template_rebuilds_what_uses_it(project: Path, tmp_path: Path,
     (templates / "summary.css").write_text((templates / "summary.css").read_text() + "\n/**/\n")
     assert len(rebuilt(build_all(paths, BuildRequest(langs="en")))) == 3
     assert rebuilt(build_all(paths, BuildRequest(langs="en", force=True))) == {
-        "en/ipcnkr-2005-tokyo-summary.pdf", "en/ipcnkr-2007-seoul-summary.pdf",
-        "en/briefing-pack.pdf"}
+        "en/ipcnkr-2005-tokyo-summary.pdf",
+        "en/ipcnkr-2007-seoul-summary.pdf",
+        "en/briefing-pack.pdf",
+    }
 
 
 def test_a_tampered_output_is_rebuilt(project: Path, tmp_path: Path, cache: Path) -> None:
@@ -74,11 +86,13 @@ def test_a_tampered_output_is_rebuilt(project: Path, tmp_path: Path, cache: Path
     target = out / "en" / "ipcnkr-2005-tokyo-summary.pdf"
     target.write_bytes(target.read_bytes()[:-10])
     assert rebuilt(build(project, out, cache, langs="en", only="summary")) == {
-        "en/ipcnkr-2005-tokyo-summary.pdf"}
+        "en/ipcnkr-2005-tokyo-summary.pdf"
+    }
 
 
 def test_a_new_character_rebuilds_the_subset_and_reaches_the_pdf(
-        project: Path, tmp_path: Path, cache: Path) -> None:
+    project: Path, tmp_path: Path, cache: Path
+) -> None:
     subsets = set((cache / "fonts").glob("NotoSerif-400-*.otf"))
     edit(project / "ipcnkr-2005-tokyo.yaml", "The coalition demands", "The coalition (Ω) demands")
     build(project, tmp_path / "out", cache, langs="en", only="summary")
@@ -86,8 +100,9 @@ def test_a_new_character_rebuilds_the_subset_and_reaches_the_pdf(
     assert "(Ω)" in body_text(tmp_path / "out" / "en" / "ipcnkr-2005-tokyo-summary.pdf")
 
 
-def test_a_truncated_cache_file_is_rebuilt_not_used(project: Path, tmp_path: Path,
-                                                    cache: Path) -> None:
+def test_a_truncated_cache_file_is_rebuilt_not_used(
+    project: Path, tmp_path: Path, cache: Path
+) -> None:
     subsets = sorted((cache / "fonts").glob("NotoSerif-400-*.otf"))
     assert subsets
     for subset in subsets:
@@ -104,18 +119,17 @@ def test_a_truncated_cache_file_is_rebuilt_not_used(project: Path, tmp_path: Pat
     assert "The coalition demands" in text
 
 
-def test_parallel_output_equals_serial_output(project: Path, tmp_path: Path,
-                                              cache: Path) -> None:
+def test_parallel_output_equals_serial_output(project: Path, tmp_path: Path, cache: Path) -> None:
     serial = build(project, tmp_path / "one", cache, langs="en,ko", jobs=1)
     parallel = build(project, tmp_path / "two", cache, langs="en,ko", jobs=2)
     assert [(w.path.name, w.pages, w.size) for w in serial] == [
-        (w.path.name, w.pages, w.size) for w in parallel]
+        (w.path.name, w.pages, w.size) for w in parallel
+    ]
     for pdf in (tmp_path / "one").rglob("*.pdf"):
         assert sha256(pdf) == sha256(tmp_path / "two" / pdf.relative_to(tmp_path / "one"))
 
 
-def test_parallel_errors_are_the_serial_errors(project: Path, tmp_path: Path,
-                                               cache: Path) -> None:
+def test_parallel_errors_are_the_serial_errors(project: Path, tmp_path: Path, cache: Path) -> None:
     long = " ".join(["An overview far too long for one page."] * 200)
     edit(project / "ipcnkr-2007-seoul.yaml", "overview: >-\n", f"overview: >-\n  {long}\n")
     messages = []
@@ -128,7 +142,8 @@ def test_parallel_errors_are_the_serial_errors(project: Path, tmp_path: Path,
 
 
 def test_a_second_build_on_the_same_folder_stops_with_a_message(
-        project: Path, tmp_path: Path, cache: Path) -> None:
+    project: Path, tmp_path: Path, cache: Path
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     with (out / ".lock").open("a+") as handle:
@@ -140,8 +155,9 @@ def test_a_second_build_on_the_same_folder_stops_with_a_message(
     build(project, out, cache, langs="en", only="summary")  # free again
 
 
-def test_a_no_op_build_does_not_import_weasyprint(project: Path, tmp_path: Path,
-                                                  cache: Path) -> None:
+def test_a_no_op_build_does_not_import_weasyprint(
+    project: Path, tmp_path: Path, cache: Path
+) -> None:
     out = tmp_path / "out"
     build(project, out, cache, langs="en")
     probe = (
@@ -154,14 +170,16 @@ def test_a_no_op_build_does_not_import_weasyprint(project: Path, tmp_path: Path,
         "    print('WEASYPRINT' if 'weasyprint' in sys.modules else 'NO-WEASYPRINT')\n"
     )
     env = {**os.environ, "BRIEFING_CACHE": str(cache)}
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            env=env, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=False
+    )
     assert "NO-WEASYPRINT" in result.stdout, result.stdout + result.stderr
     assert "up to date" in result.stdout
 
 
-def test_each_document_is_reported_when_it_is_finished(project: Path, tmp_path: Path,
-                                                       cache: Path) -> None:
+def test_each_document_is_reported_when_it_is_finished(
+    project: Path, tmp_path: Path, cache: Path
+) -> None:
     from pipeline.build import Finished
 
     for jobs in (1, 2):
@@ -180,15 +198,28 @@ def test_each_document_is_reported_when_it_is_finished(project: Path, tmp_path: 
     assert len(seen) == 3  # nothing to do: nothing reported
 
 
-def test_build_prints_a_line_per_finished_document_then_the_table(project: Path,
-                                                                  tmp_path: Path) -> None:
+def test_build_prints_a_line_per_finished_document_then_the_table(
+    project: Path, tmp_path: Path
+) -> None:
     from click.testing import CliRunner
 
     from pipeline.cli import cli
 
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli, ["build", "--records", str(project), "--out", str(out),
-                                      "--lang", "en", "--only", "summary"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "build",
+            "--records",
+            str(project),
+            "--out",
+            str(out),
+            "--lang",
+            "en",
+            "--only",
+            "summary",
+        ],
+    )
     assert result.exit_code == 0, result.output
     lines = result.stderr.splitlines()
     assert [line.split()[0] for line in lines] == ["[1/2]", "[2/2]"]

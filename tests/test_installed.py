@@ -29,15 +29,27 @@ def uv() -> list[str]:
     return [found] if found else [shutil.which("python3") or sys.executable, "-m", "uv"]
 
 
-def run(command: list[str | Path], cwd: Path, env: dict[str, str] | None = None,
-        check: bool = True) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in ("VIRTUAL_ENV", "PYTHONPATH", "UV_PROJECT_ENVIRONMENT")}
-    result = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True,
-                            env={**clean, **(env or {})}, check=False, timeout=900)
+def run(
+    command: list[str | Path], cwd: Path, env: dict[str, str] | None = None, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("VIRTUAL_ENV", "PYTHONPATH", "UV_PROJECT_ENVIRONMENT")
+    }
+    result = subprocess.run(
+        [str(c) for c in command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**clean, **(env or {})},
+        check=False,
+        timeout=900,
+    )
     if check and result.returncode != 0:
-        raise AssertionError(f"{command} exited {result.returncode}:\n{result.stdout}\n"
-                             f"{result.stderr}")
+        raise AssertionError(
+            f"{command} exited {result.returncode}:\n{result.stdout}\n{result.stderr}"
+        )
     return result
 
 
@@ -47,11 +59,33 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("installed")
     run([*uv(), "build", "--wheel", "--out-dir", base / "dist"], cwd=REPO)
     [wheel] = (base / "dist").glob("briefing-*.whl")
-    run([*uv(), "export", "--frozen", "--no-dev", "--no-emit-project", "--no-hashes",
-         "--output-file", base / "requirements.txt"], cwd=REPO)
+    run(
+        [
+            *uv(),
+            "export",
+            "--frozen",
+            "--no-dev",
+            "--no-emit-project",
+            "--no-hashes",
+            "--output-file",
+            base / "requirements.txt",
+        ],
+        cwd=REPO,
+    )
     run([*uv(), "venv", "--python", sys.executable, base / "venv"], cwd=base)
-    run([*uv(), "pip", "install", "--python", base / "venv" / "bin" / "python",
-         "-r", base / "requirements.txt", wheel], cwd=base)
+    run(
+        [
+            *uv(),
+            "pip",
+            "install",
+            "--python",
+            base / "venv" / "bin" / "python",
+            "-r",
+            base / "requirements.txt",
+            wheel,
+        ],
+        cwd=base,
+    )
     return base / "venv" / "bin"
 
 
@@ -64,12 +98,13 @@ def project(tmp_path: Path) -> Path:
     return folder
 
 
-def test_the_installed_tool_reads_its_files_from_the_wheel(installed: Path,
-                                                           tmp_path: Path) -> None:
-    probe = ("from pipeline.documents import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES, "
-             "DEFAULT_SCHEMAS, DEFAULT_TEMPLATES\n"
-             "for p in (DEFAULT_TEMPLATES, DEFAULT_LOCALES, DEFAULT_INSTRUMENTS, DEFAULT_SCHEMAS):"
-             "\n    print(p)\n")
+def test_the_installed_tool_reads_its_files_from_the_wheel(installed: Path, tmp_path: Path) -> None:
+    probe = (
+        "from pipeline.documents import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES, "
+        "DEFAULT_SCHEMAS, DEFAULT_TEMPLATES\n"
+        "for p in (DEFAULT_TEMPLATES, DEFAULT_LOCALES, DEFAULT_INSTRUMENTS, DEFAULT_SCHEMAS):"
+        "\n    print(p)\n"
+    )
     folders = run([installed / "python", "-c", probe], cwd=tmp_path).stdout.split()
     venv = installed.parent
     assert len(folders) == 4
@@ -84,13 +119,18 @@ def test_validate_reports_what_the_checkout_reports(installed: Path, project: Pa
         clean = run([*command, "validate", "statements", "recipients.yaml"], cwd=project)
         assert clean.stderr.endswith("no problems.\n")
     japanese = project / "statements" / "ipcnkr-2005-tokyo.ja.yaml"  # a new translation of
-    text = japanese.read_text(encoding="utf-8")                    # UDHR art. 1, everywhere
+    text = japanese.read_text(encoding="utf-8")  # UDHR art. 1, everywhere
     japanese.write_text(text.replace("生まれながらにして", "生まれつき"), encoding="utf-8")
-    edit(project / "statements" / "ipcnkr-2007-seoul.yaml", "source: lfnkr-2007-kato-article",
-         "source: lfnkr-2007-article")
+    edit(
+        project / "statements" / "ipcnkr-2007-seoul.yaml",
+        "source: lfnkr-2007-kato-article",
+        "source: lfnkr-2007-article",
+    )
     edit(project / "recipients.yaml", "language: ja", "language: fr")
-    results = [run([*command, "validate", "statements", "recipients.yaml"], cwd=project,
-                   check=False) for command in (checkout, [installed / "briefing"])]
+    results = [
+        run([*command, "validate", "statements", "recipients.yaml"], cwd=project, check=False)
+        for command in (checkout, [installed / "briefing"])
+    ]
     assert [r.returncode for r in results] == [1, 1]
     assert results[0].stdout == results[1].stdout
     assert results[0].stderr == results[1].stderr
@@ -102,12 +142,27 @@ def test_validate_reports_what_the_checkout_reports(installed: Path, project: Pa
 
 def test_build_writes_the_same_bytes(installed: Path, project: Path) -> None:
     """The installed tool, with a cache of its own, writes the checkout's PDFs byte for byte."""
-    arguments = ["build", "--records", "statements", "--lang", "en,ja", "--recipients",
-                 "recipients.yaml", "--jobs", "2"]
-    checkout = run([sys.executable, "-m", "pipeline", *arguments, "--out", "checkout"],
-                   cwd=project, env={"SOURCE_DATE_EPOCH": EPOCH})
-    alone = run([installed / "briefing", *arguments, "--out", "installed"], cwd=project,
-                env={"SOURCE_DATE_EPOCH": EPOCH, "BRIEFING_CACHE": str(project / "cache")})
+    arguments = [
+        "build",
+        "--records",
+        "statements",
+        "--lang",
+        "en,ja",
+        "--recipients",
+        "recipients.yaml",
+        "--jobs",
+        "2",
+    ]
+    checkout = run(
+        [sys.executable, "-m", "pipeline", *arguments, "--out", "checkout"],
+        cwd=project,
+        env={"SOURCE_DATE_EPOCH": EPOCH},
+    )
+    alone = run(
+        [installed / "briefing", *arguments, "--out", "installed"],
+        cwd=project,
+        env={"SOURCE_DATE_EPOCH": EPOCH, "BRIEFING_CACHE": str(project / "cache")},
+    )
     assert "Traceback" not in checkout.stderr + alone.stderr
 
     def pdfs(folder: str) -> dict[str, str]:
@@ -122,29 +177,46 @@ def test_build_writes_the_same_bytes(installed: Path, project: Path) -> None:
 def test_pre_commit_runs_the_hook_in_another_repository(project: Path, tmp_path: Path) -> None:
     """`pre-commit try-repo` installs this repository's hook and runs it on a good, then a bad,
     statement."""
-    git = {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org"}
+    git = {
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+    }
     run(["git", "init", "-q", "."], cwd=project, env=git)
     run(["git", "add", "statements", "sources"], cwd=project, env=git)
     run(["git", "commit", "-q", "-m", "records"], cwd=project, env=git)
     env = {**git, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit")}
-    pre_commit = [sys.executable, "-m", "pre_commit", "try-repo", REPO, "briefing-validate",
-                  "--files", "statements/ipcnkr-2005-tokyo.yaml"]
+    pre_commit = [
+        sys.executable,
+        "-m",
+        "pre_commit",
+        "try-repo",
+        REPO,
+        "briefing-validate",
+        "--files",
+        "statements/ipcnkr-2005-tokyo.yaml",
+    ]
     good = run(pre_commit, cwd=project, env=env, check=False)
     assert good.returncode == 0, good.stdout + good.stderr
     assert "validate IPCNKR statement records" in good.stdout and "Passed" in good.stdout
-    edit(project / "statements" / "ipcnkr-2005-tokyo.yaml", "themes: [human-rights-in-north-korea",
-         "themes: [human-rights-in-north-corea")
+    edit(
+        project / "statements" / "ipcnkr-2005-tokyo.yaml",
+        "themes: [human-rights-in-north-korea",
+        "themes: [human-rights-in-north-corea",
+    )
     bad = run(pre_commit, cwd=project, env=env, check=False)
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "Failed" in bad.stdout
-    assert ("statements/ipcnkr-2005-tokyo.yaml:30:10: themes[0]: unknown theme "
-            "'human-rights-in-north-corea'; did you mean 'human-rights-in-north-korea'?") in (
-        bad.stdout)
+    assert (
+        "statements/ipcnkr-2005-tokyo.yaml:30:10: themes[0]: unknown theme "
+        "'human-rights-in-north-corea'; did you mean 'human-rights-in-north-korea'?"
+    ) in (bad.stdout)
     run(["git", "checkout", "statements"], cwd=project, env=git)
     with (project / "sources" / "lfnkr-2007-kato-article.txt").open("a") as handle:
         handle.write("A sentence added later.\n")
-    changed = run([*pre_commit[:-1], "sources/lfnkr-2007-kato-article.txt"], cwd=project,
-                  env=env, check=False)
+    changed = run(
+        [*pre_commit[:-1], "sources/lfnkr-2007-kato-article.txt"], cwd=project, env=env, check=False
+    )
     assert changed.returncode == 1, changed.stdout + changed.stderr
     assert "sources/lfnkr-2007-kato-article.yaml:7:1: sha256: " in changed.stdout

@@ -18,17 +18,26 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     records = copy_project(tmp_path)
     shutil.copytree(REPO / "locales", tmp_path / "locales")
     shutil.copytree(REPO / "instruments", tmp_path / "instruments")
-    paths_default(monkeypatch, records=records, locales=tmp_path / "locales",
-                  instruments=tmp_path / "instruments")
+    paths_default(
+        monkeypatch,
+        records=records,
+        locales=tmp_path / "locales",
+        instruments=tmp_path / "instruments",
+    )
     return tmp_path
 
 
-def test_init_starts_a_language_with_its_official_udhr(briefing: Callable[..., Result],
-                                                       project: Path) -> None:
+def test_init_starts_a_language_with_its_official_udhr(
+    briefing: Callable[..., Result], project: Path
+) -> None:
     result = briefing("i18n", "init", "ar", "--locale", "ar_EG")
     assert result.exit_code == 0, result.output
-    for path in ("locales/ar/LC_MESSAGES/messages.po", "statements/vocabulary.ar.yaml",
-                 "statements/coalition.ar.yaml", "instruments/udhr.yaml"):
+    for path in (
+        "locales/ar/LC_MESSAGES/messages.po",
+        "statements/vocabulary.ar.yaml",
+        "statements/coalition.ar.yaml",
+        "instruments/udhr.yaml",
+    ):
         assert f"Wrote {project / path}" in result.output
     udhr = yaml.safe_load((project / "instruments" / "udhr.yaml").read_text(encoding="utf-8"))
     assert list(udhr["texts"])[:1] == ["en"] and "ar" in udhr["texts"]
@@ -42,7 +51,8 @@ def test_init_starts_a_language_with_its_official_udhr(briefing: Callable[..., R
 
 
 def test_a_language_the_collection_lacks_keeps_the_english_udhr(
-        briefing: Callable[..., Result], project: Path) -> None:
+    briefing: Callable[..., Result], project: Path
+) -> None:
     before = (project / "instruments" / "udhr.yaml").read_bytes()
     result = briefing("i18n", "init", "ru", "--locale", "ru_RU")
     assert result.exit_code == 0, result.output
@@ -52,8 +62,7 @@ def test_a_language_the_collection_lacks_keeps_the_english_udhr(
     assert rows[-1].endswith("English only (none on file)")  # the last table: names, UDHR
 
 
-def test_init_keeps_existing_translations(briefing: Callable[..., Result],
-                                          project: Path) -> None:
+def test_init_keeps_existing_translations(briefing: Callable[..., Result], project: Path) -> None:
     japanese = (project / "statements" / "vocabulary.ja.yaml").read_bytes()
     (project / "locales" / "ja" / "LC_MESSAGES" / "messages.po").unlink()
     result = briefing("i18n", "init", "ja", "--locale", "ja_JP")
@@ -63,7 +72,8 @@ def test_init_keeps_existing_translations(briefing: Callable[..., Result],
 
 
 def test_an_untranslated_statement_fits_its_summary_in_every_language(
-        tmp_path: Path, cache_dir: Path) -> None:
+    tmp_path: Path, cache_dir: Path
+) -> None:
     """A new statement arrives in English first: no language's summary may then overflow."""
     from pypdf import PdfReader
     from support import build
@@ -71,8 +81,9 @@ def test_an_untranslated_statement_fits_its_summary_in_every_language(
     records = copy_project(tmp_path)
     for translation in records.glob("ipcnkr-2007-seoul.*.yaml"):
         translation.unlink()
-    written = build(records, tmp_path / "out", cache_dir, only="summary",
-                    statements=["ipcnkr-2007-seoul"])
+    written = build(
+        records, tmp_path / "out", cache_dir, only="summary", statements=["ipcnkr-2007-seoul"]
+    )
     assert len(written) >= 5
     for document in written:
         assert len(PdfReader(tmp_path / "out" / document.lang / document.path.name).pages) == 1

@@ -159,7 +159,10 @@ def test_quoted_date_says_to_remove_the_quotes(write_case: Callable[..., Path]) 
         replace_once(good_statement(), "adopted: 2005-11-20\n", 'adopted: "2005-11-20"\n')
     )
     assert str(only_problem(path)) == shown(
-        path, 14, 1, "adopted",
+        path,
+        14,
+        1,
+        "adopted",
         "expected a date as YYYY-MM-DD, got '2005-11-20'; remove the quotes",
     )
 
@@ -198,16 +201,20 @@ def test_suggestions_come_from_the_mapping_the_typo_is_in(
     text = replace_once(good_statement(), "  - number: 2\n", "  - numbr: 2\n")
     problem = only_problem(write_case(text))
     assert problem.message == "unknown field 'numbr'; did you mean 'number'?"
-    text = replace_once(good_statement(), "      - text: the parliaments",
-                        "      - numbr: 1\n        text: the parliaments")
+    text = replace_once(
+        good_statement(),
+        "      - text: the parliaments",
+        "      - numbr: 1\n        text: the parliaments",
+    )
     problem = only_problem(write_case(text))
     assert problem.field == "resolutions[1].items[1].numbr"
     assert "number" not in problem.message
 
 
 def test_missing_required_field_points_at_its_mapping(write_case: Callable[..., Path]) -> None:
-    text = replace_once(good_statement(), "    text: We call on the government to end the "
-                        "abductions.\n", "")
+    text = replace_once(
+        good_statement(), "    text: We call on the government to end the abductions.\n", ""
+    )
     path = write_case(text)
     # The mapping of resolution 1 starts with `number:` on line 30, column 5.
     assert str(only_problem(path)) == shown(
@@ -217,15 +224,20 @@ def test_missing_required_field_points_at_its_mapping(write_case: Callable[..., 
 
 def test_missing_top_level_field_points_at_the_top(write_case: Callable[..., Path]) -> None:
     path = write_case(replace_once(good_statement(), "language: en\n", ""))
-    assert str(only_problem(path)) == shown(path, 1, 1, "language",
-                                           "missing required field 'language'")
+    assert str(only_problem(path)) == shown(
+        path, 1, 1, "language", "missing required field 'language'"
+    )
 
 
 def test_adopted_outside_the_meeting_points_at_adopted(write_case: Callable[..., Path]) -> None:
-    path = write_case(replace_once(good_statement(), "adopted: 2005-11-20\n",
-                                   "adopted: 2005-11-21\n"))
+    path = write_case(
+        replace_once(good_statement(), "adopted: 2005-11-20\n", "adopted: 2005-11-21\n")
+    )
     assert str(only_problem(path)) == shown(
-        path, 14, 1, "adopted",
+        path,
+        14,
+        1,
+        "adopted",
         "adopted on 2005-11-21, outside the meeting (2005-11-19 to 2005-11-20)",
     )
 
@@ -242,18 +254,26 @@ def test_id_must_match_the_file_name(write_case: Callable[..., Path]) -> None:
     path = write_case(good_statement(), name="test-2005-seoul.yaml")
     record, problems = load_file(path)
     assert record is not None  # readable, but misnamed
-    assert [str(p) for p in problems] == [shown(
-        path, 2, 1, "id",
-        "id 'test-2005-tokyo' does not match the file name 'test-2005-seoul.yaml'",
-    )]
+    assert [str(p) for p in problems] == [
+        shown(
+            path,
+            2,
+            1,
+            "id",
+            "id 'test-2005-tokyo' does not match the file name 'test-2005-seoul.yaml'",
+        )
+    ]
 
 
 def test_union_field_gives_one_problem_at_the_real_field(tmp_path: Path) -> None:
     """`membership[].date` is a date or YYYY-MM: one problem, no `date.constrained-str`."""
     path = tmp_path / "coalition.yaml"
     path.write_text(
-        replace_once((RECORDS / "coalition.yaml").read_text(encoding="utf-8"),
-                     "  - date: 2005-11-20\n", "  - date: 2005-11-200\n"),
+        replace_once(
+            (RECORDS / "coalition.yaml").read_text(encoding="utf-8"),
+            "  - date: 2005-11-20\n",
+            "  - date: 2005-11-200\n",
+        ),
         encoding="utf-8",
     )
     assert str(only_problem(path)) == shown(
@@ -366,10 +386,14 @@ def test_windows_line_endings_keep_line_numbers(write_case: Callable[..., Path])
 
 
 def test_control_character_is_reported_where_it_is(write_case: Callable[..., Path]) -> None:
-    path = write_case(replace_once(good_statement(), "title: Tokyo statement\n",
-                                   "title: Tokyo\x07statement\n"))
+    path = write_case(
+        replace_once(good_statement(), "title: Tokyo statement\n", "title: Tokyo\x07statement\n")
+    )
     assert str(only_problem(path)) == shown(
-        path, 3, 13, "",
+        path,
+        3,
+        13,
+        "",
         "malformed YAML: unacceptable character #x0007: control characters are not allowed",
     )
 
@@ -383,8 +407,9 @@ def test_python_tags_do_not_run_anything(write_case: Callable[..., Path], tmp_pa
         "!!python/object:os.path {}",
         "!!python/module:os",
     ):
-        path = write_case(replace_once(good_statement(), "title: Tokyo statement\n",
-                                       f"title: {tagged}\n"))
+        path = write_case(
+            replace_once(good_statement(), "title: Tokyo statement\n", f"title: {tagged}\n")
+        )
         problem = only_problem(path)
         assert (problem.line, problem.column) == (3, 8)
         assert problem.message.startswith("tag 'tag:yaml.org,2002:python/")
@@ -458,10 +483,18 @@ def test_parse_keeps_quoted_text_as_text() -> None:
         ("a: b\n  c: d\n", 2, 4, "malformed YAML: mapping values are not allowed in this context"),
         ("a:\n\t- b\n", 2, 1, "malformed YAML: found character that cannot start any token"),
         ('a: "\\q"\n', 1, 5, "malformed YAML: found unknown escape character"),
-        ("a: b\x1b\n", 1, 5,
-         "malformed YAML: unacceptable character #x001b: control characters are not allowed"),
-        ("é: ü\n\x7f\n", 2, 1,
-         "malformed YAML: unacceptable character #x007f: control characters are not allowed"),
+        (
+            "a: b\x1b\n",
+            1,
+            5,
+            "malformed YAML: unacceptable character #x001b: control characters are not allowed",
+        ),
+        (
+            "é: ü\n\x7f\n",
+            2,
+            1,
+            "malformed YAML: unacceptable character #x007f: control characters are not allowed",
+        ),
         ("a: b\nc: x\ud800\n", 2, 5, "text contains an unpaired surrogate character"),
     ],
 )
@@ -485,15 +518,21 @@ def test_decode() -> None:
         (b"a: 1\nb: \xff\n", 2, 4, "file is not UTF-8 text (byte 0xff)"),
         # The column counts characters, as editors do, not bytes.
         ("é: 1\nbé: ".encode() + b"\xe9\n", 2, 5, "file is not UTF-8 text (byte 0xe9)"),
-        (b"x" * (MAX_BYTES + 1), 1, 1,
-         f"file is {MAX_BYTES + 1:,} bytes; the limit is {MAX_BYTES:,} bytes"),
+        (
+            b"x" * (MAX_BYTES + 1),
+            1,
+            1,
+            f"file is {MAX_BYTES + 1:,} bytes; the limit is {MAX_BYTES:,} bytes",
+        ),
     ],
 )
 def test_decode_refuses(data: bytes, line_no: int, column: int, message: str) -> None:
     with pytest.raises(YamlProblem) as caught:
         decode(data)
     assert (caught.value.line, caught.value.column, caught.value.message) == (
-        line_no, column, message,
+        line_no,
+        column,
+        message,
     )
 
 
@@ -521,8 +560,7 @@ def test_parallel_parse_shares_the_work(monkeypatch: pytest.MonkeyPatch) -> None
     texts = [path.read_text(encoding="utf-8") for path in sorted(RECORDS.iterdir())] * 10
     monkeypatch.setattr(load, "_cores", lambda: 2)
     monkeypatch.setattr(load, "PARALLEL_FILES", 2)
-    monkeypatch.setattr(load, "plain_value",
-                        lambda text: (os.getpid(), yamlsafe.plain_value(text)))
+    monkeypatch.setattr(load, "plain_value", lambda text: (os.getpid(), yamlsafe.plain_value(text)))
     values = load._plain_values(texts)
     assert [value for _, value in values] == [yamlsafe.plain_value(text) for text in texts]
     assert len({pid for pid, _ in values}) == 2

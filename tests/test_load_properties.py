@@ -34,7 +34,8 @@ ORIGINALS = {name: (RECORDS / name).read_text(encoding="utf-8") for name in RECO
 # Characters that mean something to YAML, so random text reaches deep into the parser.
 YAML_SIGNS = ":-[]{},&*!|>'\"#%@`?~.\n\t\r =+\\/<" + "\x00\x07\x85\ufeff\u2028"
 yaml_text = st.text(
-    alphabet=st.sampled_from(YAML_SIGNS) | st.sampled_from(string.ascii_letters + string.digits)
+    alphabet=st.sampled_from(YAML_SIGNS)
+    | st.sampled_from(string.ascii_letters + string.digits)
     | st.characters(),
     max_size=300,
 )
@@ -45,25 +46,104 @@ any_text = st.text(
 yaml_bytes = st.one_of(
     st.binary(max_size=300),
     yaml_text.map(lambda t: t.encode("utf-8", "surrogatepass")),
-    st.sampled_from(list(ORIGINALS.values())).flatmap(  # a valid record with bytes changed
-        lambda text: st.tuples(st.just(text.encode()), st.integers(0, len(text) - 1),
-                               st.binary(min_size=1, max_size=4))
-    ).map(lambda t: t[0][: t[1]] + t[2] + t[0][t[1] + 1 :]),
+    st.sampled_from(list(ORIGINALS.values()))
+    .flatmap(  # a valid record with bytes changed
+        lambda text: st.tuples(
+            st.just(text.encode()), st.integers(0, len(text) - 1), st.binary(min_size=1, max_size=4)
+        )
+    )
+    .map(lambda t: t[0][: t[1]] + t[2] + t[0][t[1] + 1 :]),
 )
 
 # Values that YAML or the models treat specially.
 TRICKY = [
-    "yes", "no", "on", "off", "~", "null", "", "0", "-1", "3.5", "0x1f", "1e999", ".nan", ".inf",
-    "2007-02-30", "2005-11-20", "2005-11-21", "2005-11-20 10:00:00", "2005-13", "[", "]", "{",
-    "}", "[]", "{}", "[a, b]", "{a: b}", "&a x", "*a", "!!python/object:os.system {}",
-    "!!binary aGk=", "!local x", "'quoted'", '"unterminated', "- item", "a: b", "? x", "|", ">",
-    "#", "%TAG", "\t", "é", "\x07", "x" * 90, "URGE", "dprk", "JP", "fr", "test-2005-tokyo",
+    "yes",
+    "no",
+    "on",
+    "off",
+    "~",
+    "null",
+    "",
+    "0",
+    "-1",
+    "3.5",
+    "0x1f",
+    "1e999",
+    ".nan",
+    ".inf",
+    "2007-02-30",
+    "2005-11-20",
+    "2005-11-21",
+    "2005-11-20 10:00:00",
+    "2005-13",
+    "[",
+    "]",
+    "{",
+    "}",
+    "[]",
+    "{}",
+    "[a, b]",
+    "{a: b}",
+    "&a x",
+    "*a",
+    "!!python/object:os.system {}",
+    "!!binary aGk=",
+    "!local x",
+    "'quoted'",
+    '"unterminated',
+    "- item",
+    "a: b",
+    "? x",
+    "|",
+    ">",
+    "#",
+    "%TAG",
+    "\t",
+    "é",
+    "\x07",
+    "x" * 90,
+    "URGE",
+    "dprk",
+    "JP",
+    "fr",
+    "test-2005-tokyo",
 ]
 KEYS = [
-    "kind", "id", "title", "heading", "meeting", "ordinal", "city", "start", "end", "adopted",
-    "language", "sources", "source", "part", "overview", "themes", "preamble", "text",
-    "quotations", "resolutions", "number", "addressees", "concerns", "items", "action", "ask",
-    "verb", "summary", "statement", "translation", "actors", "members", "date", "bogus", "<<",
+    "kind",
+    "id",
+    "title",
+    "heading",
+    "meeting",
+    "ordinal",
+    "city",
+    "start",
+    "end",
+    "adopted",
+    "language",
+    "sources",
+    "source",
+    "part",
+    "overview",
+    "themes",
+    "preamble",
+    "text",
+    "quotations",
+    "resolutions",
+    "number",
+    "addressees",
+    "concerns",
+    "items",
+    "action",
+    "ask",
+    "verb",
+    "summary",
+    "statement",
+    "translation",
+    "actors",
+    "members",
+    "date",
+    "bogus",
+    "<<",
 ]
 value_strategy = st.sampled_from(TRICKY) | st.text(max_size=20)
 
@@ -76,9 +156,11 @@ def mutated_lines(draw: st.DrawFn, text: str) -> str:
         if not lines:
             break
         index = draw(st.integers(0, len(lines) - 1))
-        operation = draw(st.sampled_from(
-            ["delete", "duplicate", "value", "value", "insert", "indent", "swap", "truncate"]
-        ))
+        operation = draw(
+            st.sampled_from(
+                ["delete", "duplicate", "value", "value", "insert", "indent", "swap", "truncate"]
+            )
+        )
         current = lines[index]
         if operation == "delete":
             del lines[index]

@@ -29,7 +29,8 @@ def test_the_shipped_translations_are_current(briefing: Callable[..., Result]) -
 
 
 def test_editing_an_english_sentence_names_every_translation_of_it_as_stale(
-        briefing: Callable[..., Result], statements: Path) -> None:
+    briefing: Callable[..., Result], statements: Path
+) -> None:
     edit(statements / "ipcnkr-2005-tokyo.yaml", RESOLUTION_3, CORRECTED)
     result = briefing("validate", statements)
     assert result.exit_code == 0, result.output  # a warning: the correction may land
@@ -45,7 +46,8 @@ def test_editing_an_english_sentence_names_every_translation_of_it_as_stale(
 
 
 def test_confirming_records_todays_original_and_keeps_the_file(
-        briefing: Callable[..., Result], statements: Path) -> None:
+    briefing: Callable[..., Result], statements: Path
+) -> None:
     edit(statements / "ipcnkr-2005-tokyo.yaml", RESOLUTION_3, CORRECTED)
     japanese = statements / "ipcnkr-2005-tokyo.ja.yaml"
     before = japanese.read_text(encoding="utf-8")
@@ -59,7 +61,8 @@ def test_confirming_records_todays_original_and_keeps_the_file(
 
 
 def test_a_translation_that_records_no_originals_is_named_once(
-        briefing: Callable[..., Result], statements: Path) -> None:
+    briefing: Callable[..., Result], statements: Path
+) -> None:
     korean = statements / "ipcnkr-2007-seoul.ko.yaml"
     korean.write_text(with_originals(korean.read_text(encoding="utf-8"), {}), encoding="utf-8")
     result = briefing("validate", statements)
@@ -69,22 +72,28 @@ def test_a_translation_that_records_no_originals_is_named_once(
     assert "briefing i18n confirm" in lines[0] and "ipcnkr-2007-seoul.ko.yaml" in lines[0]
 
 
-def test_i18n_status_counts_stale_texts(briefing: Callable[..., Result], statements: Path,
-                                        ) -> None:
+def test_i18n_status_counts_stale_texts(
+    briefing: Callable[..., Result],
+    statements: Path,
+) -> None:
     edit(statements / "ipcnkr-2005-tokyo.yaml", RESOLUTION_3, CORRECTED)
     result = briefing("i18n", "status", "--records", statements)
-    row = next(line for line in result.output.splitlines()
-               if line.startswith("ipcnkr-2005-tokyo"))
+    row = next(line for line in result.output.splitlines() if line.startswith("ipcnkr-2005-tokyo"))
     translations = list(statements.glob("ipcnkr-2005-tokyo.*.yaml"))
     assert row.count("1 stale") == len(translations) >= 2, row
 
 
-def test_the_documents_mark_a_stale_text(statements: Path, tmp_path: Path,
-                                         cache_dir: Path) -> None:
+def test_the_documents_mark_a_stale_text(statements: Path, tmp_path: Path, cache_dir: Path) -> None:
     overview = "The coalition demands that North Korea end its human rights abuses"
     edit(statements / "ipcnkr-2005-tokyo.yaml", overview, overview.replace("demands", "asks"))
-    build(statements, tmp_path / "out", cache_dir, langs="ja", only="summary",
-          statements=["ipcnkr-2005-tokyo"])
+    build(
+        statements,
+        tmp_path / "out",
+        cache_dir,
+        langs="ja",
+        only="summary",
+        statements=["ipcnkr-2005-tokyo"],
+    )
     text = page_texts(tmp_path / "out" / "ja" / "ipcnkr-2005-tokyo-summary.pdf")[0]
     assert squash("†印の1箇所は、その後訂正された原文の旧版を翻訳したものである。") in squash(text)
     assert text.count("†") == 2  # the mark after the overview, and the note that explains it

@@ -45,10 +45,17 @@ def test_bookmarks_cover_every_section_and_statement(english: Path) -> None:
         return found
 
     found = titles(reader.outline)
-    for title in ("Contents", "About the coalition", "Asks by addressee", "Themes over time",
-                  "Referenced instruments", "Sources and notes",
-                  "Joint Statement of the 2nd General Meeting (2005)",
-                  "Joint Statement of the 4th General Meeting (2007)", "Full text"):
+    for title in (
+        "Contents",
+        "About the coalition",
+        "Asks by addressee",
+        "Themes over time",
+        "Referenced instruments",
+        "Sources and notes",
+        "Joint Statement of the 2nd General Meeting (2005)",
+        "Joint Statement of the 4th General Meeting (2007)",
+        "Full text",
+    ):
         assert title in found, (title, found)
 
 
@@ -66,12 +73,29 @@ def test_metadata(english: Path) -> None:
 def test_contents_page_numbers_are_the_real_pages(english: Path) -> None:
     pack = english / "briefing-pack.pdf"
     pages = page_texts(pack)
-    number = next(i for i, p in enumerate(pages) if p.lstrip().startswith("Contents")
-                  or "\nContents" in p) + 1
+    number = (
+        next(
+            i for i, p in enumerate(pages) if p.lstrip().startswith("Contents") or "\nContents" in p
+        )
+        + 1
+    )
     # As laid out: each entry's title, then its page number at the right margin.
-    contents = subprocess.run(["pdftotext", "-layout", "-f", str(number), "-l", str(number),
-                               "-enc", "UTF-8", str(pack), "-"], capture_output=True,
-                              check=True).stdout.decode()
+    contents = subprocess.run(
+        [
+            "pdftotext",
+            "-layout",
+            "-f",
+            str(number),
+            "-l",
+            str(number),
+            "-enc",
+            "UTF-8",
+            str(pack),
+            "-",
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
     entries = re.findall(r"^\s*(\S.+?)\s{3,}(\d+)\s*$", contents, flags=re.M)
     assert len(entries) >= 8
     for title, number in entries:
@@ -90,8 +114,12 @@ def test_asks_by_addressee_lists_china_under_both_statements(english: Path) -> N
 
 def test_internal_links_point_into_the_document(english: Path) -> None:
     reader = PdfReader(english / "briefing-pack.pdf")
-    links = [a.get_object() for page in reader.pages for a in page.get("/Annots", [])
-             if a.get_object().get("/Subtype") == "/Link"]
+    links = [
+        a.get_object()
+        for page in reader.pages
+        for a in page.get("/Annots", [])
+        if a.get_object().get("/Subtype") == "/Link"
+    ]
     assert len(links) > 40
     assert all("/URI" not in (link.get("/A") or {}) for link in links)
 
@@ -104,19 +132,27 @@ def test_fidelity_marks_and_disagreements_are_printed(english: Path) -> None:
 
 
 def test_only_and_statement_select_what_is_written(tmp_path: Path, cache_dir: Path) -> None:
-    written = build(STATEMENTS, tmp_path, cache_dir, langs="en", only="summary",
-                    statements=["ipcnkr-2005-tokyo"])
+    written = build(
+        STATEMENTS,
+        tmp_path,
+        cache_dir,
+        langs="en",
+        only="summary",
+        statements=["ipcnkr-2005-tokyo"],
+    )
     assert [w.path.name for w in written] == ["ipcnkr-2005-tokyo-summary.pdf"]
-    assert sorted(p.name for p in (tmp_path / "en").iterdir()) == [
-        "ipcnkr-2005-tokyo-summary.pdf"]
+    assert sorted(p.name for p in (tmp_path / "en").iterdir()) == ["ipcnkr-2005-tokyo-summary.pdf"]
 
 
 def test_indentation_between_blocks_is_dropped_and_spaces_between_words_kept() -> None:
     from pipeline.render import drop_layout_whitespace
 
-    html = ('<ul>\n  <li><span lang="en">IPCNKR</span> <a href="#x">urges</a> China</li>\n'
-            '  <li>b</li>\n</ul>\n<table>\n <tr>\n  <td>1</td>\n  <td>2 <code>c</code></td>'
-            '\n </tr>\n</table>')
+    html = (
+        '<ul>\n  <li><span lang="en">IPCNKR</span> <a href="#x">urges</a> China</li>\n'
+        "  <li>b</li>\n</ul>\n<table>\n <tr>\n  <td>1</td>\n  <td>2 <code>c</code></td>"
+        "\n </tr>\n</table>"
+    )
     assert drop_layout_whitespace(html) == (
         '<ul><li><span lang="en">IPCNKR</span> <a href="#x">urges</a> China</li><li>b</li>'
-        '</ul><table><tr><td>1</td><td>2 <code>c</code></td></tr></table>')
+        "</ul><table><tr><td>1</td><td>2 <code>c</code></td></tr></table>"
+    )

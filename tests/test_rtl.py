@@ -35,8 +35,16 @@ def arabic(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
         fonts.write((FIXTURE / "fonts-group.yaml").read_text(encoding="utf-8"))
     from pipeline.build import BuildRequest, Paths, build_all
 
-    build_all(Paths(records=STATEMENTS, out=root / "out", templates=templates, locales=locales,
-                    cache=cache_dir), BuildRequest(langs="ar", jobs=2))
+    build_all(
+        Paths(
+            records=STATEMENTS,
+            out=root / "out",
+            templates=templates,
+            locales=locales,
+            cache=cache_dir,
+        ),
+        BuildRequest(langs="ar", jobs=2),
+    )
     return root / "out" / "ar"
 
 
@@ -59,9 +67,11 @@ def test_the_documents_are_arabic_and_right_to_left(arabic: Path) -> None:
     with pymupdf.open(summary) as document:
         assert document.xref_get_key(document.pdf_catalog(), "Lang") == ("string", "ar")
         width = document[0].rect.width
-    arabic_lines = [(left, right) for left, right, text in _blocks(summary)
-                    if sum("\u0600" <= c <= "\u06ff" for c in text) > len(text) / 2
-                    and len(text) > 12]
+    arabic_lines = [
+        (left, right)
+        for left, right, text in _blocks(summary)
+        if sum("\u0600" <= c <= "\u06ff" for c in text) > len(text) / 2 and len(text) > 12
+    ]
     assert len(arabic_lines) >= 5
     # Short Arabic lines start at the right margin and end short of the left one.
     ragged = [(left, right) for left, right in arabic_lines if right - left < width / 2]
@@ -88,8 +98,12 @@ def test_the_english_fallback_reads_left_to_right_inside(arabic: Path) -> None:
     with pymupdf.open(pack) as document:
         text = " ".join(" ".join(page.get_text().split()) for page in document)
     assert "We demand the North Korean authorities immediately end all humanitarian abuses" in text
-    lines = [b for page in range(4, 8) for b in _blocks(pack, page)
-             if b[2].startswith("Parliamentarians of the United States")]
+    lines = [
+        b
+        for page in range(4, 8)
+        for b in _blocks(pack, page)
+        if b[2].startswith("Parliamentarians of the United States")
+    ]
     assert lines and all(left < 40 * MM for left, _, _ in lines), lines
 
 
@@ -99,6 +113,5 @@ def test_verapdf_passes_the_arabic_documents(arabic: Path, flavour: str) -> None
     if not command or not shutil.which(command):
         pytest.skip("veraPDF is not configured: set VERAPDF (.ci/run does)")
     files = sorted(str(p) for p in arabic.glob("*.pdf"))
-    result = subprocess.run([command, flavour, *files], capture_output=True, text=True,
-                            check=False)
+    result = subprocess.run([command, flavour, *files], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -56,12 +56,14 @@ def test_the_comparison_sees_glyphs_a_reader_could_not_find() -> None:
 def test_every_embedded_font_is_a_project_subset(written: list[Path]) -> None:
     """As poppler lists them: no face fontconfig chose on this machine."""
     for pdf in written:
-        listing = subprocess.run(["pdffonts", str(pdf)], check=True, capture_output=True,
-                                 text=True).stdout.splitlines()[2:]
+        listing = subprocess.run(
+            ["pdffonts", str(pdf)], check=True, capture_output=True, text=True
+        ).stdout.splitlines()[2:]
         names = [line.split()[0] for line in listing]
         assert names, pdf
-        strangers = [name for name in names if not re.fullmatch(r"[A-Z]{6}\+.+-subset(-\w+)?",
-                                                                 name)]
+        strangers = [
+            name for name in names if not re.fullmatch(r"[A-Z]{6}\+.+-subset(-\w+)?", name)
+        ]
         assert strangers == [], (pdf, strangers)
 
 
@@ -70,15 +72,22 @@ def test_japanese_and_korean_are_drawn_from_their_own_subsets(written: list[Path
         lang = pdf.parent.name
         if lang in ("ja", "ko"):
             with pikepdf.open(pdf) as opened:
-                names = {str(font.BaseFont) for page in opened.pages
-                         for font in page.Resources.Font.values()}
+                names = {
+                    str(font.BaseFont)
+                    for page in opened.pages
+                    for font in page.Resources.Font.values()
+                }
             own = "JP" if lang == "ja" else "KR"
             assert any(f"CJK-{own}-subset" in name for name in names), (pdf, names)
 
 
 def _seed_sentences() -> list[str]:
-    return [sentence for _, seed, first, skip in SEED_CASES
-            for line in statement_lines(seed, first, skip) for sentence in sentences(line)]
+    return [
+        sentence
+        for _, seed, first, skip in SEED_CASES
+        for line in statement_lines(seed, first, skip)
+        for sentence in sentences(line)
+    ]
 
 
 def _joined(text: str) -> str:
@@ -101,9 +110,11 @@ def test_a_sentence_copied_from_the_english_pack_is_the_sentence(written: list[P
 
 def _layout_hyphens(text: str) -> list[str]:
     """Words broken at a line end with a hyphen that the records do not spell."""
-    records = "".join(path.read_text(encoding="utf-8")
-                      for folder in (STATEMENTS, REPO / "instruments")
-                      for path in folder.glob("*.yaml"))
+    records = "".join(
+        path.read_text(encoding="utf-8")
+        for folder in (STATEMENTS, REPO / "instruments")
+        for path in folder.glob("*.yaml")
+    )
     broken = re.findall(r"(\S+[\u2010-])\n+(\S+)", text)
     return [head + tail for head, tail in broken if head + tail not in records]
 
@@ -111,8 +122,10 @@ def _layout_hyphens(text: str) -> list[str]:
 def _verapdf() -> str:
     command = os.environ.get("VERAPDF", "")
     if not command:
-        pytest.skip("veraPDF is not configured: set VERAPDF to its command "
-                    "(.ci/run does, from ../shared/tools/verapdf)")
+        pytest.skip(
+            "veraPDF is not configured: set VERAPDF to its command "
+            "(.ci/run does, from ../shared/tools/verapdf)"
+        )
     if not shutil.which(command):
         pytest.skip(f"VERAPDF={command} is not an executable file")
     return command
@@ -122,8 +135,9 @@ def _verapdf() -> str:
 def test_verapdf_passes_every_file(written: list[Path], flavour: str) -> None:
     """PDF/A-3a, PDF/UA-1 and WCAG 2.2 (machine-checkable): zero failed rules."""
     command = _verapdf()
-    result = subprocess.run([command, flavour, *map(str, written)], capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        [command, flavour, *map(str, written)], capture_output=True, text=True, check=False
+    )
     verdicts = [line for line in result.stdout.splitlines() if line.startswith(("PASS", "FAIL"))]
     assert len(verdicts) == len(written), result.stdout + result.stderr
     assert result.returncode == 0, result.stdout + result.stderr
@@ -140,15 +154,19 @@ def _templates_with(tmp_path: Path, name: str, old: str, new: str) -> Path:
 
 
 def _build_with(tmp_path: Path, templates: Path) -> None:
-    paths = Paths(records=STATEMENTS, out=tmp_path / "out", templates=templates,
-                  cache=tmp_path / "cache")  # a cache of its own: these templates are broken
-    build_all(paths, BuildRequest(langs="en", only="summary",
-                                  statements=["ipcnkr-2005-tokyo"]))
+    paths = Paths(
+        records=STATEMENTS, out=tmp_path / "out", templates=templates, cache=tmp_path / "cache"
+    )  # a cache of its own: these templates are broken
+    build_all(paths, BuildRequest(langs="en", only="summary", statements=["ipcnkr-2005-tokyo"]))
 
 
 def test_a_face_the_project_did_not_choose_stops_the_build(tmp_path: Path) -> None:
-    templates = _templates_with(tmp_path, "summary.css", ".overview { font-size: 10.5pt;",
-                                '.overview { font-size: 10.5pt; font-family: "Noto Sans Mono";')
+    templates = _templates_with(
+        tmp_path,
+        "summary.css",
+        ".overview { font-size: 10.5pt;",
+        '.overview { font-size: 10.5pt; font-family: "Noto Sans Mono";',
+    )
     with pytest.raises(BuildError, match=r"which is not one of the project's font subsets"):
         _build_with(tmp_path, templates)
     assert not (tmp_path / "out" / "en").exists()
@@ -156,18 +174,24 @@ def test_a_face_the_project_did_not_choose_stops_the_build(tmp_path: Path) -> No
 
 def test_a_heading_that_skips_a_level_stops_the_build(tmp_path: Path) -> None:
     templates = _templates_with(
-        tmp_path, "partials/summary_page.html",
+        tmp_path,
+        "partials/summary_page.html",
         '<h1 class="summary-title"{{ lang_of(statement.title) }}>{{ statement.title.text }}'
-        '{{ stale_mark(statement.title) }}</h1>',
+        "{{ stale_mark(statement.title) }}</h1>",
         '<h3 class="summary-title"{{ lang_of(statement.title) }}>{{ statement.title.text }}'
-        '{{ stale_mark(statement.title) }}</h3>')
-    with pytest.raises(BuildError, match=r"(?s)ipcnkr-2005-tokyo-summary\.pdf: .*"
-                                         r"a heading goes from level 0 to 3"):
+        "{{ stale_mark(statement.title) }}</h3>",
+    )
+    with pytest.raises(
+        BuildError,
+        match=r"(?s)ipcnkr-2005-tokyo-summary\.pdf: .*"
+        r"a heading goes from level 0 to 3",
+    ):
         _build_with(tmp_path, templates)
 
 
-def test_a_font_subset_is_the_same_whenever_it_is_made(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_font_subset_is_the_same_whenever_it_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Reproducible PDFs need reproducible subsets: no clock time in the font's head table."""
     import time
 

@@ -23,8 +23,12 @@ BadCase = Callable[[str], Path]
 
 def yaml_files(folder: Path) -> int:
     """Count the record files a check of `folder` reads: its own and the sources beside it."""
-    return sum(1 for base in (folder, folder.parent / "sources") for p in base.rglob("*")
-               if p.suffix in {".yaml", ".yml"})
+    return sum(
+        1
+        for base in (folder, folder.parent / "sources")
+        for p in base.rglob("*")
+        if p.suffix in {".yaml", ".yml"}
+    )
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -64,17 +68,43 @@ def test_single_statement_reads_vocabulary_and_coalition_beside_it(briefing: Bri
 # --- Every bad case: one line, the right place, exit 1 --------------------------------
 
 CROSS_FILE: list[tuple[str, str, int, int, str, str]] = [
-    ("unknown-actor", STATEMENT, 44, 20, "resolutions[1].items[0].concerns[0]",
-     "unknown actor 'dprkk'; did you mean 'dprk'?"),
-    ("unknown-theme", STATEMENT, 33, 14, "resolutions[0].themes[0]",
-     "unknown theme 'abduction'; did you mean 'abductions'?"),
-    ("duplicate-id", "test-2005-tokyo.yml", 2, 1, "id",
-     "duplicate id 'test-2005-tokyo': also used in {folder}/test-2005-tokyo.yaml:2"),
-    ("translation-unknown-resolution", TRANSLATION, 17, 5, "resolutions[1].number",
-     "the original has no resolution 4"),
+    (
+        "unknown-actor",
+        STATEMENT,
+        44,
+        20,
+        "resolutions[1].items[0].concerns[0]",
+        "unknown actor 'dprkk'; did you mean 'dprk'?",
+    ),
+    (
+        "unknown-theme",
+        STATEMENT,
+        33,
+        14,
+        "resolutions[0].themes[0]",
+        "unknown theme 'abduction'; did you mean 'abductions'?",
+    ),
+    (
+        "duplicate-id",
+        "test-2005-tokyo.yml",
+        2,
+        1,
+        "id",
+        "duplicate id 'test-2005-tokyo': also used in {folder}/test-2005-tokyo.yaml:2",
+    ),
+    (
+        "translation-unknown-resolution",
+        TRANSLATION,
+        17,
+        5,
+        "resolutions[1].number",
+        "the original has no resolution 4",
+    ),
 ]
-ALL_CASES = [(case, STATEMENT, line, column, field, message)
-             for case, line, column, field, message in BAD_FILES] + CROSS_FILE
+ALL_CASES = [
+    (case, STATEMENT, line, column, field, message)
+    for case, line, column, field, message in BAD_FILES
+] + CROSS_FILE
 
 
 @pytest.mark.parametrize(
@@ -83,8 +113,14 @@ ALL_CASES = [(case, STATEMENT, line, column, field, message)
     ids=[c[0] for c in ALL_CASES],
 )
 def test_bad_case_gives_one_precise_line(
-    briefing: Briefing, bad_case: BadCase,
-    case: str, name: str, line: int, column: int, field: str, message: str,
+    briefing: Briefing,
+    bad_case: BadCase,
+    case: str,
+    name: str,
+    line: int,
+    column: int,
+    field: str,
+    message: str,
 ) -> None:
     folder = bad_case(case)
     result = briefing("validate", folder)
@@ -94,9 +130,7 @@ def test_bad_case_gives_one_precise_line(
     assert result.stderr == f"1 problem in 1 of {yaml_files(folder)} files.\n"
 
 
-def test_translation_that_does_not_align_is_reported(
-    briefing: Briefing, bad_case: BadCase
-) -> None:
+def test_translation_that_does_not_align_is_reported(briefing: Briefing, bad_case: BadCase) -> None:
     folder = bad_case("translation-misaligned")
     result = briefing("validate", folder)
     assert result.exit_code == 1
@@ -109,10 +143,17 @@ def test_resolutions_out_of_sequence_are_reported(briefing: Briefing, bad_case: 
     folder = bad_case("resolutions-out-of-sequence")
     result = briefing("validate", folder / STATEMENT)
     assert result.exit_code == 1
-    assert result.stdout == shown(
-        folder / STATEMENT, 37, 5, "resolutions[1].number",
-        "resolutions are numbered [1, 3]; expected [1, 2]",
-    ) + "\n"
+    assert (
+        result.stdout
+        == shown(
+            folder / STATEMENT,
+            37,
+            5,
+            "resolutions[1].number",
+            "resolutions are numbered [1, 3]; expected [1, 2]",
+        )
+        + "\n"
+    )
 
 
 def test_all_problems_of_several_files_in_one_run(briefing: Briefing, bad_case: BadCase) -> None:
@@ -122,22 +163,35 @@ def test_all_problems_of_several_files_in_one_run(briefing: Briefing, bad_case: 
     assert result.stdout.splitlines() == [
         shown(folder / "broken.yaml", 3, 1, "", "malformed YAML: did not find expected ',' or ']'"),
         shown(folder / TRANSLATION, 7, 9, "translation.date", "'2006-13-10' is not a real date"),
-        shown(folder / STATEMENT, 44, 20, "resolutions[1].items[0].concerns[0]",
-              "unknown actor 'dprkk'; did you mean 'dprk'?"),
+        shown(
+            folder / STATEMENT,
+            44,
+            20,
+            "resolutions[1].items[0].concerns[0]",
+            "unknown actor 'dprkk'; did you mean 'dprk'?",
+        ),
     ]
     assert result.stderr == "3 problems in 3 of 7 files.\n"
 
 
 def test_several_files_named_in_one_run(briefing: Briefing, records: Path) -> None:
     edit(records / STATEMENT, "overview:", "overveiw:")
-    edit(records / TRANSLATION, "title: Déclaration de Tokyo\n",
-         "title: Déclaration de Tokyo\ntitle: again\n")
+    edit(
+        records / TRANSLATION,
+        "title: Déclaration de Tokyo\n",
+        "title: Déclaration de Tokyo\ntitle: again\n",
+    )
     result = briefing("validate", records / STATEMENT, records / TRANSLATION)
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
         shown(records / TRANSLATION, 9, 1, "", "duplicate key 'title' (first at line 8)"),
-        shown(records / STATEMENT, 19, 1, "overveiw",
-              "unknown field 'overveiw'; did you mean 'overview'?"),
+        shown(
+            records / STATEMENT,
+            19,
+            1,
+            "overveiw",
+            "unknown field 'overveiw'; did you mean 'overview'?",
+        ),
     ]
     assert result.stderr == "2 problems in 2 of 2 files.\n"
 
@@ -155,10 +209,17 @@ def test_meeting_not_in_the_coalition_record(briefing: Briefing, records: Path) 
     edit(records / STATEMENT, "  ordinal: 3\n", "  ordinal: 9\n")
     result = briefing("validate", records)
     assert result.exit_code == 1
-    assert result.stdout == shown(
-        records / STATEMENT, 9, 3, "meeting.ordinal",
-        "the coalition record has no general meeting number 9",
-    ) + "\n"
+    assert (
+        result.stdout
+        == shown(
+            records / STATEMENT,
+            9,
+            3,
+            "meeting.ordinal",
+            "the coalition record has no general meeting number 9",
+        )
+        + "\n"
+    )
 
 
 def test_meeting_dates_must_agree_with_the_coalition(briefing: Briefing, records: Path) -> None:
@@ -174,19 +235,28 @@ def test_unknown_source(briefing: Briefing, records: Path) -> None:
     edit(records / STATEMENT, "  - source: minutes-2005\n", "  - source: minutes-2006\n")
     result = briefing("validate", records)
     assert result.exit_code == 1
-    assert result.stdout == shown(
-        records / STATEMENT, 17, 5, "sources[0].source",
-        "unknown source 'minutes-2006'; did you mean 'minutes-2005'?"
-    ) + "\n"
+    assert (
+        result.stdout
+        == shown(
+            records / STATEMENT,
+            17,
+            5,
+            "sources[0].source",
+            "unknown source 'minutes-2006'; did you mean 'minutes-2005'?",
+        )
+        + "\n"
+    )
 
 
 def test_translation_of_an_unknown_statement(briefing: Briefing, records: Path) -> None:
     (records / STATEMENT).unlink()
     result = briefing("validate", records / TRANSLATION)
     assert result.exit_code == 1
-    assert result.stdout == shown(
-        records / TRANSLATION, 2, 1, "statement", "unknown statement 'test-2005-tokyo'"
-    ) + "\n"
+    assert (
+        result.stdout
+        == shown(records / TRANSLATION, 2, 1, "statement", "unknown statement 'test-2005-tokyo'")
+        + "\n"
+    )
 
 
 def test_translation_with_missing_preamble_paragraph(briefing: Briefing, records: Path) -> None:
@@ -199,14 +269,24 @@ def test_translation_with_missing_preamble_paragraph(briefing: Briefing, records
 
 
 def test_translation_must_keep_the_action_verbs(briefing: Briefing, records: Path) -> None:
-    edit(records / TRANSLATION, "      - action: EXHORTONS\n        text: les Nations",
-         "      - text: les Nations")
+    edit(
+        records / TRANSLATION,
+        "      - action: EXHORTONS\n        text: les Nations",
+        "      - text: les Nations",
+    )
     result = briefing("validate", records)
     assert result.exit_code == 1
-    assert result.stdout == shown(
-        records / TRANSLATION, 20, 9, "resolutions[1].items[0]",
-        "the action verb must be translated exactly where the original has one",
-    ) + "\n"
+    assert (
+        result.stdout
+        == shown(
+            records / TRANSLATION,
+            20,
+            9,
+            "resolutions[1].items[0]",
+            "the action verb must be translated exactly where the original has one",
+        )
+        + "\n"
+    )
 
 
 def test_translation_into_the_original_language(briefing: Briefing, records: Path) -> None:
@@ -214,10 +294,17 @@ def test_translation_into_the_original_language(briefing: Briefing, records: Pat
     (records / TRANSLATION).rename(records / "test-2005-tokyo.en.yaml")
     result = briefing("validate", records)
     assert result.exit_code == 1
-    assert result.stdout == shown(
-        records / "test-2005-tokyo.en.yaml", 4, 3, "translation.language",
-        "the original is already in 'en'",
-    ) + "\n"
+    assert (
+        result.stdout
+        == shown(
+            records / "test-2005-tokyo.en.yaml",
+            4,
+            3,
+            "translation.language",
+            "the original is already in 'en'",
+        )
+        + "\n"
+    )
 
 
 def test_unreadable_statement_is_not_also_unknown(briefing: Briefing, records: Path) -> None:
@@ -225,9 +312,11 @@ def test_unreadable_statement_is_not_also_unknown(briefing: Briefing, records: P
     edit(records / STATEMENT, "language: en\n", "language: en\nlanguage: en\n")
     result = briefing("validate", records)
     assert result.exit_code == 1
-    assert result.stdout == shown(
-        records / STATEMENT, 16, 1, "", "duplicate key 'language' (first at line 15)"
-    ) + "\n"
+    assert (
+        result.stdout
+        == shown(records / STATEMENT, 16, 1, "", "duplicate key 'language' (first at line 15)")
+        + "\n"
+    )
 
 
 def test_translation_alone_reads_its_original(briefing: Briefing, records: Path) -> None:
@@ -240,21 +329,32 @@ def test_coalition_read_as_context_is_not_checked_against_one_statement(
     briefing: Briefing, records: Path
 ) -> None:
     """`briefing validate statements/one.yaml` must not call the other statements unknown."""
-    edit(records / "coalition.yaml", "meetings:\n", """meetings:
+    edit(
+        records / "coalition.yaml",
+        "meetings:\n",
+        """meetings:
   - ordinal: 4
     year: 2007
     country: KR
     statement: test-2007-seoul
     sources:
       - source: charter
-""")
+""",
+    )
     assert briefing("validate", records / STATEMENT).exit_code == 0
     result = briefing("validate", records)  # the whole folder: now it is an unknown statement
     assert result.exit_code == 1
-    assert result.stdout == shown(
-        records / "coalition.yaml", 24, 5, "meetings[0].statement",
-        "unknown statement 'test-2007-seoul'",
-    ) + "\n"
+    assert (
+        result.stdout
+        == shown(
+            records / "coalition.yaml",
+            24,
+            5,
+            "meetings[0].statement",
+            "unknown statement 'test-2007-seoul'",
+        )
+        + "\n"
+    )
 
 
 def test_check_records_returns_problems_not_exceptions(bad_case: BadCase) -> None:
@@ -277,15 +377,32 @@ def test_json_format(briefing: Briefing, bad_case: BadCase) -> None:
     folder = bad_case("several")
     result = briefing("validate", "--format", "json", folder)
     assert result.exit_code == 1
-    assert json.loads(result.stdout) == [dict(problem, severity="error") for problem in [
-        {"file": str(folder / "broken.yaml"), "line": 3, "column": 1, "field": "",
-         "message": "malformed YAML: did not find expected ',' or ']'"},
-        {"file": str(folder / TRANSLATION), "line": 7, "column": 9, "field": "translation.date",
-         "message": "'2006-13-10' is not a real date"},
-        {"file": str(folder / STATEMENT), "line": 44, "column": 20,
-         "field": "resolutions[1].items[0].concerns[0]",
-         "message": "unknown actor 'dprkk'; did you mean 'dprk'?"},
-    ]]
+    assert json.loads(result.stdout) == [
+        dict(problem, severity="error")
+        for problem in [
+            {
+                "file": str(folder / "broken.yaml"),
+                "line": 3,
+                "column": 1,
+                "field": "",
+                "message": "malformed YAML: did not find expected ',' or ']'",
+            },
+            {
+                "file": str(folder / TRANSLATION),
+                "line": 7,
+                "column": 9,
+                "field": "translation.date",
+                "message": "'2006-13-10' is not a real date",
+            },
+            {
+                "file": str(folder / STATEMENT),
+                "line": 44,
+                "column": 20,
+                "field": "resolutions[1].items[0].concerns[0]",
+                "message": "unknown actor 'dprkk'; did you mean 'dprk'?",
+            },
+        ]
+    ]
     assert result.stderr == "3 problems in 3 of 7 files.\n"
 
 
@@ -358,9 +475,10 @@ def test_main_exit_codes(
     folder = bad_case("duplicate-key")
     assert run_main(monkeypatch, "validate", folder) == 1
     captured = capsys.readouterr()
-    assert captured.out == shown(
-        folder / STATEMENT, 16, 1, "", "duplicate key 'title' (first at line 3)"
-    ) + "\n"
+    assert (
+        captured.out
+        == shown(folder / STATEMENT, 16, 1, "", "duplicate key 'title' (first at line 3)") + "\n"
+    )
     assert run_main(monkeypatch, "validate", "--nope") == 2
     assert "No such option" in capsys.readouterr().err
 
@@ -386,18 +504,26 @@ def test_installed_command(command: list[str], bad_case: BadCase) -> None:
     assert (clean.returncode, clean.stderr) == (0, "6 files checked, no problems.\n")
     bad = run("validate", folder)
     assert bad.returncode == 1
-    assert bad.stdout == shown(
-        folder / STATEMENT, 3, 8, "",
-        "tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
-    ) + "\n"
+    assert (
+        bad.stdout
+        == shown(
+            folder / STATEMENT,
+            3,
+            8,
+            "",
+            "tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed",
+        )
+        + "\n"
+    )
     usage = run("validate", "--bogus")
     assert usage.returncode == 2
     for output in (clean, bad, usage):
         assert "Traceback" not in output.stdout + output.stderr
 
 
-def test_a_changed_source_document_is_one_located_problem(briefing: Briefing,
-                                                          records: Path) -> None:
+def test_a_changed_source_document_is_one_located_problem(
+    briefing: Briefing, records: Path
+) -> None:
     sources = records.parent / "sources"
     with (sources / "charter.txt").open("a", encoding="utf-8") as handle:
         handle.write("An article added later.\n")
@@ -408,8 +534,9 @@ def test_a_changed_source_document_is_one_located_problem(briefing: Briefing,
     assert "charter.txt has SHA-256" in reported and "not the one recorded" in reported
 
 
-def test_a_missing_source_document_is_one_located_problem(briefing: Briefing,
-                                                          records: Path) -> None:
+def test_a_missing_source_document_is_one_located_problem(
+    briefing: Briefing, records: Path
+) -> None:
     sources = records.parent / "sources"
     (sources / "minutes-2005.txt").unlink()
     result = briefing("validate", records / STATEMENT)
