@@ -9,9 +9,10 @@ from pathlib import Path
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
+from pipeline.cache import Cache, Complete, hash_files
 from pipeline.errors import UsageError
 from pipeline.files import create_exclusive, write_atomically
-from pipeline.i18n import DOMAIN, SOURCE_LANGUAGE, available_languages, catalog_path
+from pipeline.i18n import DOMAIN, SOURCE_LANGUAGE, Language, available_languages, catalog_path
 
 TEMPLATE = "messages.pot"
 KEYWORDS = ["_", "N_", "gettext", "ngettext:1,2"]
@@ -156,3 +157,27 @@ def _translated(string: object) -> bool:
     if isinstance(string, str):
         return bool(string)
     return all(string) if isinstance(string, tuple | list) else False
+
+
+def languages_in_progress(locales: Path, languages: list[Language], cache: Cache) -> dict[str, str]:
+    """The languages whose catalog still lacks strings, each with how far it is.
+
+    A default build leaves them out (no English in a Japanese pack); one asked
+    for by name is built as a draft, marked so on every page. Catalogs found
+    complete are remembered, so a build with nothing changed does not parse them.
+    """
+    key = hash_files([locales / TEMPLATE, *(language.catalog for language in languages)])
+    if cache.recall("catalogs", key, Complete) is not None:
+        return {}  # these very files were found complete before
+    codes = {language.code for language in languages}
+    drafts = {
+        state.lang: (
+            f"{state.total - len(state.missing) - len(state.fuzzy)} of {state.total} "
+            f"strings translated, in {locales / state.lang}"
+        )
+        for state in catalog_states(locales)
+        if state.lang in codes and not state.complete
+    }
+    if not drafts:
+        cache.remember("catalogs", Complete(key=key))
+    return drafts

@@ -17,9 +17,9 @@ from pipeline import __version__
 from pipeline.errors import BriefingError, UsageError
 
 if TYPE_CHECKING:
-    from pipeline.build import Finished
+    from pipeline.config import Finished
 
-DEFAULT_RECORDS = Path("statements")
+from pipeline.config import DEFAULT_RECORDS
 
 
 class _Group(click.Group):
@@ -129,7 +129,7 @@ def new(statement_id: str, folder: Path, force: bool) -> None:
 )
 def schema(check: bool, folder: Path | None) -> None:
     """Write the JSON Schema of every kind of record to schemas/."""
-    from pipeline.documents import DEFAULT_SCHEMAS
+    from pipeline.config import DEFAULT_SCHEMAS
     from pipeline.schema import check_schemas, write_schemas
 
     folder = folder or DEFAULT_SCHEMAS
@@ -190,6 +190,11 @@ def schema(check: bool, folder: Path | None) -> None:
 )
 @click.option("--force", is_flag=True, help="Rebuild everything, even what is up to date.")
 @click.option(
+    "--explain",
+    is_flag=True,
+    help="Say for each document why it is built (which inputs changed) or that it is up to date.",
+)
+@click.option(
     "--recipients",
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     default=None,
@@ -209,11 +214,13 @@ def build(
     records: Path,
     jobs: int | None,
     force: bool,
+    explain: bool,
     recipients: Path | None,
     templates: Path | None,
 ) -> None:
     """Typeset the one-page summaries and the briefing pack of each language."""
-    from pipeline.build import BuildRequest, Paths, build_all
+    from pipeline.build import build_all
+    from pipeline.config import BuildRequest, Paths
 
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder: choose a folder")
@@ -230,6 +237,7 @@ def build(
                 jobs=jobs or os.cpu_count() or 1,
                 force=force,
                 recipients=recipients,
+                explain=(lambda line: click.echo(line, err=True)) if explain else None,
                 progress=progress,
                 notice=lambda message: click.echo(message, err=True),
             ),
@@ -272,9 +280,8 @@ def i18n() -> None:
 @i18n.command()
 def extract() -> None:
     """Extract the interface strings into locales/messages.pot."""
-    from pipeline.build import Paths
     from pipeline.catalogs import extract as run
-    from pipeline.documents import REPO
+    from pipeline.config import REPO, Paths
 
     click.echo(f"Wrote {run(REPO, Paths().locales)}")
 
@@ -285,7 +292,7 @@ def extract() -> None:
 @click.option("--force", is_flag=True, help="Replace the catalog of a language that has one.")
 def init(code: str, locale: str | None, force: bool) -> None:
     """Start a new language: catalog, vocabulary and coalition skeletons, official UDHR."""
-    from pipeline.build import Paths, build_date
+    from pipeline.config import Paths, build_date
     from pipeline.skeleton import add_language
 
     paths = Paths()
@@ -321,8 +328,8 @@ def confirm(files: tuple[Path, ...], records: Path) -> None:
 @i18n.command()
 def update() -> None:
     """Merge locales/messages.pot into every language's catalog."""
-    from pipeline.build import Paths
     from pipeline.catalogs import update as run
+    from pipeline.config import Paths
 
     for path in run(Paths().locales):
         click.echo(f"Updated {path}")
@@ -331,8 +338,8 @@ def update() -> None:
 @i18n.command(name="compile")
 def compile_() -> None:
     """Compile the catalogs to .mo files."""
-    from pipeline.build import Paths
     from pipeline.catalogs import compile_catalogs
+    from pipeline.config import Paths
 
     for path in compile_catalogs(Paths().locales):
         click.echo(f"Wrote {path}")
@@ -349,7 +356,7 @@ def status(records: Path, strict: bool) -> None:
     A catalog in progress is reported, not an error: builds leave its language
     out until it is complete (or build it as a draft with --lang).
     """
-    from pipeline.build import Paths
+    from pipeline.config import Paths
     from pipeline.translation_status import translation_status
 
     report = translation_status(Paths(records=records))

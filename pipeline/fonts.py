@@ -11,24 +11,23 @@ recorded hash before use, so a truncated or stale file is rebuilt, not used.
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
-import json
 import subprocess
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.cache import Cache, Coverage, Subset, digest
 from pipeline.errors import BuildError
-from pipeline.files import write_atomically
 from pipeline.scripts import script_of
 
 WEIGHTS = (400, 700)
 _SPACES = frozenset(ord(c) for c in " \t\n\r\u00a0\u2028\u2029\u200b")
 # 2: CID-keyed CFF subsets number their CIDs as their glyph ids.
 # 3: a subset keeps its source font's timestamps, so its bytes do not depend on when it was made.
-CACHE_VERSION = "3"
+# 4: kept in the one cache (pipeline/cache.py), subsets by the hash of their bytes.
+CACHE_VERSION = "4"
 # Always present: digits and punctuation that page numbers, dates and tables use.
 BASE_CHARACTERS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("\u00a0–—‘’“”…·•×§ -")
 
@@ -135,30 +134,26 @@ def _find_font(family: str, weight: int, package: str) -> FontFile:
 
 
 class FontCache:
-    """Subsets of system faces, and their character maps, under one folder."""
+    """Subsets of system faces, and their character maps, in the build's cache."""
 
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
         self._cmaps: dict[str, frozenset[int]] = {}
 
     def cmap(self, font: FontFile) -> frozenset[int]:
-        """Return the code points a face covers (cached on disk: reading a TTC is slow)."""
-        key = _digest(CACHE_VERSION, "cmap", font.identity)
+        """Return the code points a face covers (remembered: reading a TTC is slow)."""
+        key = digest(CACHE_VERSION, "cmap", font.identity)
         if key in self._cmaps:
             return self._cmaps[key]
-        path = self.folder / f"cmap-{key[:24]}.json"
-        codepoints: frozenset[int] | None = None
-        if path.is_file():
-            try:
-                codepoints = frozenset(json.loads(path.read_text(encoding="utf-8")))
-            except (ValueError, OSError):
-                codepoints = None  # corrupt: read the font again
-        if codepoints is None:
+        remembered = self.cache.recall("fonts", key, Coverage)
+        if remembered is not None:
+            codepoints = frozenset(remembered.codepoints)
+        else:
             from fontTools.ttLib import TTFont
 
             with TTFont(str(font.path), fontNumber=font.index, lazy=True) as face:
                 codepoints = frozenset(face.getBestCmap())
-            write_atomically(path, json.dumps(sorted(codepoints)).encode())
+            self.cache.remember("fonts", Coverage(key=key, codepoints=sorted(codepoints)))
         self._cmaps[key] = codepoints
         return codepoints
 
@@ -167,13 +162,14 @@ class FontCache:
         scripts need (see scripts.py), making it once."""
         wanted = sorted({ord(c) for c in characters} & self.cmap(font))
         kept = sorted(set(features))
-        key = _digest(
+        key = digest(
             CACHE_VERSION, "subset", font.identity, ",".join(map(str, wanted)), ",".join(kept)
         )
-        stem = f"{font.family.replace(' ', '')}-{font.weight}-{key[:20]}"
-        target, record = self.folder / f"{stem}.otf", self.folder / f"{stem}.json"
-        if _is_valid(target, record):
-            return target
+        remembered = self.cache.recall("fonts", key, Subset)
+        if remembered is not None:
+            path = self.cache.blob(self.cache.folder / "fonts" / f"{remembered.blob}.otf")
+            if path is not None:
+                return path
         from fontTools import subset
 
         options = subset.Options()
@@ -194,18 +190,10 @@ class FontCache:
         finally:
             face.close()
         data = cids_as_glyph_ids(buffer.getvalue())
-        write_atomically(target, data)
-        write_atomically(
-            record,
-            json.dumps(
-                {
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                    "source": font.identity,
-                    "characters": len(wanted),
-                }
-            ).encode(),
-        )
-        return target
+        path = self.cache.store("fonts", data, ".otf")
+        blob = path.name.split(".", 1)[0]
+        self.cache.remember("fonts", Subset(key=key, blob=blob, characters=len(wanted)))
+        return path
 
 
 def cids_as_glyph_ids(data: bytes) -> bytes:
@@ -235,19 +223,6 @@ def cids_as_glyph_ids(data: bytes) -> bytes:
         buffer = io.BytesIO()
         face.save(buffer)
     return buffer.getvalue()
-
-
-def _is_valid(target: Path, record: Path) -> bool:
-    """A cache entry is used only if its bytes still hash to what was recorded."""
-    try:
-        expected = json.loads(record.read_text(encoding="utf-8"))["sha256"]
-        return bool(hashlib.sha256(target.read_bytes()).hexdigest() == expected)
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-
-
-def _digest(*parts: str) -> str:
-    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
-from pipeline.documents import DEFAULT_LOCALES
+from pipeline.config import DEFAULT_LOCALES
 from pipeline.errors import UsageError
 
 __all__ = ["DEFAULT_LOCALES", "Formatter", "Language", "T", "select_languages"]

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError, field_validator
 
 from pipeline import __version__
 from pipeline.files import confined, read_nofollow
@@ -33,11 +33,21 @@ class _EntryModel(BaseModel):
     bytes: int
     pages: int
     lang: str
-    kind: Literal["summary", "pack", "recipient pack"]
+    kind: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     statements: list[str]
     inputs: str
     recipient: str | None = None
     tool: str
+    parts: dict[str, str] = {}
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        from pipeline.kinds import KINDS
+
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind of document {kind!r}")
+        return kind
 
 
 class _ManifestModel(BaseModel):
@@ -62,6 +72,7 @@ class Entry:
     inputs: str
     recipient: str | None = None
     tool: str = __version__
+    parts: dict[str, str] = field(default_factory=dict)  # each input's hash, for --explain
 
     @classmethod
     def of(
@@ -74,6 +85,7 @@ class Entry:
         statements: list[str],
         inputs: str,
         recipient: str | None = None,
+        parts: dict[str, str] | None = None,
     ) -> Entry:
         return cls(
             str(path),
@@ -85,6 +97,7 @@ class Entry:
             statements,
             inputs,
             recipient,
+            parts=parts or {},
         )
 
 

@@ -8,6 +8,7 @@ import logging
 import mimetypes
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -130,6 +131,29 @@ def _improve_tags() -> None:
     tags._build_box_tree = improved
 
 
+@dataclass(frozen=True)
+class Layout:
+    """A laid-out document as the build measures it: its pages and where anchors fall.
+
+    The WeasyPrint document stays inside this module; the rest of the build
+    asks only for what it decides on.
+    """
+
+    document: Document
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    def anchor_pages(self) -> dict[str, int]:
+        """The page (from 0) on which each anchor first appears."""
+        pages: dict[str, int] = {}
+        for number, page in enumerate(self.document.pages):
+            for anchor in page.anchors:
+                pages.setdefault(anchor, number)
+        return pages
+
+
 class Typesetter:
     """Lay out HTML into PDF pages, reusing fonts and parsed stylesheets across documents."""
 
@@ -162,14 +186,16 @@ class Typesetter:
             sheets.append(self._sheets[path])
         return sheets
 
-    def layout(self, html: str, what: str, stylesheets: Sequence[Path] = ()) -> Document:
+    def layout(self, html: str, what: str, stylesheets: Sequence[Path] = ()) -> Layout:
         """Return the laid-out document; refused resources and warnings are errors."""
         base_url = self.templates.resolve().as_uri() + "/"
         sheets = self.stylesheets(stylesheets, what)
         try:
             with _no_warnings(what):
-                return HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
-                    font_config=self.font_config, stylesheets=sheets, optimize_images=True
+                return Layout(
+                    HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
+                        font_config=self.font_config, stylesheets=sheets, optimize_images=True
+                    )
                 )
         except FatalURLFetchingError as error:
             cause = error.__cause__ or error
@@ -177,37 +203,35 @@ class Typesetter:
 
     def fit_one_page(
         self, render: Callable[[int], str], densities: int, what: str, stylesheets: Sequence[Path]
-    ) -> tuple[Document, int]:
+    ) -> tuple[Layout, int]:
         """Find the loosest layout that fits one page, or say how far over the tightest is.
 
         Tighter steps only ever take less room, so after the loosest and the tightest
         the step is found by halving: at most four layouts for six steps.
         """
-        document = self.layout(render(0), what, stylesheets)
-        if len(document.pages) == 1:
-            return document, 0
+        loosest = self.layout(render(0), what, stylesheets)
+        if loosest.pages == 1:
+            return loosest, 0
         tightest = densities - 1
         fitting = self.layout(render(tightest), what, stylesheets)
-        if len(fitting.pages) == 1:
+        if fitting.pages == 1:
             low, high = 1, tightest  # `high` fits; find the loosest that does
             while low < high:
                 middle = (low + high) // 2
                 candidate = self.layout(render(middle), what, stylesheets)
-                if len(candidate.pages) == 1:
+                if candidate.pages == 1:
                     high, fitting = middle, candidate
                 else:
                     low = middle + 1
             return fitting, high
-        over = _overflow_mm(fitting)
+        over = _overflow_mm(fitting.document)
         raise BuildError(
             f"{what} does not fit on one page even at the smallest legible size: it runs "
-            f"onto {len(fitting.pages)} pages, about {over:.0f} mm over. Shorten its "
+            f"onto {fitting.pages} pages, about {over:.0f} mm over. Shorten its "
             "overview or its asks."
         )
 
-    def pdf_bytes(
-        self, document: Document, what: str, sources: Sequence[Path], when: dt.date
-    ) -> bytes:
+    def pdf_bytes(self, layout: Layout, what: str, sources: Sequence[Path], when: dt.date) -> bytes:
         """Write a PDF/A-3a and PDF/UA-1 file carrying the records it was made from.
 
         WeasyPrint 70 writes one variant per file: it writes PDF/A-3a (tags, the
@@ -228,7 +252,7 @@ class Typesetter:
         ]
         with _no_warnings(what):
             return bytes(
-                document.write_pdf(
+                layout.document.write_pdf(
                     pdf_variant="pdf/a-3a", pdf_tags=True, attachments=attachments, finisher=_finish
                 )
             )
@@ -409,7 +433,7 @@ _INKED = ("TextBox", "LineBox", "ReplacedBox")
 _EDGE_MM = 0.5  # how far a box may reach past the page before it counts as outside it
 
 
-def check_overflow(document: Document, what: str) -> None:
+def check_overflow(layout: Layout, what: str) -> None:
     """Fail when any box of the laid-out document reaches outside its page.
 
     The one-page gate counts pages; this looks at every box on every page, so a
@@ -417,7 +441,7 @@ def check_overflow(document: Document, what: str) -> None:
     document, the page, the element it is in and its text, never a cut-off line.
     """
     problems = []
-    for number, page in enumerate(document.pages, start=1):
+    for number, page in enumerate(layout.document.pages, start=1):
         width, height = page.width, page.height
         edge = _EDGE_MM * PX_PER_MM
         for box, where in _boxes_with_context(page._page_box, ()):

@@ -26,7 +26,7 @@ from pipeline.models import (
     VocabularyTranslation,
 )
 from pipeline.originals import stale_texts
-from pipeline.validate import Project
+from pipeline.project import Project
 
 TextFn = Callable[[str, str | None], T]
 

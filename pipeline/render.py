@@ -12,10 +12,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFo
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 
 from pipeline import __version__
-from pipeline.documents import TEMPLATES
 from pipeline.errors import BuildError
 from pipeline.i18n import SOURCE_LANGUAGE, Formatter, Language, T, gettext_for
 from pipeline.instruments import Instruments
+from pipeline.kinds import PACK, SUMMARY
 from pipeline.models import Coalition, Recipient, SourceDocument, StatementTranslation
 from pipeline.plan import PackView, StatementView, asks_concerning
 from pipeline.scripts import direction_of
@@ -259,7 +259,7 @@ class Renderer:
         title = f"{statement.title.text} — {self._('One-page summary')}"
         context = self._common(title, statement.overview.text, "IPCNKR")
         context.update(statement=statement, links=False)
-        return self._render(TEMPLATES["summary"], context)
+        return self._render(SUMMARY.template, context)
 
     def pack(self, pack: PackView, recipient: Recipient | None = None) -> str:
         """Return the HTML of the briefing pack."""
@@ -295,7 +295,7 @@ class Renderer:
                 "instruments": self.instruments.articles(self.language.code),
             }
         )
-        return self._render(TEMPLATES["pack"], context)
+        return self._render(PACK.template, context)
 
     def _recipient(self, pack: PackView, recipient: Recipient) -> dict[str, Any]:
         country = self.fmt.country(recipient.country)

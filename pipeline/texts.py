@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from pipeline.i18n import Formatter, Language
 from pipeline.instruments import Instruments
-from pipeline.validate import Project
+from pipeline.project import Project
 
 # Keys whose values are ids and codes, never shown as they are. Only plain values
 # are skipped: `themes` is a list of ids in a statement but a list of named and

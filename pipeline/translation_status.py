@@ -9,10 +9,11 @@ from pipeline.catalogs import catalog_states
 from pipeline.i18n import available_languages
 from pipeline.originals import stale_texts
 from pipeline.plan import translated_share
-from pipeline.validate import Project, load_project
+from pipeline.project import Project
+from pipeline.validate import load_project
 
 if TYPE_CHECKING:
-    from pipeline.build import Paths
+    from pipeline.config import Paths
 
 
 @dataclass

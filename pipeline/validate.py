@@ -6,11 +6,10 @@ import difflib
 import functools
 import hashlib
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.documents import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES
+from pipeline.config import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES
 from pipeline.errors import Problem, RecordError
 from pipeline.load import (
     Loaded,
@@ -32,6 +31,7 @@ from pipeline.models import (
     Vocabulary,
     VocabularyTranslation,
 )
+from pipeline.project import Project
 from pipeline.textpolicy import text_problems
 
 CONTEXT_FILES = ("vocabulary.yaml", "coalition.yaml")
@@ -39,32 +39,6 @@ SOURCES = "sources"  # beside the records folder: the archived documents and the
 
 if TYPE_CHECKING:
     from pipeline.instruments import Instruments
-
-
-@dataclass
-class Project:
-    """Every valid record, ready for planning and rendering."""
-
-    statements: dict[str, Statement]
-    translations: dict[tuple[str, str], StatementTranslation]
-    coalition: Coalition | None
-    vocabulary: Vocabulary | None
-    files: dict[str, Path] = field(default_factory=dict)
-    extra: dict[tuple[str, str], object] = field(default_factory=dict)
-    sources: dict[str, SourceDocument] = field(default_factory=dict)
-
-    def record_files(self, keys: list[str], lang: str) -> list[Path]:
-        """Return the files of the records `keys`, with their `lang` translations if any."""
-        found = []
-        for key in keys:
-            for name in (key, f"{key}.{lang}"):
-                if name in self.files:
-                    found.append(self.files[name])
-        return found
-
-    def source_files(self) -> list[Path]:
-        """Return the provenance records of the sources, which the documents cite."""
-        return [path for key, path in sorted(self.files.items()) if key.startswith("sources/")]
 
 
 def sources_folder(records: Path) -> Path:

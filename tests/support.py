@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import BuildRequest, Paths, Written, build_all
+from pipeline.build import build_all
+from pipeline.config import BuildRequest, Paths
+from pipeline.outputs import Written
 
 REPO = Path(__file__).resolve().parent.parent
 STATEMENTS = REPO / "statements"
@@ -129,10 +131,10 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def paths_default(monkeypatch: pytest.MonkeyPatch, **defaults: Path) -> None:
     """Make the command line's `Paths()` use other folders (cache, catalogs, records)."""
-    import pipeline.build
+    import pipeline.config
 
-    current = pipeline.build.Paths
-    monkeypatch.setattr(pipeline.build, "Paths", lambda **given: current(**{**defaults, **given}))  # type: ignore[arg-type]
+    current = pipeline.config.Paths
+    monkeypatch.setattr(pipeline.config, "Paths", lambda **given: current(**{**defaults, **given}))  # type: ignore[arg-type]
 
 
 def shown(path: Path, line: int, column: int, field: str, message: str) -> str:

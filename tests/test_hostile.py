@@ -859,7 +859,7 @@ def test_a_template_asking_for_a_refused_resource_is_a_message(
         "{% block content %}",
         '{% block content %}<a rel="attachment" href="file:///etc/passwd">x</a>',
     )
-    from pipeline.build import BuildRequest, Paths, build_all
+    from pipeline import BuildRequest, Paths, build_all
 
     with pytest.raises(BuildError, match="refused to fetch file:///etc/passwd"):
         build_all(

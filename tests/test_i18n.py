@@ -156,7 +156,7 @@ def test_a_catalog_in_progress_is_left_out_or_built_as_a_draft(
     tmp_path: Path, cache_dir: Path
 ) -> None:
     """A language being translated blocks no one; asked for by name, it is a marked draft."""
-    from pipeline.build import BuildRequest, Paths, build_all
+    from pipeline import BuildRequest, Paths, build_all
     from pipeline.catalogs import catalog_states
 
     locales = tmp_path / "locales"

@@ -65,7 +65,7 @@ def test_editing_a_template_rebuilds_what_uses_it(
     out = tmp_path / "out"
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
-    from pipeline.build import BuildRequest, Paths, build_all
+    from pipeline import BuildRequest, Paths, build_all
 
     paths = Paths(records=project, out=out, templates=templates, cache=cache)
     build_all(paths, BuildRequest(langs="en"))
@@ -180,7 +180,7 @@ def test_a_no_op_build_does_not_import_weasyprint(
 def test_each_document_is_reported_when_it_is_finished(
     project: Path, tmp_path: Path, cache: Path
 ) -> None:
-    from pipeline.build import Finished
+    from pipeline import Finished
 
     for jobs in (1, 2):
         seen: list[Finished] = []

@@ -100,7 +100,7 @@ def project(tmp_path: Path) -> Path:
 
 def test_the_installed_tool_reads_its_files_from_the_wheel(installed: Path, tmp_path: Path) -> None:
     probe = (
-        "from pipeline.documents import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES, "
+        "from pipeline.config import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES, "
         "DEFAULT_SCHEMAS, DEFAULT_TEMPLATES\n"
         "for p in (DEFAULT_TEMPLATES, DEFAULT_LOCALES, DEFAULT_INSTRUMENTS, DEFAULT_SCHEMAS):"
         "\n    print(p)\n"

@@ -33,7 +33,7 @@ def arabic(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
     shutil.copytree(FIXTURE / "locales" / "ar", locales / "ar")
     with (templates / "fonts.yaml").open("a", encoding="utf-8") as fonts:
         fonts.write((FIXTURE / "fonts-group.yaml").read_text(encoding="utf-8"))
-    from pipeline.build import BuildRequest, Paths, build_all
+    from pipeline import BuildRequest, Paths, build_all
 
     build_all(
         Paths(

@@ -83,7 +83,7 @@ def test_a_missing_stylesheet_stops_the_build_and_names_it(
     templates = tmp_path / "templates"
     shutil.copytree(STATEMENTS.parent / "templates", templates)
     (templates / "summary.css").unlink()
-    from pipeline.build import BuildRequest, Paths, build_all
+    from pipeline import BuildRequest, Paths, build_all
 
     paths = Paths(records=project, out=tmp_path / "out", templates=templates, cache=cache_dir)
     with pytest.raises(BuildError, match=r"summary\.css"):
@@ -97,7 +97,7 @@ def test_a_missing_template_is_an_error_naming_it(
     templates = tmp_path / "templates"
     shutil.copytree(STATEMENTS.parent / "templates", templates)
     (templates / "partials" / "ask_row.html").unlink()
-    from pipeline.build import BuildRequest, Paths, build_all
+    from pipeline import BuildRequest, Paths, build_all
 
     paths = Paths(records=project, out=tmp_path / "out", templates=templates, cache=cache_dir)
     with pytest.raises(BuildError, match=r"ask_row\.html"):

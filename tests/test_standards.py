@@ -21,7 +21,7 @@ from readers import disagreements, extracted_text
 from support import REPO, STATEMENTS, build
 from test_fidelity import SEED_CASES, sentences, statement_lines
 
-from pipeline.build import BuildRequest, Paths, build_all
+from pipeline import BuildRequest, Paths, build_all
 from pipeline.errors import BuildError
 
 EXAMPLES = REPO / "examples" / "recipients.yaml"

@@ -1,0 +1,68 @@
+"""What a build is asked to do, and where it finds its inputs and puts its outputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.assets import CHECKOUT, asset
+from pipeline.errors import UsageError
+
+REPO = CHECKOUT
+DEFAULT_RECORDS = Path("statements")
+DEFAULT_TEMPLATES = asset("templates")
+DEFAULT_LOCALES = asset("locales")
+DEFAULT_INSTRUMENTS = asset("instruments")
+DEFAULT_SCHEMAS = asset("schemas")
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where the records are, where the code's assets are, where outputs go."""
+
+    records: Path = DEFAULT_RECORDS
+    out: Path = Path("output")
+    templates: Path = DEFAULT_TEMPLATES
+    locales: Path = DEFAULT_LOCALES
+    instruments: Path = DEFAULT_INSTRUMENTS
+    cache: Path = field(default_factory=lambda: Path(os.environ.get("BRIEFING_CACHE", ".cache")))
+
+
+@dataclass(frozen=True)
+class Finished:
+    """One document typeset: which, in how many seconds, and how far the build has come."""
+
+    path: Path
+    seconds: float
+    done: int
+    total: int
+
+
+@dataclass
+class BuildRequest:
+    """The options of one build, as the command line gives them."""
+
+    statements: Sequence[str] = ()
+    only: str | None = None
+    langs: str | None = None
+    today: dt.date | None = None
+    jobs: int = 1
+    force: bool = False
+    recipients: Path | None = None
+    explain: Callable[[str], None] | None = None  # told why each document is (re)built
+    progress: Callable[[Finished], None] = field(default=lambda finished: None)
+    notice: Callable[[str], None] = field(default=lambda message: None)
+
+
+def build_date() -> dt.date:
+    """Return the pack's date: SOURCE_DATE_EPOCH when set (reproducible builds), else today."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (ValueError, OverflowError):
+            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a Unix time") from None
+    return dt.date.today()

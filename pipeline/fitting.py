@@ -1,0 +1,142 @@
+"""Fitting: a summary on exactly one page, and each summary of a pack on one page.
+
+A summary is laid out at density 0 (the loosest) and tightened step by step
+(`.density-N` in summary.css, the one place the steps are defined) until it
+fits. The density that fits is remembered in the cache under the hash of
+everything the summary is made from; it is only a hint, checked by a layout,
+so a wrong or tampered one can cost time but never change a PDF.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline import __version__
+from pipeline.cache import Fit, digest, hash_files
+from pipeline.errors import BuildError
+from pipeline.jobs import code_hash, template_files
+from pipeline.kinds import SUMMARY, Kind, Spec
+
+if TYPE_CHECKING:
+    from pipeline.pdf import Layout
+    from pipeline.workers import Worker
+
+
+@functools.cache
+def densities(stylesheet: Path) -> int:
+    """Return how many densities summary.css defines: `.density-1` … `.density-N`, and 0."""
+    try:
+        text = stylesheet.read_text(encoding="utf-8")
+    except OSError:
+        raise BuildError(f"missing stylesheet {stylesheet}") from None
+    steps = {int(n) for n in re.findall(r"\.density-(\d+)\b", text)}
+    return max(steps, default=0) + 1
+
+
+def fit_summary(
+    worker: Worker, statement_id: str, lang: str, paper: str, need_layout: bool = True
+) -> tuple[Layout | None, int]:
+    """Lay out a statement's summary on one page, tightening it as needed.
+
+    Without `need_layout` (a pack asking only for the density) a density found
+    before in this process, or a remembered one that the next looser step
+    confirms, is returned without laying the summary out at it.
+    """
+    context = worker.context
+    sheets = context.sheets(SUMMARY, lang, paper)
+    steps = densities(context.paths.templates / "summary.css")
+    known = worker.fits.get((statement_id, lang, paper))  # the density only: layouts are big
+    if known is not None and not need_layout:
+        return None, known
+    planner, renderer = worker.tools(lang)
+    statement = context.project.statements[statement_id]
+    what = f"the {lang} summary of {statement_id}"
+
+    def lay_out(density: int) -> Layout:
+        html = renderer.summary(planner.statement(statement, density))
+        return worker.typesetter.layout(html, what, sheets)
+
+    key = _fit_key(worker, statement_id, lang, sheets)
+    if known is None:  # from the cache: a hint, used only if no looser density fits
+        remembered = worker.cache.recall("fit", key, Fit)
+        hint = remembered.density if remembered is not None else steps
+        if hint < steps and (hint == 0 or lay_out(hint - 1).pages > 1):
+            if not need_layout:  # one step looser does not fit; the pack checks this one
+                worker.fits[(statement_id, lang, paper)] = hint
+                return None, hint
+            laid_out = lay_out(hint)
+            if laid_out.pages == 1:
+                worker.fits[(statement_id, lang, paper)] = hint
+                return laid_out, hint
+    else:  # found in this process: no looser density fits; this one is checked here
+        laid_out = lay_out(known)
+        if laid_out.pages == 1:
+            return laid_out, known
+    laid_out, density = worker.typesetter.fit_one_page(
+        lambda step: renderer.summary(planner.statement(statement, step)), steps, what, sheets
+    )
+    worker.fits[(statement_id, lang, paper)] = density
+    worker.cache.remember("fit", Fit(key=key, density=density))
+    return laid_out, density
+
+
+def fit_pack(worker: Worker, spec: Spec, kind: Kind, what: str) -> Layout:
+    """Lay out a pack whose every summary fills exactly one page under its chapter title."""
+    planner, renderer = worker.tools(spec.lang)
+    steps = densities(worker.context.paths.templates / "summary.css")
+    found = {
+        s: fit_summary(worker, s, spec.lang, spec.paper, need_layout=False)[1]
+        for s in spec.statements
+    }
+    while True:  # a summary under the pack's chapter title may need one more step
+        pack = planner.pack(found, list(spec.statements))
+        layout = worker.typesetter.layout(
+            renderer.pack(pack, spec.recipient),
+            what,
+            worker.context.sheets(kind, spec.lang, spec.paper),
+        )
+        spilled = spilled_summaries(layout, [s.anchor for s in pack.statements])
+        if not spilled:
+            return layout
+        for anchor in spilled:
+            statement_id = next(s.id for s in pack.statements if s.anchor == anchor)
+            found[statement_id] += 1
+            if found[statement_id] >= steps:
+                raise BuildError(
+                    f"{what}: the summary of {statement_id} does not fit on "
+                    "one page under its chapter title"
+                )
+
+
+def spilled_summaries(layout: Layout, anchors: list[str]) -> list[str]:
+    """Return the statement anchors whose summary does not fill exactly one page."""
+    pages = layout.anchor_pages()
+    spilled = []
+    for anchor in anchors:
+        start = pages.get(f"{anchor}-summary")
+        end = pages.get(f"{anchor}-text")
+        if start is None or end is None or end - start != 1:
+            spilled.append(anchor)
+    return spilled
+
+
+def _fit_key(worker: Worker, statement_id: str, lang: str, sheets: list[Path]) -> str:
+    """Hash everything a summary's layout depends on."""
+    context = worker.context
+    files = [
+        *context.project.record_files([statement_id, "vocabulary", "coalition"], lang),
+        *context.project.source_files(),
+    ]
+    templates = template_files(context.paths.templates, SUMMARY.template)
+    catalog = context.paths.locales / lang / "LC_MESSAGES" / "messages.po"
+    return digest(
+        __version__,
+        code_hash(),
+        lang,
+        statement_id,
+        context.today.isoformat(),
+        hash_files([*files, *templates, *sheets, catalog]),
+    )

@@ -1,0 +1,122 @@
+"""The font stage: glyph coverage checked, subsets made, each language's font CSS written.
+
+It runs before any document is planned, over every text of the project, so a
+character no chosen font can show stops the build before anything is typeset.
+Its result is remembered in the cache under the hash of every input file; a
+build with nothing changed only checks that the files it names are intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.cache import Cache, FontStage, digest, file_hash, hash_files, system_identity
+from pipeline.config import Paths
+from pipeline.errors import BuildError
+from pipeline.i18n import Language, select_languages
+from pipeline.instruments import Instruments
+from pipeline.jobs import code_hash
+from pipeline.project import Project
+
+Extra = tuple[str, str, str, str]  # (where, field, language, text) of a text outside the records
+
+
+def prepare_document_fonts(
+    project: Project,
+    instruments: Instruments,
+    languages: list[Language],
+    paths: Paths,
+    subsets: bool = True,
+    extra: Sequence[Extra] = (),
+) -> dict[str, Path]:
+    """Return the font stylesheet of each language, making the stage if it is not remembered."""
+    cache = Cache(paths.cache)
+    every_language = select_languages(paths.locales, "all")
+    sources = sorted(
+        [
+            *paths.records.rglob("*.yaml"),
+            *project.source_files(),
+            *paths.locales.rglob("*.po"),
+            *paths.templates.rglob("*"),
+            *instruments.files,
+        ]
+    )
+    key = digest(
+        __version__,
+        str(subsets),
+        str(paths.cache.resolve()),
+        code_hash(),
+        hash_files([p for p in sources if p.is_file()]),
+        repr(list(extra)),
+    )
+    css = _recall(cache, key)
+    if css is None or any(language.code not in css for language in languages):
+        css, files = _prepare(project, instruments, every_language, paths, cache, subsets, extra)
+        folder = cache.folder.resolve()
+        ours = [p for p in files if p.resolve().is_relative_to(folder)]
+        system = {str(p): system_identity(p) for p in files if p not in ours}
+        cache.remember(
+            "fonts",
+            FontStage(
+                key=key,
+                css=css,
+                files={str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in ours},
+                system={p: i for p, i in system.items() if i is not None},
+            ),
+        )
+    return {language.code: Path(css[language.code]) for language in languages}
+
+
+def _recall(cache: Cache, key: str) -> dict[str, str] | None:
+    """Return the languages' font CSS files if the stage and every file it names check out."""
+    stage = cache.recall("fonts", key, FontStage)
+    if stage is None:
+        return None
+    if any(name not in stage.files for name in stage.css.values()):
+        return None
+    for name, sha in stage.files.items():
+        path = Path(name)
+        if cache.blob(path) is None or file_hash(path) != sha:
+            return None
+    for name, identity in stage.system.items():
+        if system_identity(Path(name)) != identity:
+            return None
+    return dict(stage.css)
+
+
+def _prepare(
+    project: Project,
+    instruments: Instruments,
+    languages: list[Language],
+    paths: Paths,
+    cache: Cache,
+    subsets: bool,
+    extra: Sequence[Extra],
+) -> tuple[dict[str, str], list[Path]]:
+    from pipeline.fonts import FontCache, Text, load_font_plan, missing_glyphs, prepare_fonts
+    from pipeline.texts import project_texts
+
+    plan = load_font_plan(paths.templates)
+    fonts = FontCache(cache)
+    texts = [Text(*t) for t in project_texts(project, instruments, languages, paths.templates)]
+    texts += [Text(*t) for t in extra]
+    missing = missing_glyphs(texts, plan, fonts)
+    if missing:
+        raise BuildError(
+            "characters that no chosen font can show:\n" + "\n".join(f"  {gap}" for gap in missing)
+        )
+    characters: dict[str, set[str]] = {}
+    for text in texts:
+        group = "*" if text.lang == "*" else plan.group_of(text.lang).name
+        characters.setdefault(group, set()).update(text.characters)
+    fontset = prepare_fonts(plan, characters, fonts, subsets=subsets)
+    css_files: dict[str, str] = {}
+    used = [*fontset.files(), *(f.file.path for f in fontset.faces)]
+    for language in languages:
+        path = cache.store("fonts", fontset.css(language.code, subsets=subsets).encode(), ".css")
+        css_files[language.code] = str(path)
+        used.append(path)
+    return css_files, used

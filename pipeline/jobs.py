@@ -1,0 +1,183 @@
+"""The documents a build makes, each with the hash of everything it is made from.
+
+A job's `parts` name each input (a record, a template, the catalog, the code)
+with its hash; `inputs` is their digest, which the manifest keeps. Keeping the
+parts too lets a build say which input changed (`briefing build --explain`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.cache import digest, hash_files
+from pipeline.config import Paths
+from pipeline.i18n import Language
+from pipeline.instruments import Instruments
+from pipeline.kinds import LANGUAGE_KINDS, RECIPIENT_PACK, Kind, Spec
+from pipeline.manifest import Manifest
+from pipeline.models import Recipient, Recipients
+from pipeline.project import Project
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a worker needs to typeset any job; sent once to each worker."""
+
+    paths: Paths
+    project: Project
+    instruments: Instruments
+    fonts: dict[str, Path]  # the font stylesheet of each language
+    today: dt.date
+    drafts: frozenset[str] = frozenset()  # languages built with an incomplete catalog
+    subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
+
+    def sheets(self, kind: Kind, lang: str, paper: str) -> list[Path]:
+        """The stylesheets of a document, in cascade order, its language's fonts first."""
+        return [self.fonts[lang], *(self.paths.templates / s for s in kind.sheets(paper))]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to make: its kind, which one, where it goes, and its inputs' hashes."""
+
+    kind: Kind
+    spec: Spec
+    path: Path
+    inputs: str
+    parts: Mapping[str, str] = field(default_factory=dict)
+    sources: tuple[Path, ...] = ()
+
+    @property
+    def lang(self) -> str:
+        return self.spec.lang
+
+    @property
+    def statements(self) -> tuple[str, ...]:
+        return self.spec.statements
+
+    @property
+    def recipient(self) -> Recipient | None:
+        return self.spec.recipient
+
+
+def plan_jobs(
+    context: Context,
+    languages: list[Language],
+    chosen: list[str],
+    only: str | None,
+    recipients: Recipients | None = None,
+    every_language: Mapping[str, Language] | None = None,
+) -> list[Job]:
+    """List the documents to make, each with the hashes of what it is made from."""
+    paths, project = context.paths, context.project
+    hashed = functools.cache(_file_part)  # many documents share their files: hash each once
+    common = {
+        "code": code_hash(),
+        **dict([hashed(paths.templates / "fonts.yaml", "template")]),
+        **dict(hashed(p, "source") for p in project.source_files()),
+    }
+    wanted: list[tuple[Kind, Spec]] = [
+        (kind, spec)
+        for language in languages
+        for kind in LANGUAGE_KINDS
+        if only in (None, kind.name)
+        for spec in kind.documents(language.code, chosen)
+    ]
+    if recipients is not None and only in (None, "recipients"):
+        wanted += [
+            (RECIPIENT_PACK, Spec(r.language, tuple(chosen), r)) for r in recipients.recipients
+        ]
+    languages_by_code = every_language or {language.code: language for language in languages}
+    jobs = []
+    for kind, spec in wanted:
+        files = [
+            *project.record_files(kind.records(spec), spec.lang),
+            *template_files(paths.templates, kind.template),
+            *(paths.templates / s for s in kind.sheets(spec.paper)),
+        ]
+        sources = kind.attachments(project, context.instruments, spec)
+        parts = {
+            **common,
+            **dict(hashed(p, "file") for p in [*files, *sources]),
+            f"catalog {spec.lang}": hashed(languages_by_code[spec.lang].catalog, "")[1],
+            f"fonts {spec.lang}": hashed(context.fonts[spec.lang], "")[1],
+            "options": digest(
+                __version__,
+                kind.name,
+                spec.lang,
+                *spec.statements,
+                spec.recipient.model_dump_json() if spec.recipient else "",
+                context.today.isoformat(),
+            ),
+        }
+        inputs = digest(*(f"{name}={value}" for name, value in sorted(parts.items())))
+        jobs.append(Job(kind, spec, kind.output(spec), inputs, parts, tuple(sources)))
+    return jobs
+
+
+def _file_part(path: Path, what: str) -> tuple[str, str]:
+    return f"{what} {path.name}" if what != "file" else str(path), hash_files([path])
+
+
+def template_files(templates: Path, main: str) -> list[Path]:
+    """Return a template and every template it includes, imports or extends."""
+    from jinja2 import Environment, meta
+
+    environment = Environment(autoescape=True)
+    pending, seen = [main], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = templates / name
+        if path.is_file():
+            found = meta.find_referenced_templates(
+                environment.parse(path.read_text(encoding="utf-8"))
+            )
+            pending += [n for n in found if n is not None]
+    return [templates / n for n in sorted(seen)]
+
+
+@functools.cache
+def code_hash() -> str:
+    """Hash the pipeline's own source: a code change makes every output out of date."""
+    return hash_files(sorted(Path(__file__).resolve().parent.glob("*.py")))
+
+
+def why_built(job: Job, manifest: Manifest, force: bool) -> str | None:
+    """Say why a job must be typeset, or None if its output is up to date."""
+    if force:
+        return "--force"
+    entry = manifest.entries.get(str(job.path))
+    if entry is None:
+        return "not built before into this folder"
+    if entry.inputs == job.inputs:
+        return (
+            None
+            if manifest.is_current(job.path, job.inputs)
+            else ("the file differs from the manifest or is missing")
+        )
+    if not entry.parts:
+        return "its inputs changed (the manifest does not say which)"
+    changed = [name for name, value in job.parts.items() if entry.parts.get(name) != value]
+    gone = [name for name in entry.parts if name not in job.parts]
+    return (
+        "; ".join(
+            [
+                *([f"changed: {', '.join(_short(changed))}"] if changed else []),
+                *([f"no longer used: {', '.join(_short(gone))}"] if gone else []),
+            ]
+        )
+        or "its inputs changed"
+    )
+
+
+def _short(names: Iterable[str], most: int = 6) -> list[str]:
+    names = list(names)
+    return names[:most] + ([f"and {len(names) - most} more"] if len(names) > most else [])

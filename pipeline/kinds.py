@@ -1,0 +1,155 @@
+"""The kinds of document a build makes, each declaring what it is made from and how.
+
+A new kind of document is a new `Kind` here: its template and stylesheets,
+which documents of it a build makes, where each one goes, which records it is
+made from and carries as attachments, and how it is laid out. The rest of the
+build (hashing, the manifest, the workers, the transaction) works on any kind.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from pipeline.errors import BuildError
+from pipeline.models import Recipient
+
+if TYPE_CHECKING:
+    from pipeline.instruments import Instruments
+    from pipeline.pdf import Layout
+    from pipeline.project import Project
+    from pipeline.workers import Worker
+
+LETTER = "letter.css"  # added after a kind's own stylesheets for US Letter paper
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One document of a kind, before its inputs are hashed."""
+
+    lang: str
+    statements: tuple[str, ...]
+    recipient: Recipient | None = None
+
+    @property
+    def paper(self) -> str:
+        return self.recipient.paper if self.recipient else "A4"
+
+
+class Kind(ABC):
+    """A kind of document; instances are stateless and shared by every job of the kind."""
+
+    name: ClassVar[str]  # as the manifest and `--only` name it
+    template: ClassVar[str]
+    stylesheets: ClassVar[tuple[str, ...]]  # in cascade order, after the generated font CSS
+    per_recipient: ClassVar[bool] = False
+
+    @abstractmethod
+    def documents(self, lang: str, statements: list[str]) -> list[Spec]:
+        """The documents of this kind in one language, for the statements chosen."""
+
+    @abstractmethod
+    def output(self, spec: Spec) -> Path:
+        """Where the document goes, relative to the output folder."""
+
+    def sheets(self, paper: str) -> tuple[str, ...]:
+        return (*self.stylesheets, LETTER) if paper == "Letter" else self.stylesheets
+
+    def records(self, spec: Spec) -> list[str]:
+        """The record keys the document is made from (each with its translation)."""
+        return [*spec.statements, "vocabulary", "coalition"]
+
+    def attachments(self, project: Project, instruments: Instruments, spec: Spec) -> list[Path]:
+        """The record files the PDF carries, so a reader can check it against them."""
+        return [*project.record_files(self.records(spec), spec.lang), *instruments.files]
+
+    @abstractmethod
+    def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
+        """Lay the document out, fitted as this kind must be."""
+
+    def describe(self, spec: Spec) -> str:
+        return f"the {spec.lang} {self.name} of {', '.join(spec.statements)}"
+
+    def __repr__(self) -> str:
+        return f"<kind {self.name}>"
+
+    def __reduce__(self) -> str:  # sent to worker processes as the module's own instance
+        return next(name for name, kind in KINDS_BY_GLOBAL.items() if kind is self)
+
+
+class _Summary(Kind):
+    """One statement on one page, tightened step by step until it fits."""
+
+    name = "summary"
+    template = "summary.html"
+    stylesheets = ("print.css", "summary.css")
+
+    def documents(self, lang: str, statements: list[str]) -> list[Spec]:
+        return [Spec(lang, (statement,)) for statement in statements]
+
+    def output(self, spec: Spec) -> Path:
+        return Path(spec.lang) / f"{spec.statements[0]}-summary.pdf"
+
+    def attachments(self, project: Project, instruments: Instruments, spec: Spec) -> list[Path]:
+        return project.record_files(list(spec.statements), spec.lang)
+
+    def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
+        from pipeline.fitting import fit_summary
+
+        layout, _ = fit_summary(worker, spec.statements[0], spec.lang, spec.paper)
+        assert layout is not None
+        return layout
+
+
+class _Pack(Kind):
+    """Every chosen statement in full, each with its one-page summary as a chapter opening."""
+
+    name = "pack"
+    template = "pack.html"
+    stylesheets = ("print.css", "summary.css", "pack.css")
+
+    def documents(self, lang: str, statements: list[str]) -> list[Spec]:
+        return [Spec(lang, tuple(statements))]
+
+    def output(self, spec: Spec) -> Path:
+        return Path(spec.lang) / "briefing-pack.pdf"
+
+    def describe(self, spec: Spec) -> str:
+        return f"the {spec.lang} briefing pack"
+
+    def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
+        from pipeline.fitting import fit_pack
+
+        return fit_pack(worker, spec, self, what)
+
+
+class _RecipientPack(_Pack):
+    """A member's own pack: a cover and the asks concerning their country, then the pack."""
+
+    name = "recipient pack"
+    per_recipient = True
+
+    def documents(self, lang: str, statements: list[str]) -> list[Spec]:
+        raise BuildError("a recipient pack is made for a recipient, not for a language")
+
+    def output(self, spec: Spec) -> Path:
+        assert spec.recipient is not None
+        return Path("recipients") / f"{spec.recipient.id}.pdf"
+
+    def describe(self, spec: Spec) -> str:
+        assert spec.recipient is not None
+        return f"the pack for {spec.recipient.id}"
+
+
+SUMMARY = _Summary()
+PACK = _Pack()
+RECIPIENT_PACK = _RecipientPack()
+KINDS_BY_GLOBAL: dict[str, Kind] = {
+    "SUMMARY": SUMMARY,
+    "PACK": PACK,
+    "RECIPIENT_PACK": RECIPIENT_PACK,
+}
+LANGUAGE_KINDS: tuple[Kind, ...] = (SUMMARY, PACK)  # made in every language built
+KINDS: dict[str, Kind] = {kind.name: kind for kind in KINDS_BY_GLOBAL.values()}

@@ -1,0 +1,149 @@
+"""The output folder: one build at a time, documents and manifest replaced together."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.errors import BuildError
+from pipeline.files import NOFOLLOW, os_error_message
+from pipeline.i18n import Language
+from pipeline.jobs import Job
+from pipeline.kinds import RECIPIENT_PACK, SUMMARY
+from pipeline.manifest import Entry, Manifest
+from pipeline.models import Recipients
+from pipeline.project import Project
+from pipeline.transaction import transaction
+from pipeline.workers import Typeset
+
+
+@dataclass(frozen=True)
+class Written:
+    """A document of the build as the manifest lists it, and whether this build made it."""
+
+    path: Path
+    kind: str
+    lang: str
+    pages: int
+    size: int
+    statements: tuple[str, ...]
+    built: bool
+
+
+def write_outputs(
+    out: Path,
+    results: list[Typeset],
+    manifest: Manifest,
+    gone: dict[str, str],
+    notice: Callable[[str], None],
+) -> None:
+    """Replace the documents and the manifest together, or change nothing (a transaction)."""
+    if not results and not gone and not manifest.problem:
+        return
+    with transaction(out) as changes:
+        for result in results:
+            job = result.job
+            changes.stage(str(job.path), result.data)
+            manifest.record(
+                Entry.of(
+                    job.path,
+                    result.data,
+                    result.pages,
+                    job.lang,
+                    job.kind.name,
+                    list(job.statements),
+                    job.inputs,
+                    job.recipient.id if job.recipient else None,
+                    dict(job.parts),
+                )
+            )
+        for name in sorted(gone):
+            changes.remove(name)
+            manifest.forget(name)
+        changes.stage("manifest.json", manifest.text())
+    for name, why in sorted(gone.items()):
+        notice(f"removed {out / name}: {why}")
+
+
+def written(manifest: Manifest, job: Job, built: bool) -> Written:
+    entry = manifest.entries[str(job.path)]
+    return Written(
+        manifest.folder / job.path,
+        job.kind.name,
+        job.lang,
+        entry.pages,
+        entry.bytes,
+        job.statements,
+        built,
+    )
+
+
+def stale_documents(
+    manifest: Manifest,
+    project: Project,
+    languages: dict[str, Language],
+    recipients: Recipients | None,
+    planned: set[str],
+) -> dict[str, str]:
+    """Return the listed documents whose source is gone, and why each is.
+
+    A summary of a statement no longer in the records, any document in a
+    language without a catalog, and, when a recipients list is given, the pack
+    of anyone not on it. Documents merely left out of this build (another
+    language, another statement) stay as they are.
+    """
+    members = {r.id for r in recipients.recipients} if recipients is not None else None
+    gone = {}
+    for name, entry in manifest.entries.items():
+        if name in planned:
+            continue
+        missing = [s for s in entry.statements if s not in project.statements]
+        if entry.lang not in languages:
+            gone[name] = f"there is no {entry.lang!r} catalog any more"
+        elif entry.kind == SUMMARY.name and missing:
+            gone[name] = f"statement {missing[0]} is no longer in the records"
+        elif (
+            entry.kind == RECIPIENT_PACK.name
+            and members is not None
+            and entry.recipient not in members
+        ):
+            gone[name] = f"recipient {entry.recipient} is not in the recipients list"
+    return gone
+
+
+@contextlib.contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Let one build at a time write to an output folder; another stops with a message.
+
+    The lock file is opened without following a symbolic link: a link planted
+    there would otherwise have the build empty whatever it points at.
+    """
+    path = out / ".lock"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as error:
+        raise BuildError(os_error_message(error, "cannot open the lock file")) from None
+    with os.fdopen(fd, "r+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BuildError(
+                f"another build ({holder}) is writing to {out}/; "
+                "wait for it to finish and run this one again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle, fcntl.LOCK_UN)
