@@ -99,7 +99,7 @@ class Coverage(Record):
 class Subset(Record):
     """A font subset made for one face, character set and feature list: its blob."""
 
-    blob: Hash
+    blob: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]*[0-9a-f]{64}\.otf$")]
     characters: int = Field(ge=0)
 
 
@@ -132,9 +132,14 @@ class Cache:
             self._record_path(namespace, record.key), record.model_dump_json().encode()
         )
 
-    def store(self, namespace: str, data: bytes, suffix: str) -> Path:
-        """Keep `data` under the hash of its bytes; return its path."""
-        path = self.folder / namespace / f"{hashlib.sha256(data).hexdigest()}{suffix}"
+    def store(self, namespace: str, data: bytes, suffix: str, label: str = "") -> Path:
+        """Keep `data` under the hash of its bytes (after a readable label); return its path."""
+        name = hashlib.sha256(data).hexdigest()
+        path = (
+            self.folder / namespace / f"{label}-{name}{suffix}"
+            if label
+            else (self.folder / namespace / f"{name}{suffix}")
+        )
         if self.blob(path) is None:
             write_atomically(path, data)
         return path
@@ -145,7 +150,7 @@ class Cache:
             inside = path.resolve().is_relative_to(self.folder.resolve())
         except (OSError, ValueError):
             return None
-        name = path.name.split(".", 1)[0]
+        name = path.name.split(".", 1)[0].rsplit("-", 1)[-1]
         if not inside or path.is_symlink() or file_hash(path) != name:
             return None
         _touch(path)

@@ -167,7 +167,7 @@ class FontCache:
         )
         remembered = self.cache.recall("fonts", key, Subset)
         if remembered is not None:
-            path = self.cache.blob(self.cache.folder / "fonts" / f"{remembered.blob}.otf")
+            path = self.cache.blob(self.cache.folder / "fonts" / remembered.blob)
             if path is not None:
                 return path
         from fontTools import subset
@@ -190,9 +190,9 @@ class FontCache:
         finally:
             face.close()
         data = cids_as_glyph_ids(buffer.getvalue())
-        path = self.cache.store("fonts", data, ".otf")
-        blob = path.name.split(".", 1)[0]
-        self.cache.remember("fonts", Subset(key=key, blob=blob, characters=len(wanted)))
+        label = f"{font.family.replace(' ', '')}-{font.weight}"
+        path = self.cache.store("fonts", data, ".otf", label)
+        self.cache.remember("fonts", Subset(key=key, blob=path.name, characters=len(wanted)))
         return path
 
 

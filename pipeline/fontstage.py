@@ -116,7 +116,8 @@ def _prepare(
     css_files: dict[str, str] = {}
     used = [*fontset.files(), *(f.file.path for f in fontset.faces)]
     for language in languages:
-        path = cache.store("fonts", fontset.css(language.code, subsets=subsets).encode(), ".css")
+        css = fontset.css(language.code, subsets=subsets).encode()
+        path = cache.store("fonts", css, ".css", f"fonts-{language.code}")
         css_files[language.code] = str(path)
         used.append(path)
     return css_files, used
