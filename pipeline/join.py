@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 from pipeline.errors import BuildError
 
 if TYPE_CHECKING:
-    from pikepdf import Array, Dictionary, Object, Pdf
+    from pikepdf import Object, Pdf
 
 # A link from a recipient's pages to an anchor of the pack they go in front of.
 # WeasyPrint keeps a link with a scheme of its own as a URI (an `#anchor` it
@@ -55,7 +55,9 @@ def join_documents(front: bytes, body: bytes, *, title: str | None = None) -> by
             pdf.save(out, deterministic_id=True)
             return out.getvalue()
     except pikepdf.PdfError as error:
-        raise BuildError(f"the recipient's pages and the pack could not be joined: {error}") from None
+        raise BuildError(
+            f"the recipient's pages and the pack could not be joined: {error}"
+        ) from None
 
 
 def _join(pdf: Pdf, extra: Pdf, title: str | None) -> None:
@@ -65,7 +67,7 @@ def _join(pdf: Pdf, extra: Pdf, title: str | None) -> None:
     _resolve_named_links(extra, _destinations(extra))  # its names may be the body's too
     for index, page in enumerate(extra.pages):
         pdf.pages.insert(index, page)
-    pages = [pdf.pages[i].obj for i in range(count)]
+    pages: list[Object] = [pdf.pages[i].obj for i in range(count)]
     _link_into_body(pages, targets)
     _merge_structure(pdf, extra, pages)
     _merge_outlines(pdf, extra)
@@ -79,27 +81,27 @@ def _indirect(pdf: Pdf, extra: Pdf, obj: Object) -> Object:
     return pdf.copy_foreign(obj if obj.is_indirect else extra.make_indirect(obj))
 
 
-def _destinations(pdf: Pdf) -> dict[str, Array]:
+def _destinations(pdf: Pdf) -> dict[str, Object]:
     """Return the named destinations of a file, each as its explicit destination."""
     import pikepdf
 
     names = pdf.Root.get("/Names")
     if names is None or "/Dests" not in names:
         return {}
-    found = {}
+    found: dict[str, Object] = {}
     for name, value in pikepdf.NameTree(names.Dests).items():
         target = value.get("/D") if isinstance(value, pikepdf.Dictionary) else value
         if isinstance(target, pikepdf.Array):
-            found[name] = target
+            found[str(name)] = target
     return found
 
 
-def _annotations(page: Dictionary) -> Iterator[Dictionary]:
+def _annotations(page: Object) -> Iterator[Object]:
     yield from page.get("/Annots", ())
 
 
-def _resolve_named_links(extra: Pdf, names: dict[str, Array]) -> None:
-    """Make the front's links to its own anchors explicit, so no name of the body's can catch them."""
+def _resolve_named_links(extra: Pdf, names: dict[str, Object]) -> None:
+    """Make the front's links to its own anchors explicit: no name of the body's can catch them."""
     import pikepdf
 
     for page in extra.pages:
@@ -109,7 +111,7 @@ def _resolve_named_links(extra: Pdf, names: dict[str, Array]) -> None:
                 annotation.Dest = pikepdf.Array(list(names[str(name)]))
 
 
-def _link_into_body(pages: list[Dictionary], targets: dict[str, Array]) -> None:
+def _link_into_body(pages: list[Object], targets: dict[str, Object]) -> None:
     """Turn each marked link into a link to the body's destination of that name."""
     import pikepdf
 
@@ -134,7 +136,7 @@ def _link_into_body(pages: list[Dictionary], targets: dict[str, Array]) -> None:
         )
 
 
-def _merge_structure(pdf: Pdf, extra: Pdf, pages: list[Dictionary]) -> None:
+def _merge_structure(pdf: Pdf, extra: Pdf, pages: list[Object]) -> None:
     """One structure tree: the front's elements, then the body's, under one Document.
 
     The front's parent-tree keys move past the body's, and its pages' and
@@ -153,12 +155,10 @@ def _merge_structure(pdf: Pdf, extra: Pdf, pages: list[Dictionary]) -> None:
             if name in obj:
                 obj[name] = int(obj[name]) + shift
     root.ParentTreeNextKey = max((key for key, _ in tree.items()), default=-1) + 1
-    for name in ("/RoleMap", "/ClassMap"):
-        if name in front:
-            merged = pikepdf.Dictionary(front[name])
-            for key, value in root.get(name, pikepdf.Dictionary()).items():
-                merged[key] = value
-            root[name] = merged
+    for mapping in ("/RoleMap", "/ClassMap"):  # the body's meaning wins
+        if mapping in front:
+            merged = pikepdf.Dictionary({**front[mapping], **root.get(mapping, {})})
+            root[mapping] = merged
 
     document = _document(root)
     theirs = _document(front)
@@ -173,7 +173,7 @@ def _merge_structure(pdf: Pdf, extra: Pdf, pages: list[Dictionary]) -> None:
     document.K = pikepdf.Array([*kids, *_kids(document)])
 
 
-def _document(root: Dictionary) -> Dictionary:
+def _document(root: Object) -> Object:
     """Return the one element at the top of a structure tree (WeasyPrint's Document)."""
     import pikepdf
 
@@ -183,7 +183,7 @@ def _document(root: Dictionary) -> Dictionary:
     return top[0]
 
 
-def _kids(node: Dictionary) -> list[Object]:
+def _kids(node: Object) -> list[Object]:
     import pikepdf
 
     kids = node.get("/K")
@@ -192,19 +192,19 @@ def _kids(node: Dictionary) -> list[Object]:
     return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def _with_struct_parents(pages: list[Dictionary]) -> Iterator[Dictionary]:
+def _with_struct_parents(pages: list[Object]) -> Iterator[Object]:
     """The pages, their annotations and their form XObjects: what keys the parent tree."""
     for page in pages:
         yield page
         yield from _annotations(page)
-        xobjects = page.get("/Resources", {}).get("/XObject", {})
-        yield from (xobjects[name] for name in xobjects.keys())
+        resources = page.get("/Resources")
+        xobjects = resources.get("/XObject") if resources is not None else None
+        if xobjects is not None:
+            yield from (xobjects[name] for name in xobjects.keys())  # noqa: SIM118
 
 
 def _merge_outlines(pdf: Pdf, extra: Pdf) -> None:
     """The front's bookmarks, then the body's, at one top level."""
-    import pikepdf
-
     if "/Outlines" not in extra.Root or "/First" not in extra.Root.Outlines:
         return
     front = _indirect(pdf, extra, extra.Root.Outlines)
