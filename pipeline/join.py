@@ -171,6 +171,32 @@ def _merge_structure(pdf: Pdf, extra: Pdf, pages: list[Object]) -> None:
                 kid.Lang = lang
         kids.append(kid)
     document.K = pikepdf.Array([*kids, *_kids(document)])
+    _adopt(front, theirs, document)
+
+
+def _adopt(front: Object, old: Object, document: Object) -> None:
+    """Give the Document every element the front's parent tree reaches that was the old one's.
+
+    WeasyPrint leaves some elements out of their parent's /K (its running heads,
+    say) yet lists them in the parent tree: they too must not keep the front's
+    own Document, and with it its structure tree, in the file.
+    """
+    import pikepdf
+
+    seen: set[tuple[int, int]] = set()
+    pending = [value for _, value in pikepdf.NumberTree(front.ParentTree).items()]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, pikepdf.Array):
+            pending.extend(value)
+        elif isinstance(value, pikepdf.Dictionary) and value.objgen not in seen:
+            if value.is_indirect:
+                seen.add(value.objgen)
+            parent = value.get("/P")
+            if parent is not None and parent.objgen == old.objgen:
+                value.P = document
+            elif parent is not None:
+                pending.append(parent)
 
 
 def _document(root: Object) -> Object:

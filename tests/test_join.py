@@ -249,6 +249,11 @@ def test_the_asks_link_to_the_line_of_their_resolution_or_item(english: Joined) 
 def test_one_structure_tree_holds_both_parts_in_page_order(english: Joined) -> None:
     with pikepdf.open(english.path) as pdf, pikepdf.open(io.BytesIO(english.front)) as front:
         root = pdf.Root.StructTreeRoot
+        everything = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)]
+        assert [o.objgen for o in everything if o.get("/Type") == "/StructTreeRoot"] == [
+            root.objgen
+        ]  # the front's own is not left in the file
+        assert len([o for o in everything if o.get("/S") == "/Document"]) == 1
         documents = _kids(root)
         assert [str(d.S) for d in documents] == ["/Document"]
         kids = _kids(documents[0])
