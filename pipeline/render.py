@@ -297,6 +297,31 @@ class Renderer:
         )
         return self._render(PACK.template, context)
 
+    def recipient_pages(self, pack: PackView, recipient: Recipient) -> str:
+        """Return the HTML of a recipient's own pages, to be joined in front of `pack`.
+
+        Its links to the pack's anchors are marked as such (pipeline/join.py), so
+        that WeasyPrint keeps them for the join instead of warning.
+        """
+        from pipeline.join import mark_links_into_pack
+
+        mine = self._recipient(pack, recipient)
+        title = self._("IPCNKR briefing pack")
+        subject = self._(
+            "The joint statements of the general meetings, %(first)s–%(last)s",
+            first=pack.years[0],
+            last=pack.years[-1],
+        )
+        context = self._common(f"{title} — {mine['addressed_to']}", subject, title)
+        context.update(
+            pack=pack,
+            links=True,
+            recipient=mine,
+            pack_date=self.fmt.date(self.today),
+            language_name=self.language.name,
+        )
+        return mark_links_into_pack(self._render("recipient.html", context))
+
     def _recipient(self, pack: PackView, recipient: Recipient) -> dict[str, Any]:
         country = self.fmt.country(recipient.country)
         return {

@@ -1,0 +1,361 @@
+"""A recipient's own pages joined in front of a language pack typeset once.
+
+The pack is built as `briefing build` builds it; the recipient's pages are
+typeset alone from `recipient.html`; `join_documents` makes one file of them.
+What a reader sees is checked with readers other than the one that joined it
+(pypdf, PyMuPDF, poppler, veraPDF).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pymupdf
+import pypdf
+import pytest
+from readers import disagreements
+from support import FIXTURES, STATEMENTS, page_texts, squash
+
+from pipeline.build import BuildRequest, Paths, build_all, prepare_document_fonts
+from pipeline.errors import BuildError
+from pipeline.i18n import available_languages
+from pipeline.instruments import Instruments
+from pipeline.join import PACK_SCHEME, join_documents, mark_links_into_pack
+from pipeline.pdf import Typesetter, check_overflow, check_pdf
+from pipeline.plan import Planner
+from pipeline.render import Renderer
+from pipeline.validate import load_project, load_recipients
+
+MUPDF: Any = pymupdf  # untyped: reached through Any
+RECIPIENTS = FIXTURES / "join" / "recipients.yaml"
+TODAY = dt.date(2025, 6, 1)
+# What the build is to typeset a recipient's pages with, after the font CSS.
+FRONT_STYLESHEETS = ("print.css", "summary.css", "pack.css", "recipient.css")
+
+
+@dataclass(frozen=True)
+class Joined:
+    """One recipient's pages, the pack they go in front of, and the joined file."""
+
+    front: bytes
+    body: bytes
+    data: bytes
+    path: Path
+    title: str
+
+    @property
+    def front_pages(self) -> int:
+        return len(pypdf.PdfReader(io.BytesIO(self.front)).pages)
+
+
+class Maker:
+    """Typeset packs and recipients' pages the way the build does."""
+
+    def __init__(self, out: Path, cache: Path) -> None:
+        self.paths = Paths(records=STATEMENTS, out=out / "packs", cache=cache)
+        self.out = out
+        self.project = load_project([STATEMENTS])
+        self.instruments = Instruments.load(self.paths.instruments)
+        self.recipients = {r.id: r for r in load_recipients(RECIPIENTS).recipients}
+        self.languages = available_languages(self.paths.locales)
+        extra = [
+            (f"recipient {r.id}", name, r.language, getattr(r, name))
+            for r in self.recipients.values()
+            for name in ("name", "honorific", "chamber")
+        ]
+        langs = [self.languages[code] for code in ("en", "ja")]
+        self.fonts = prepare_document_fonts(
+            self.project, self.instruments, langs, self.paths, extra=extra
+        )
+        self.typesetter = Typesetter(self.paths.templates, [cache / "fonts"])
+
+    def pack(self, lang: str, statements: tuple[str, ...] = ()) -> bytes:
+        """Build a language pack with `briefing build`'s own code."""
+        paths = Paths(
+            records=STATEMENTS,
+            out=self.out / f"pack-{lang}-{len(statements)}",
+            cache=self.paths.cache,
+        )
+        request = BuildRequest(
+            only="pack", langs=lang, statements=statements, today=TODAY, recipients=RECIPIENTS
+        )
+        build_all(paths, request)
+        return (paths.out / lang / "briefing-pack.pdf").read_bytes()
+
+    def front_html(self, recipient_id: str) -> tuple[str, str]:
+        recipient = self.recipients[recipient_id]
+        language = self.languages[recipient.language]
+        renderer = Renderer(
+            self.paths.templates,
+            language,
+            self.instruments,
+            self.project.coalition,
+            TODAY,
+            self.project.translations,
+            self.project.sources,
+        )
+        pack = Planner(self.project, language, self.instruments).pack({})
+        return recipient.language, renderer.recipient_pages(pack, recipient)
+
+    def front(self, lang: str, html: str) -> bytes:
+        """Typeset a recipient's own pages alone, checked as every document is."""
+        sheets = [self.fonts[lang], *(self.paths.templates / s for s in FRONT_STYLESHEETS)]
+        document = self.typesetter.layout(html, "the recipient's pages", sheets)
+        check_overflow(document, "the recipient's pages")
+        data = self.typesetter.pdf_bytes(document, "the recipient's pages", (), TODAY)
+        check_pdf(data, len(document.pages), "the recipient's pages")
+        return data
+
+    def joined(self, recipient_id: str, body: bytes) -> Joined:
+        lang, html = self.front_html(recipient_id)
+        front = self.front(lang, html)
+        title = f"IPCNKR briefing pack — {recipient_id}"
+        data = join_documents(front, body, title=title)
+        path = self.out / f"{recipient_id}.pdf"
+        path.write_bytes(data)
+        return Joined(front, body, data, path, title)
+
+
+@pytest.fixture(scope="module")
+def maker(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Maker:
+    return Maker(tmp_path_factory.mktemp("join"), cache_dir)
+
+
+@pytest.fixture(scope="module")
+def english(maker: Maker) -> Joined:
+    return maker.joined("test-kr-park", maker.pack("en"))
+
+
+@pytest.fixture(scope="module")
+def japanese(maker: Maker) -> Joined:
+    return maker.joined("test-jp-sato", maker.pack("ja"))
+
+
+def _pages(data: bytes) -> int:
+    return len(pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+# --- What the reader sees ------------------------------------------------------------
+
+
+def test_the_recipients_pages_come_first_then_the_pack_as_typeset_alone(english: Joined) -> None:
+    assert english.front_pages == 2
+    assert _pages(english.data) == english.front_pages + _pages(english.body)
+    texts = page_texts(english.path)
+    assert "PREPAREDFOR" in squash(texts[0]).upper()  # set in capitals, letter-spaced
+    assert "Hon. Robin Park (fictional)" in texts[0]
+    assert "Asks concerning South Korea\nWhat the joint statements ask" in texts[1]
+    with (
+        pikepdf.open(io.BytesIO(english.data)) as joined,
+        pikepdf.open(io.BytesIO(english.body)) as pack,
+    ):
+        for number, page in enumerate(pack.pages):
+            mine = joined.pages[english.front_pages + number]
+            assert mine.obj.Contents.read_bytes() == page.obj.Contents.read_bytes(), number
+
+
+def test_page_labels_are_roman_for_the_recipient_and_the_packs_own_after(
+    english: Joined,
+) -> None:
+    labels = pypdf.PdfReader(english.path).page_labels
+    pack = _pages(english.body)
+    assert labels == ["i", "ii", *(str(n) for n in range(1, pack + 1))]
+    # The pack's own footer still says page 1 of N on its first page with one.
+    texts = page_texts(english.path)
+    assert f"Page 2 of {pack}" in texts[english.front_pages + 1]
+    assert texts[1].rstrip().endswith("ii")
+
+
+def _outline(reader: pypdf.PdfReader) -> list[tuple[int, str, int]]:
+    """Every bookmark as (level, title, page index)."""
+
+    def walk(items: Sequence[object], level: int) -> Iterator[tuple[int, str, int]]:
+        for item in items:
+            if isinstance(item, list):
+                yield from walk(item, level + 1)
+            else:
+                assert isinstance(item, pypdf.generic.Destination)
+                page = reader.get_destination_page_number(item)
+                assert page is not None and page >= 0, item.title
+                yield level, str(item.title), page
+
+    return list(walk(reader.outline, 0))
+
+
+def test_the_outline_is_the_recipients_bookmarks_then_the_packs(english: Joined) -> None:
+    joined = _outline(pypdf.PdfReader(english.path))
+    pack = _outline(pypdf.PdfReader(io.BytesIO(english.body)))
+    front = [entry for entry in joined[: len(joined) - len(pack)]]
+    assert front[0] == (0, "Asks concerning South Korea", 1)
+    assert all(page == 1 for _, _, page in front)
+    assert len(front) > 1  # one bookmark per statement that asks something of Korea
+    shifted = [(level, title, page + english.front_pages) for level, title, page in pack]
+    assert joined[len(front) :] == shifted
+
+
+def _destination_pages(pdf: pikepdf.Pdf) -> Iterator[tuple[int, str, int | None]]:
+    """Every link: the page it is on, what it says it goes to, the page it goes to."""
+    pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    names = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
+    for number, page in enumerate(pdf.pages):
+        for annotation in page.obj.get("/Annots", ()):
+            if annotation.get("/Subtype") != "/Link":
+                continue
+            target = annotation.get("/Dest")
+            if isinstance(target, pikepdf.String):
+                target = names.get(str(target))
+            landing = pages.get(target[0].objgen) if isinstance(target, pikepdf.Array) else None
+            yield number, str(annotation.get("/Contents", "")), landing
+
+
+def test_every_link_goes_to_a_page_of_the_file(english: Joined) -> None:
+    with pikepdf.open(english.path) as pdf:
+        links = list(_destination_pages(pdf))
+    assert len(links) > 50
+    assert [link for link in links if link[2] is None] == []
+    assert not any(PACK_SCHEME in text for _, text, _ in links)
+
+
+def test_the_asks_link_to_the_line_of_their_resolution_or_item(english: Joined) -> None:
+    """As MuPDF follows them: a resolution's line starts with its number, an item's with •."""
+    document = MUPDF.open(english.path)
+    links = [link for link in document[1].get_links() if link["kind"] == MUPDF.LINK_GOTO]
+    shown = document[1].get_text("words")
+    assert len(links) >= 4
+    for link in links:
+        _, anchor = document.xref_get_key(link["xref"], "Contents")
+        number = " ".join(w[4] for w in shown if MUPDF.Rect(w[:4]).intersects(link["from"]))
+        resolution = re.fullmatch(r"ipcnkr-\d{4}-\w+-r-(\d+)(-i-\d+)?", anchor)
+        assert resolution is not None and number == resolution.group(1), (anchor, number)
+        assert link["page"] >= english.front_pages
+        line = sorted(
+            (w for w in document[link["page"]].get_text("words") if abs(w[1] - link["to"].y) < 3),
+            key=lambda w: w[0],
+        )
+        expected = "•" if resolution.group(2) else f"{number}."
+        assert line and line[0][4] == expected, (anchor, link["page"], line[:3])
+
+
+def test_one_structure_tree_holds_both_parts_in_page_order(english: Joined) -> None:
+    with pikepdf.open(english.path) as pdf, pikepdf.open(io.BytesIO(english.front)) as front:
+        root = pdf.Root.StructTreeRoot
+        everything = [o for o in pdf.objects if isinstance(o, pikepdf.Dictionary)]
+        assert [o.objgen for o in everything if o.get("/Type") == "/StructTreeRoot"] == [
+            root.objgen
+        ]  # the front's own is not left in the file
+        assert len([o for o in everything if o.get("/S") == "/Document"]) == 1
+        documents = _kids(root)
+        assert [str(d.S) for d in documents] == ["/Document"]
+        kids = _kids(documents[0])
+        with pikepdf.open(io.BytesIO(english.body)) as pack:
+            parts = [_kids(_kids(part.Root.StructTreeRoot)[0]) for part in (front, pack)]
+        assert len(kids) == sum(map(len, parts)) > 2
+        first_pages = [_first_page(pdf, kid) for kid in kids]
+        assert first_pages == sorted(first_pages)
+        assert all(kid.P.objgen == documents[0].objgen for kid in kids)
+        tree = dict(pikepdf.NumberTree(root.ParentTree).items())
+        assert int(root.ParentTreeNextKey) == max(tree) + 1 == len(tree)
+        for number, page in enumerate(pdf.pages):
+            marked = tree[int(page.obj.StructParents)]
+            assert all(element.Pg.objgen == page.obj.objgen for element in marked), number
+            for annotation in page.obj.get("/Annots", ()):
+                element = tree[int(annotation.StructParent)]
+                assert str(element.S) == "/Link"
+                objects = [
+                    k.Obj.objgen
+                    for k in _kids(element)
+                    if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == "/OBJR"
+                ]
+                assert annotation.objgen in objects
+
+
+def _kids(node: pikepdf.Object) -> list[pikepdf.Object]:
+    return list(node.K) if isinstance(node.K, pikepdf.Array) else [node.K]
+
+
+def _first_page(pdf: pikepdf.Pdf, element: pikepdf.Object) -> int:
+    pages = {page.obj.objgen: number for number, page in enumerate(pdf.pages)}
+    return pages[element.Pg.objgen]
+
+
+def test_the_attachments_and_metadata_are_the_packs_titled_for_the_recipient(
+    english: Joined,
+) -> None:
+    check_pdf(english.data, _pages(english.data), "the joined file")
+    with pikepdf.open(english.path) as pdf, pikepdf.open(io.BytesIO(english.body)) as pack:
+        assert sorted(pdf.attachments) == sorted(pack.attachments) != []
+        assert len(pdf.Root.AF) == len(pack.Root.AF)
+        assert str(pdf.docinfo.Title) == english.title
+        with pdf.open_metadata(set_pikepdf_as_editor=False) as xmp:
+            assert xmp["dc:title"] == english.title
+            assert xmp["pdfaid:part"] == "3" and xmp["pdfaid:conformance"] == "A"
+            assert xmp["pdfuaid:part"] == "1"
+        for key in ("/Author", "/Subject", "/CreationDate", "/ModDate", "/Producer"):
+            assert pdf.docinfo[key] == pack.docinfo[key], key
+        assert str(pdf.Root.Lang) == "en"
+        assert bool(pdf.Root.MarkInfo.Marked) and bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+        assert len(pdf.Root.OutputIntents) == 1
+
+
+def test_joining_twice_gives_the_same_bytes(english: Joined) -> None:
+    again = join_documents(english.front, english.body, title=english.title)
+    assert again == english.data
+
+
+def test_japanese_pages_join_and_read_in_every_engine(japanese: Joined) -> None:
+    texts = page_texts(japanese.path)
+    assert "送付先" in squash(texts[0]) and "佐藤 花子" in texts[0]
+    assert "日本に関する要請" in texts[1]
+    labels = pypdf.PdfReader(japanese.path).page_labels
+    assert labels[: japanese.front_pages + 1] == ["i", "ii", "1"]
+    assert disagreements(japanese.path) == []
+
+
+def test_a_link_to_an_anchor_the_pack_does_not_hold_names_it(maker: Maker) -> None:
+    """Recipient's pages made for both statements, a pack of the 2007 one only."""
+    body = maker.pack("en", ("ipcnkr-2007-seoul",))
+    lang, html = maker.front_html("test-kr-park")
+    assert f'href="{PACK_SCHEME}ipcnkr-2005-tokyo-r-' in html
+    front = maker.front(lang, html)
+    with pytest.raises(BuildError, match=r"does not hold: #ipcnkr-2005-tokyo-r-\d+"):
+        join_documents(front, body, title="t")
+
+
+def test_only_links_to_anchors_elsewhere_are_marked() -> None:
+    html = '<p id="here"><a href="#here">a</a> <a href="#there">b</a> <a href="https://x/#y">c'
+    assert mark_links_into_pack(html) == (
+        f'<p id="here"><a href="#here">a</a> <a href="{PACK_SCHEME}there">b</a> '
+        '<a href="https://x/#y">c'
+    )
+
+
+# --- veraPDF ---------------------------------------------------------------------------
+
+
+def _verapdf() -> str:
+    command = os.environ.get("VERAPDF", "")
+    if not command:
+        pytest.skip("veraPDF is not configured: set VERAPDF to its command")
+    if not shutil.which(command):
+        pytest.skip(f"VERAPDF={command} is not an executable file")
+    return command
+
+
+@pytest.mark.parametrize("flavour", ["3a", "ua1"])
+def test_verapdf_passes_the_joined_files(english: Joined, japanese: Joined, flavour: str) -> None:
+    command = _verapdf()
+    files = [str(english.path), str(japanese.path)]
+    result = subprocess.run([command, flavour, *files], capture_output=True, text=True)
+    verdicts = re.findall(r"^(PASS|FAIL)", result.stdout, re.M)
+    assert verdicts == ["PASS", "PASS"], result.stdout + result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
