@@ -29,7 +29,7 @@ from pipeline.outputs import Written, locked, stale_documents, write_outputs, wr
 from pipeline.project import Project
 from pipeline.transaction import recover
 from pipeline.validate import load_project, load_recipients
-from pipeline.workers import Typeset, run
+from pipeline.workers import Typeset, join_to_bases, run
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,7 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
             request.progress(Finished(where, result.seconds, done, len(todo)))
 
         results = run(plan.context, todo, request.jobs, finished) if todo else []
+        results = join_to_bases(plan.context, results, manifest)
         write_outputs(paths.out, results, manifest, gone, request.notice)
         if results:
             Cache(paths.cache).prune()

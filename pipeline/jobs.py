@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline import __version__
@@ -51,6 +51,7 @@ class Job:
     inputs: str
     parts: Mapping[str, str] = field(default_factory=dict)
     sources: tuple[Path, ...] = ()
+    base: Path | None = None  # the document this one's pages are joined in front of
 
     @property
     def lang(self) -> str:
@@ -90,11 +91,11 @@ def plan_jobs(
     ]
     if recipients is not None and only in (None, "recipients"):
         wanted += [
-            (RECIPIENT_PACK, Spec(r.language, tuple(chosen), r)) for r in recipients.recipients
+            (RECIPIENT_PACK, RECIPIENT_PACK.for_recipient(r, chosen)) for r in recipients.recipients
         ]
     languages_by_code = every_language or {language.code: language for language in languages}
-    jobs = []
-    for kind, spec in wanted:
+
+    def job_for(kind: Kind, spec: Spec) -> Job:
         files = [
             *project.record_files(kind.records(spec), spec.lang),
             *template_files(paths.templates, kind.template),
@@ -112,12 +113,42 @@ def plan_jobs(
                 spec.lang,
                 *spec.statements,
                 spec.recipient.model_dump_json() if spec.recipient else "",
+                spec.paper,
                 context.today.isoformat(),
             ),
         }
         inputs = digest(*(f"{name}={value}" for name, value in sorted(parts.items())))
-        jobs.append(Job(kind, spec, kind.output(spec), inputs, parts, tuple(sources)))
-    return jobs
+        return Job(kind, spec, kind.output(spec), inputs, parts, tuple(sources))
+
+    jobs = [job_for(kind, spec) for kind, spec in wanted]
+    return _with_bases(jobs, job_for)
+
+
+def _with_bases(jobs: list[Job], job_for: Callable[[Kind, Spec], Job]) -> list[Job]:
+    """Tie each joined document to the one behind it, adding that one if not planned.
+
+    A recipient pack is rebuilt when its language pack is: the pack's input
+    hash is one of its parts. A pack needed only behind recipients' pages (a
+    language or paper size not otherwise built) is made too, before them.
+    """
+    planned = {job.path: job for job in jobs}
+    added: list[Job] = []
+    tied: list[Job] = []
+    for job in jobs:
+        if job.kind.joined_to is None:
+            tied.append(job)
+            continue
+        base_kind = job.kind.joined_to
+        base_spec = job.kind.base(job.spec)
+        base = planned.get(base_kind.output(base_spec))
+        if base is None:
+            base = planned[base_kind.output(base_spec)] = job_for(base_kind, base_spec)
+            added.append(base)
+        parts = {**job.parts, f"base {base.path}": base.inputs}
+        inputs = digest(*(f"{name}={value}" for name, value in sorted(parts.items())))
+        tied.append(replace(job, parts=parts, inputs=inputs, base=base.path))
+    first_joined = next((i for i, j in enumerate(tied) if j.base is not None), len(tied))
+    return [*tied[:first_joined], *added, *tied[first_joined:]]
 
 
 def _file_part(path: Path, what: str) -> tuple[str, str]:

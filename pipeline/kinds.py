@@ -32,10 +32,7 @@ class Spec:
     lang: str
     statements: tuple[str, ...]
     recipient: Recipient | None = None
-
-    @property
-    def paper(self) -> str:
-        return self.recipient.paper if self.recipient else "A4"
+    paper: str = "A4"
 
 
 class Kind(ABC):
@@ -44,7 +41,7 @@ class Kind(ABC):
     name: ClassVar[str]  # as the manifest and `--only` name it
     template: ClassVar[str]
     stylesheets: ClassVar[tuple[str, ...]]  # in cascade order, after the generated font CSS
-    per_recipient: ClassVar[bool] = False
+    joined_to: ClassVar[Kind | None] = None  # typeset alone, then put in front of that kind
 
     @abstractmethod
     def documents(self, lang: str, statements: list[str]) -> list[Spec]:
@@ -68,6 +65,10 @@ class Kind(ABC):
     @abstractmethod
     def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
         """Lay the document out, fitted as this kind must be."""
+
+    def base(self, spec: Spec) -> Spec:
+        """The document of `joined_to` that this one's pages go in front of."""
+        return Spec(spec.lang, spec.statements, None, spec.paper)
 
     def describe(self, spec: Spec) -> str:
         return f"the {spec.lang} {self.name} of {', '.join(spec.statements)}"
@@ -114,10 +115,12 @@ class _Pack(Kind):
         return [Spec(lang, tuple(statements))]
 
     def output(self, spec: Spec) -> Path:
-        return Path(spec.lang) / "briefing-pack.pdf"
+        letter = "-letter" if spec.paper == "Letter" else ""
+        return Path(spec.lang) / f"briefing-pack{letter}.pdf"
 
     def describe(self, spec: Spec) -> str:
-        return f"the {spec.lang} briefing pack"
+        paper = " (US Letter)" if spec.paper == "Letter" else ""
+        return f"the {spec.lang} briefing pack{paper}"
 
     def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
         from pipeline.fitting import fit_pack
@@ -125,22 +128,42 @@ class _Pack(Kind):
         return fit_pack(worker, spec, self, what)
 
 
-class _RecipientPack(_Pack):
-    """A member's own pack: a cover and the asks concerning their country, then the pack."""
+class _RecipientPack(Kind):
+    """A member's own pages (a cover, the asks concerning their country) before the pack.
+
+    Only these pages are typeset for each member; the language pack, typeset
+    once, is joined behind them (pipeline/join.py), keeping its own page numbers.
+    """
 
     name = "recipient pack"
-    per_recipient = True
+    template = "recipient.html"
+    stylesheets = ("print.css", "summary.css", "pack.css", "recipient.css")
 
     def documents(self, lang: str, statements: list[str]) -> list[Spec]:
         raise BuildError("a recipient pack is made for a recipient, not for a language")
+
+    def for_recipient(self, recipient: Recipient, statements: list[str]) -> Spec:
+        return Spec(recipient.language, tuple(statements), recipient, recipient.paper)
 
     def output(self, spec: Spec) -> Path:
         assert spec.recipient is not None
         return Path("recipients") / f"{spec.recipient.id}.pdf"
 
+    def attachments(self, project: Project, instruments: Instruments, spec: Spec) -> list[Path]:
+        return []  # the pack behind these pages carries the records
+
     def describe(self, spec: Spec) -> str:
         assert spec.recipient is not None
         return f"the pack for {spec.recipient.id}"
+
+    def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
+        assert spec.recipient is not None
+        planner, renderer = worker.tools(spec.lang)
+        pack = planner.pack(dict.fromkeys(spec.statements, 0), list(spec.statements))
+        html = renderer.recipient_pages(pack, spec.recipient)
+        return worker.typesetter.layout(
+            html, what, worker.context.sheets(self, spec.lang, spec.paper)
+        )
 
 
 SUMMARY = _Summary()
@@ -153,3 +176,4 @@ KINDS_BY_GLOBAL: dict[str, Kind] = {
 }
 LANGUAGE_KINDS: tuple[Kind, ...] = (SUMMARY, PACK)  # made in every language built
 KINDS: dict[str, Kind] = {kind.name: kind for kind in KINDS_BY_GLOBAL.values()}
+_RecipientPack.joined_to = PACK

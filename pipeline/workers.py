@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING
 
 from pipeline.cache import Cache
 from pipeline.errors import BuildError
+from pipeline.files import read_nofollow
 from pipeline.jobs import Context, Job
 from pipeline.kinds import SUMMARY
+from pipeline.manifest import Manifest
 
 if TYPE_CHECKING:
     from pipeline.pdf import Typesetter
@@ -97,12 +99,13 @@ class Worker:
                 data = self.typesetter.pdf_bytes(layout, what, job.sources, self.context.today)
             except RefusedResource as error:  # an attachment the template asks for, say
                 raise BuildError(f"{what}: {error}") from None
-            check_pdf(
-                data,
-                layout.pages,
-                str(self.context.paths.out / job.path),
-                subsets=self.context.subsets,
-            )
+            if job.base is None:  # a joined document is checked once joined
+                check_pdf(
+                    data,
+                    layout.pages,
+                    str(self.context.paths.out / job.path),
+                    subsets=self.context.subsets,
+                )
         return Typeset(job, data, layout.pages, time.perf_counter() - start)
 
 
@@ -187,6 +190,40 @@ def run(
             assert failure is not None
             raise failure
     return [outcomes[job.path] for job in jobs]
+
+
+def join_to_bases(context: Context, results: list[Typeset], manifest: Manifest) -> list[Typeset]:
+    """Put each joined document's own pages in front of the document typeset behind it.
+
+    The document behind was typeset in this build, or is up to date in the
+    output folder (the manifest says so, by its hash); either way it is
+    typeset once however many documents are joined to it.
+    """
+    from pipeline.join import join_documents
+    from pipeline.pdf import check_pdf
+
+    made = {result.job.path: result for result in results}
+    joined = []
+    for result in results:
+        job = result.job
+        if job.base is None:
+            joined.append(result)
+            continue
+        start = time.perf_counter()
+        behind = made.get(job.base)
+        if behind is not None:
+            data, pages = behind.data, behind.pages
+        else:
+            entry = manifest.entries.get(str(job.base))
+            if entry is None or not manifest.is_current(job.base, entry.inputs):
+                raise BuildError(f"{job.kind.describe(job.spec)}: {job.base} is not built")
+            data, pages = read_nofollow(context.paths.out / job.base), entry.pages
+        where = str(context.paths.out / job.path)
+        whole = join_documents(result.data, data)
+        check_pdf(whole, result.pages + pages, where, subsets=context.subsets)
+        seconds = result.seconds + time.perf_counter() - start
+        joined.append(Typeset(job, whole, result.pages + pages, seconds))
+    return joined
 
 
 def _longest_first(jobs: list[Job]) -> list[Job]:
