@@ -26,21 +26,14 @@ import pytest
 from readers import disagreements
 from support import FIXTURES, STATEMENTS, page_texts, squash
 
-from pipeline.build import BuildRequest, Paths, build_all, prepare_document_fonts
+from pipeline import BuildRequest, Paths, Worker, build_all, plan_build
 from pipeline.errors import BuildError
-from pipeline.i18n import available_languages
-from pipeline.instruments import Instruments
 from pipeline.join import PACK_SCHEME, join_documents, mark_links_into_pack
-from pipeline.pdf import Typesetter, check_overflow, check_pdf
-from pipeline.plan import Planner
-from pipeline.render import Renderer
-from pipeline.validate import load_project, load_recipients
+from pipeline.pdf import check_pdf
 
 MUPDF: Any = pymupdf  # untyped: reached through Any
 RECIPIENTS = FIXTURES / "join" / "recipients.yaml"
 TODAY = dt.date(2025, 6, 1)
-# What the build is to typeset a recipient's pages with, after the font CSS.
-FRONT_STYLESHEETS = ("print.css", "summary.css", "pack.css", "recipient.css")
 
 
 @dataclass(frozen=True)
@@ -59,71 +52,39 @@ class Joined:
 
 
 class Maker:
-    """Typeset packs and recipients' pages the way the build does."""
+    """Build recipients' packs with `briefing build`'s own code, keeping the parts."""
 
     def __init__(self, out: Path, cache: Path) -> None:
-        self.paths = Paths(records=STATEMENTS, out=out / "packs", cache=cache)
         self.out = out
-        self.project = load_project([STATEMENTS])
-        self.instruments = Instruments.load(self.paths.instruments)
-        self.recipients = {r.id: r for r in load_recipients(RECIPIENTS).recipients}
-        self.languages = available_languages(self.paths.locales)
-        extra = [
-            (f"recipient {r.id}", name, r.language, getattr(r, name))
-            for r in self.recipients.values()
-            for name in ("name", "honorific", "chamber")
-        ]
-        langs = [self.languages[code] for code in ("en", "ja")]
-        self.fonts = prepare_document_fonts(
-            self.project, self.instruments, langs, self.paths, extra=extra
+        self.cache = cache
+
+    def paths(self, statements: tuple[str, ...]) -> Paths:
+        return Paths(records=STATEMENTS, out=self.out / f"out-{len(statements)}", cache=self.cache)
+
+    def request(self, statements: tuple[str, ...]) -> BuildRequest:
+        return BuildRequest(
+            only="recipients", langs="en", statements=statements, today=TODAY, recipients=RECIPIENTS
         )
-        self.typesetter = Typesetter(self.paths.templates, [cache / "fonts"])
 
     def pack(self, lang: str, statements: tuple[str, ...] = ()) -> bytes:
-        """Build a language pack with `briefing build`'s own code."""
-        paths = Paths(
-            records=STATEMENTS,
-            out=self.out / f"pack-{lang}-{len(statements)}",
-            cache=self.paths.cache,
-        )
-        request = BuildRequest(
-            only="pack", langs=lang, statements=statements, today=TODAY, recipients=RECIPIENTS
-        )
-        build_all(paths, request)
+        """Build the recipients' packs; return the language pack they were joined to."""
+        paths = self.paths(statements)
+        build_all(paths, self.request(statements))
         return (paths.out / lang / "briefing-pack.pdf").read_bytes()
 
-    def front_html(self, recipient_id: str) -> tuple[str, str]:
-        recipient = self.recipients[recipient_id]
-        language = self.languages[recipient.language]
-        renderer = Renderer(
-            self.paths.templates,
-            language,
-            self.instruments,
-            self.project.coalition,
-            TODAY,
-            self.project.translations,
-            self.project.sources,
-        )
-        pack = Planner(self.project, language, self.instruments).pack({})
-        return recipient.language, renderer.recipient_pages(pack, recipient)
+    def front(self, recipient_id: str, statements: tuple[str, ...] = ()) -> bytes:
+        """Typeset a recipient's own pages alone, as a build's worker does before joining."""
+        plan = plan_build(self.paths(statements), self.request(statements))
+        job = next(j for j in plan.jobs if j.recipient and j.recipient.id == recipient_id)
+        return Worker(plan.context).typeset(job).data
 
-    def front(self, lang: str, html: str) -> bytes:
-        """Typeset a recipient's own pages alone, checked as every document is."""
-        sheets = [self.fonts[lang], *(self.paths.templates / s for s in FRONT_STYLESHEETS)]
-        document = self.typesetter.layout(html, "the recipient's pages", sheets)
-        check_overflow(document, "the recipient's pages")
-        data = self.typesetter.pdf_bytes(document, "the recipient's pages", (), TODAY)
-        check_pdf(data, len(document.pages), "the recipient's pages")
-        return data
-
-    def joined(self, recipient_id: str, body: bytes) -> Joined:
-        lang, html = self.front_html(recipient_id)
-        front = self.front(lang, html)
-        title = f"IPCNKR briefing pack — {recipient_id}"
-        data = join_documents(front, body, title=title)
-        path = self.out / f"{recipient_id}.pdf"
-        path.write_bytes(data)
-        return Joined(front, body, data, path, title)
+    def joined(self, recipient_id: str, lang: str) -> Joined:
+        body = self.pack(lang)
+        path = self.paths(()).out / "recipients" / f"{recipient_id}.pdf"
+        data = path.read_bytes()
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            title = str(pdf.docinfo.Title)
+        return Joined(self.front(recipient_id), body, data, path, title)
 
 
 @pytest.fixture(scope="module")
@@ -133,12 +94,12 @@ def maker(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Maker:
 
 @pytest.fixture(scope="module")
 def english(maker: Maker) -> Joined:
-    return maker.joined("test-kr-park", maker.pack("en"))
+    return maker.joined("test-kr-park", "en")
 
 
 @pytest.fixture(scope="module")
 def japanese(maker: Maker) -> Joined:
-    return maker.joined("test-jp-sato", maker.pack("ja"))
+    return maker.joined("test-jp-sato", "ja")
 
 
 def _pages(data: bytes) -> int:
@@ -324,9 +285,7 @@ def test_japanese_pages_join_and_read_in_every_engine(japanese: Joined) -> None:
 def test_a_link_to_an_anchor_the_pack_does_not_hold_names_it(maker: Maker) -> None:
     """Recipient's pages made for both statements, a pack of the 2007 one only."""
     body = maker.pack("en", ("ipcnkr-2007-seoul",))
-    lang, html = maker.front_html("test-kr-park")
-    assert f'href="{PACK_SCHEME}ipcnkr-2005-tokyo-r-' in html
-    front = maker.front(lang, html)
+    front = maker.front("test-kr-park")
     with pytest.raises(BuildError, match=r"does not hold: #ipcnkr-2005-tokyo-r-\d+"):
         join_documents(front, body, title="t")
 
