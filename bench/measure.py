@@ -138,6 +138,18 @@ def run(
         )
 
 
+def built_files(output: str, out: Path) -> tuple[list[str], list[str]]:
+    """Split the build's table into files (re)built and files it left as up to date."""
+    built: list[str] = []
+    skipped: list[str] = []
+    for line in output.splitlines():
+        if not line.startswith(str(out)):
+            continue
+        name = Path(line.split()[0]).relative_to(out).as_posix()
+        (skipped if line.rstrip().endswith("up to date") else built).append(name)
+    return built, skipped
+
+
 class _TreeSampler(threading.Thread):
     """Sample the memory of a process and all its descendants (build workers) a few times a second.
 
