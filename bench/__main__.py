@@ -41,6 +41,7 @@ from bench.measure import (
     snapshot,
 )
 from bench.report import Check, checks_table, error_check, kilobytes, seconds, table
+from bench.scale import measure_scale
 from pipeline.i18n import available_languages
 
 # Every language the project ships: each catalog under locales/ (no list to keep in step).
@@ -66,6 +67,9 @@ class Settings:
     report: Path
     keep: bool
     only: tuple[str, ...] = ()
+    scale_statements: int = 30
+    scale_recipients: int = 150
+    scale_runs: int = 2
 
 
 @dataclass
@@ -637,6 +641,7 @@ SECTIONS: list[tuple[str, str, Measure]] = [
     ("edit", "5 one-statement-edited rebuild", measure_edit),
     ("validate", "6 validate 1,000 statements", measure_validate),
     ("jobs", "7 --jobs 2 over --jobs 1", measure_jobs),
+    ("scale", "10 scale corpus with recipients, Typst beside it", measure_scale),
 ]
 
 
@@ -671,6 +676,18 @@ def parse_args(argv: list[str] | None) -> Settings:
         help="alternate --jobs 1 and --jobs 2 this many times (medians)",
     )
     parser.add_argument(
+        "--scale-statements", type=int, default=30, help="statements in the scale corpus"
+    )
+    parser.add_argument(
+        "--scale-recipients", type=int, default=150, help="recipients in the scale corpus"
+    )
+    parser.add_argument(
+        "--scale-runs",
+        type=int,
+        default=2,
+        help="alternate the scale corpus's forced builds (packs, with recipients) this many times",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         default=[],
@@ -692,6 +709,9 @@ def parse_args(argv: list[str] | None) -> Settings:
         args.report,
         args.keep,
         tuple(args.only),
+        args.scale_statements,
+        args.scale_recipients,
+        args.scale_runs,
     )
 
 

@@ -28,8 +28,18 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 BRIEFING = REPO / ".venv" / "bin" / "briefing"
-# What `briefing` reads besides the records' own folder; `bench` for bench.warm and bench.probe.
-SNAPSHOT = ("pipeline", "templates", "locales", "instruments", "statements", "sources", "bench")
+# What `briefing` reads besides the records' own folder; `bench` for bench.warm and bench.probe,
+# `examples` for the scale corpus's recipients.
+SNAPSHOT = (
+    "pipeline",
+    "templates",
+    "locales",
+    "instruments",
+    "statements",
+    "sources",
+    "bench",
+    "examples",
+)
 
 
 @dataclass
