@@ -205,6 +205,7 @@ def _reader_pairs(countries: list[str], languages: tuple[str, ...]) -> list[tupl
 
     A member reads their country's language (CLDR's official languages); a
     language no coalition country speaks (Chinese) is read by members abroad.
+    One pair of each language comes first, so a few recipients cover every language.
     """
     from babel.languages import get_official_languages
 
@@ -216,7 +217,8 @@ def _reader_pairs(countries: list[str], languages: tuple[str, ...]) -> list[tupl
         pairs += [(country, lang) for lang in spoken or languages[:1]]
     unread = [lang for lang in languages if lang not in {lang for _, lang in pairs}]
     pairs += [(countries[i % len(countries)], lang) for i, lang in enumerate(unread)]
-    return pairs
+    first = {lang: pair for pair in reversed(pairs) for lang in [pair[1]]}
+    return sorted(pairs, key=lambda pair: first[pair[1]] != pair)  # every language early
 
 
 def make_recipients(
