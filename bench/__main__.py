@@ -24,12 +24,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import make_corpus
+from bench.corpus import edit_overview, make_corpus
 from bench.measure import (
     REPO,
     Run,
     Series,
     briefing_command,
+    built_files,
     environment,
     fingerprint,
     load_average,
@@ -40,6 +41,7 @@ from bench.measure import (
     snapshot,
 )
 from bench.report import Check, checks_table, error_check, kilobytes, seconds, table
+from bench.scale import measure_scale
 from pipeline.i18n import available_languages
 
 # Every language the project ships: each catalog under locales/ (no list to keep in step).
@@ -65,6 +67,9 @@ class Settings:
     report: Path
     keep: bool
     only: tuple[str, ...] = ()
+    scale_statements: int = 30
+    scale_recipients: int = 150
+    scale_runs: int = 2
 
 
 @dataclass
@@ -125,18 +130,6 @@ Measure = Callable[[Bench], dict[str, Any]]
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def built_files(output: str, out: Path) -> tuple[list[str], list[str]]:
-    """Split the build's table into files (re)built and files it left as up to date."""
-    built: list[str] = []
-    skipped: list[str] = []
-    for line in output.splitlines():
-        if not line.startswith(str(out)):
-            continue
-        name = Path(line.split()[0]).relative_to(out).as_posix()
-        (skipped if line.rstrip().endswith("up to date") else built).append(name)
-    return built, skipped
 
 
 def pdf_sizes(out: Path) -> dict[str, int]:
@@ -538,23 +531,6 @@ def measure_edit(bench: Bench) -> dict[str, Any]:
     return data
 
 
-def edit_overview(records: Path) -> tuple[str, str, str]:
-    """Reverse one word of the first statement's overview: same characters, same length."""
-    for path in sorted(records.glob("*.yaml")):
-        text = path.read_text(encoding="utf-8")
-        if path.name.count(".") != 1 or not re.search(r"^kind: statement$", text, re.M):
-            continue
-        block = re.search(r"^overview:.*\n((?:[ \t]+.*\n)+)", text, re.M)
-        word = re.search(r"\b[a-z]{6,}\b", block.group(1)) if block else None
-        if block is None or word is None or word.group(0) == word.group(0)[::-1]:
-            continue
-        start = block.start(1) + word.start()
-        new = word.group(0)[::-1]
-        path.write_text(text[:start] + new + text[start + len(new) :], encoding="utf-8")
-        return path.stem, word.group(0), new
-    raise RuntimeError(f"no statement in {records} has an overview word to change")
-
-
 # --- 6. Validating 1,000 statements ------------------------------------------------
 
 
@@ -665,6 +641,7 @@ SECTIONS: list[tuple[str, str, Measure]] = [
     ("edit", "5 one-statement-edited rebuild", measure_edit),
     ("validate", "6 validate 1,000 statements", measure_validate),
     ("jobs", "7 --jobs 2 over --jobs 1", measure_jobs),
+    ("scale", "10 scale corpus with recipients, Typst beside it", measure_scale),
 ]
 
 
@@ -699,6 +676,18 @@ def parse_args(argv: list[str] | None) -> Settings:
         help="alternate --jobs 1 and --jobs 2 this many times (medians)",
     )
     parser.add_argument(
+        "--scale-statements", type=int, default=30, help="statements in the scale corpus"
+    )
+    parser.add_argument(
+        "--scale-recipients", type=int, default=150, help="recipients in the scale corpus"
+    )
+    parser.add_argument(
+        "--scale-runs",
+        type=int,
+        default=2,
+        help="alternate the scale corpus's forced builds (packs, with recipients) this many times",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         default=[],
@@ -720,6 +709,9 @@ def parse_args(argv: list[str] | None) -> Settings:
         args.report,
         args.keep,
         tuple(args.only),
+        args.scale_statements,
+        args.scale_recipients,
+        args.scale_runs,
     )
 
 

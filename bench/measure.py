@@ -28,8 +28,18 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 BRIEFING = REPO / ".venv" / "bin" / "briefing"
-# What `briefing` reads besides the records' own folder; `bench` for bench.warm and bench.probe.
-SNAPSHOT = ("pipeline", "templates", "locales", "instruments", "statements", "sources", "bench")
+# What `briefing` reads besides the records' own folder; `bench` for bench.warm and bench.probe,
+# `examples` for the scale corpus's recipients.
+SNAPSHOT = (
+    "pipeline",
+    "templates",
+    "locales",
+    "instruments",
+    "statements",
+    "sources",
+    "bench",
+    "examples",
+)
 
 
 @dataclass
@@ -136,6 +146,18 @@ def run(
             sampler.peak_rss_mb if sampler else None,
             sampler.peak_pss_mb if sampler else None,
         )
+
+
+def built_files(output: str, out: Path) -> tuple[list[str], list[str]]:
+    """Split the build's table into files (re)built and files it left as up to date."""
+    built: list[str] = []
+    skipped: list[str] = []
+    for line in output.splitlines():
+        if not line.startswith(str(out)):
+            continue
+        name = Path(line.split()[0]).relative_to(out).as_posix()
+        (skipped if line.rstrip().endswith("up to date") else built).append(name)
+    return built, skipped
 
 
 class _TreeSampler(threading.Thread):
