@@ -2,10 +2,10 @@
 
 A build worker keeps its fonts and parsed stylesheets across documents, so
 the cost of one more document is the layout and the PDF, not the start-up.
-This module sets up a worker the way `pipeline.build.build_all` does, then
-typesets each job repeatedly. Between repetitions it forgets the cached
-summary layouts (`("fit", ...)` keys of `pipeline.build._WORKER`) so each
-repetition really lays the document out again.
+This module plans a build and sets up a `pipeline.Worker` the way
+`pipeline.build_all` does (the public API), then typesets each job
+repeatedly. Between repetitions it forgets the densities the worker found
+(`Worker.fits`), so each repetition really lays the document out again.
 
 The build also remembers on disk, under the cache's `fit/` folder, which
 density made each summary fit on one page, so a rebuild lays a summary out
@@ -39,7 +39,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import build
+from pipeline import BuildRequest, Job, Paths, Typeset, plan_build
+from pipeline import Worker as BuildWorker
 
 
 @dataclass
@@ -103,33 +104,17 @@ class Worker:
     """This process, set up as a build worker, with its typesetter's steps timed."""
 
     def __init__(self, records: Path, cache: Path, out: Path, subsets: bool) -> None:
-        from pipeline.i18n import select_languages
-        from pipeline.instruments import Instruments
-        from pipeline.validate import load_project
-
-        paths = build.Paths(records=records, out=out, cache=cache)
-        project = load_project([paths.records])
-        languages = select_languages(paths.locales, "all")
-        instruments = Instruments.load(paths.instruments)
-        fonts = build.prepare_document_fonts(
-            project, instruments, languages, paths, subsets=subsets
-        )
-        context = build._Context(
-            paths, project, instruments, fonts, build.build_date(), subsets=subsets
-        )
-        self.jobs = [
-            job
-            for job in build.plan_jobs(context, languages, list(project.statements), None)
-            if job.kind in ("summary", "pack")
-        ]
+        paths = Paths(records=records, out=out, cache=cache)
+        plan = plan_build(paths, BuildRequest(subsets=subsets))
+        self.jobs = [job for job in plan.jobs if job.kind.name in ("summary", "pack")]
         self.memo = cache / "fit"
         self.timings = Timings()
-        build._start_worker(context)
+        self.worker = BuildWorker(plan.context)
         self._instrument()
 
     def _instrument(self) -> None:
         """Wrap the typesetter so each job's time splits into layout and PDF writing."""
-        typesetter = build._WORKER["typesetter"]
+        typesetter: Any = self.worker.typesetter
         timings = self.timings
 
         def timed(method: Callable[..., Any], slot: str) -> Callable[..., Any]:
@@ -148,47 +133,48 @@ class Worker:
         typesetter.pdf_bytes = timed(typesetter.pdf_bytes, "pdf")
 
     def forget_layouts(self, memo: bool = False) -> None:
-        """Drop the layouts kept in memory (and with `memo`, the densities kept on disk).
+        """Forget the densities found in this process (and with `memo`, those in the cache).
 
         Fonts, stylesheets and renderers stay warm either way.
         """
-        for key in [k for k in build._WORKER if isinstance(k, tuple) and k[:1] == ("fit",)]:
-            del build._WORKER[key]
+        self.worker.fits.clear()
         if memo:
             shutil.rmtree(self.memo, ignore_errors=True)
 
-    def typeset(self, job: build.Job, into: Runs, memo: bool) -> build._Result:
+    def typeset(self, job: Job, into: Runs, memo: bool) -> Typeset:
         self.forget_layouts(memo)
         gc.collect()  # a collection owed by the last run should not land in this one
         self.timings.reset()
         start = time.perf_counter()
-        result = build._typeset(job)
+        result = self.worker.typeset(job)
         into.seconds.append(time.perf_counter() - start)
         into.layout_seconds.append(self.timings.layout)
         into.pdf_seconds.append(self.timings.pdf)
         into.layouts.append(self.timings.layouts)
         return result
 
-    def time_job(self, job: build.Job, runs: int, fresh: bool) -> JobResult:
+    def time_job(self, job: Job, runs: int, fresh: bool) -> JobResult:
         """Typeset `job` once to warm up, then `runs` more times; with `fresh` (summaries
         only) `runs` more times without the density memo."""
         self.forget_layouts()
         start = time.perf_counter()
-        build._typeset(job)
-        result = JobResult(job.kind, job.lang, list(job.statements), time.perf_counter() - start)
+        self.worker.typeset(job)
+        result = JobResult(
+            job.kind.name, job.lang, list(job.statements), time.perf_counter() - start
+        )
         for _ in range(runs):
             typeset = self.typeset(job, result.warm, memo=False)
             result.bytes, result.pages = len(typeset.data), typeset.pages
-        if fresh and job.kind == "summary":
+        if fresh and job.kind.name == "summary":
             for _ in range(runs):
                 self.typeset(job, result.fresh, memo=True)
         return result
 
-    def profile(self, job: build.Job, memo: bool, top: int = 30) -> str:
+    def profile(self, job: Job, memo: bool, top: int = 30) -> str:
         """Return cProfile's top functions (by cumulative time) for one warm run of `job`."""
         self.forget_layouts(memo)
         profiler = cProfile.Profile()
-        profiler.runcall(build._typeset, job)
+        profiler.runcall(self.worker.typeset, job)
         text = io.StringIO()
         pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(top)
         return text.getvalue()

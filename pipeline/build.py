@@ -64,10 +64,11 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
         instruments,
         _with_recipient_languages(paths, languages, recipients, cache),
         paths,
+        subsets=request.subsets,
         extra=_recipient_texts(recipients),
     )
     today = request.today or build_date()
-    context = Context(paths, project, instruments, fonts, today, frozenset(drafts))
+    context = Context(paths, project, instruments, fonts, today, frozenset(drafts), request.subsets)
     jobs = plan_jobs(context, languages, chosen, request.only, recipients, every_language)
     return BuildPlan(context, jobs, recipients)
 

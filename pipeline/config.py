@@ -53,6 +53,7 @@ class BuildRequest:
     force: bool = False
     recipients: Path | None = None
     explain: Callable[[str], None] | None = None  # told why each document is (re)built
+    subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
     progress: Callable[[Finished], None] = field(default=lambda finished: None)
     notice: Callable[[str], None] = field(default=lambda message: None)
 
