@@ -225,3 +225,26 @@ def test_build_prints_a_line_per_finished_document_then_the_table(
     assert [line.split()[0] for line in lines] == ["[1/2]", "[2/2]"]
     assert all(line.endswith(" s)") and str(out) in line for line in lines)
     assert result.stdout.splitlines()[0].split() == ["file", "pages", "size"]
+
+
+def test_explain_names_the_input_that_changed(project: Path, tmp_path: Path, cache: Path) -> None:
+    out = tmp_path / "out"
+    build(project, out, cache, langs="en", only="summary")
+    edit(project / "ipcnkr-2005-tokyo.yaml", "The coalition demands", "The coalition asks")
+    told: list[str] = []
+    written = build(project, out, cache, langs="en", only="summary", explain=told.append)
+    assert rebuilt(written) == {"en/ipcnkr-2005-tokyo-summary.pdf"}
+    tokyo, seoul = (next(line for line in told if s in line) for s in ("tokyo", "seoul"))
+    assert tokyo.endswith(f"built: changed: {project / 'ipcnkr-2005-tokyo.yaml'}")
+    assert seoul.endswith("up to date")
+    (out / "en" / "ipcnkr-2007-seoul-summary.pdf").write_bytes(b"%PDF-")
+    told.clear()
+    build(project, out, cache, langs="en", only="summary", explain=told.append)
+    assert any(
+        line.endswith("built: the file differs from the manifest or is missing")
+        for line in told
+        if "seoul" in line
+    )
+    told.clear()
+    build(project, out, cache, langs="en", only="summary", explain=told.append, force=True)
+    assert all(line.endswith("built: --force") for line in told) and len(told) == 2
