@@ -13,12 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pipeline.cache import Cache
 from pipeline.catalogs import languages_in_progress
 from pipeline.config import BuildRequest, Finished, Paths, build_date
 from pipeline.errors import BuildError, UsageError
-from pipeline.files import make_folder
+from pipeline.files import make_folder, read_nofollow
 from pipeline.fontstage import Extra, prepare_document_fonts
 from pipeline.i18n import Language, available_languages, select_languages
 from pipeline.instruments import Instruments
@@ -29,7 +30,7 @@ from pipeline.outputs import Written, locked, stale_documents, write_outputs, wr
 from pipeline.project import Project
 from pipeline.transaction import recover
 from pipeline.validate import load_project, load_recipients
-from pipeline.workers import Typeset, join_to_bases, run
+from pipeline.workers import Typeset, run
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,14 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
             where = paths.out / result.job.path
             request.progress(Finished(where, result.seconds, done, len(todo)))
 
-        results = run(plan.context, todo, request.jobs, finished) if todo else []
-        results = join_to_bases(plan.context, results, manifest)
+        def behind(path: Path) -> Typeset:  # a document up to date in the output folder
+            entry = manifest.entries[str(path)]
+            data = read_nofollow(paths.out / path)
+            if not manifest.is_current(path, entry.inputs):
+                raise BuildError(f"{paths.out / path} changed while the build ran")
+            return Typeset(next(j for j in jobs if j.path == path), data, entry.pages)
+
+        results = run(plan.context, todo, request.jobs, finished, behind) if todo else []
         write_outputs(paths.out, results, manifest, gone, request.notice)
         if results:
             Cache(paths.cache).prune()

@@ -11,16 +11,15 @@ import contextlib
 import gc
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.cache import Cache
 from pipeline.errors import BuildError
-from pipeline.files import read_nofollow
 from pipeline.jobs import Context, Job
 from pipeline.kinds import SUMMARY
-from pipeline.manifest import Manifest
 
 if TYPE_CHECKING:
     from pipeline.pdf import Typesetter
@@ -36,6 +35,7 @@ class Typeset:
     data: bytes
     pages: int
     seconds: float = 0.0
+    complete: bool = True  # False for a document's own pages, before they are joined
 
 
 class Worker:
@@ -106,7 +106,8 @@ class Worker:
                     str(self.context.paths.out / job.path),
                     subsets=self.context.subsets,
                 )
-        return Typeset(job, data, layout.pages, time.perf_counter() - start)
+        seconds = time.perf_counter() - start
+        return Typeset(job, data, layout.pages, seconds, complete=job.base is None)
 
 
 @contextlib.contextmanager
@@ -140,30 +141,45 @@ def _typeset_here(job: Job) -> Typeset:
 
 
 def run(
-    context: Context, jobs: list[Job], jobs_at_once: int, finished: Callable[[Typeset, int], None]
+    context: Context,
+    jobs: list[Job],
+    jobs_at_once: int,
+    finished: Callable[[Typeset, int], None],
+    behind: Callable[[Path], Typeset],
 ) -> list[Typeset]:
     """Typeset the jobs, in worker processes when asked; report errors in job order.
 
-    `finished` hears of each document (and how many are done) as soon as it is made.
+    Two rounds: every document is typeset (a joined one, only its own pages);
+    then each joined document is put in front of the one behind it, typeset in
+    the first round or, up to date, found by `behind`. `finished` hears of each
+    document (and how many are done) as soon as it is complete.
     """
     global _PROCESS_WORKER
     done: list[Typeset] = []
 
     def report(result: Typeset) -> Typeset:
-        done.append(result)
-        finished(result, len(done))
+        if result.complete:
+            done.append(result)
+            finished(result, len(done))
         return result
 
+    def base(made: dict[Path, Typeset], job: Job) -> Typeset:
+        assert job.base is not None
+        return made.get(job.base) or behind(job.base)
+
+    joined = [job for job in jobs if job.base is not None]
     workers = max(1, min(jobs_at_once, len(jobs)))
     worker = Worker(context)
     if workers == 1:
         try:
-            return [report(worker.typeset(job)) for job in jobs]
+            made = {job.path: report(worker.typeset(job)) for job in jobs}
         finally:
             del worker  # free fonts and layouts now, not at interpreter exit
             gc.unfreeze()
+        made.update({j.path: report(_join(made[j.path], base(made, j), context)) for j in joined})
+        return [made[job.path] for job in jobs]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ProcessPoolExecutor
 
     worker.warm(jobs)  # load fonts and parse stylesheets once; the forked workers inherit them
     _PROCESS_WORKER = worker
@@ -173,57 +189,54 @@ def run(
         with ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("fork")
         ) as pool:
-            futures = [pool.submit(_typeset_here, job) for job in _longest_first(jobs)]
-            outcomes: dict[Path, Typeset] = {}
-            failure: BuildError | None = None
-            for future in as_completed(futures):
-                try:
-                    result = report(future.result())
-                    outcomes[result.job.path] = result
-                except BuildError as error:
-                    failure = failure or error
+            typesetting = {
+                job.path: pool.submit(_typeset_here, job) for job in _longest_first(jobs)
+            }
+            made = _collect(jobs, typesetting, report)
+            joining = {j.path: pool.submit(_join_here, made[j.path], base(made, j)) for j in joined}
+            made.update(_collect(joined, joining, report))
     finally:
         _PROCESS_WORKER = None
         gc.unfreeze()
-    for job in jobs:  # the first failing job, as a serial build would report it
-        if job.path not in outcomes:
-            assert failure is not None
-            raise failure
-    return [outcomes[job.path] for job in jobs]
+    return [made[job.path] for job in jobs]
 
 
-def join_to_bases(context: Context, results: list[Typeset], manifest: Manifest) -> list[Typeset]:
-    """Put each joined document's own pages in front of the document typeset behind it.
+def _join_here(front: Typeset, behind: Typeset) -> Typeset:
+    assert _PROCESS_WORKER is not None, "a pool process runs only after run() set its worker"
+    return _join(front, behind, _PROCESS_WORKER.context)
 
-    The document behind was typeset in this build, or is up to date in the
-    output folder (the manifest says so, by its hash); either way it is
-    typeset once however many documents are joined to it.
-    """
+
+def _collect(
+    jobs: list[Job], futures: dict[Path, Future[Typeset]], report: Callable[[Typeset], Typeset]
+) -> dict[Path, Typeset]:
+    """Wait for every future; raise the first failure in job order, as a serial build would."""
+    from concurrent.futures import as_completed
+
+    outcomes: dict[Path, Typeset] = {}
+    failures: dict[Path, BuildError] = {}
+    paths = {id(future): path for path, future in futures.items()}
+    for future in as_completed(futures.values()):
+        try:
+            outcomes[paths[id(future)]] = report(future.result())
+        except BuildError as error:
+            failures[paths[id(future)]] = error
+    for job in jobs:
+        if job.path in failures:
+            raise failures[job.path]
+    return outcomes
+
+
+def _join(front: Typeset, behind: Typeset, context: Context) -> Typeset:
+    """Put a document's own pages in front of the document behind it, and check the whole."""
     from pipeline.join import join_documents
     from pipeline.pdf import check_pdf
 
-    made = {result.job.path: result for result in results}
-    joined = []
-    for result in results:
-        job = result.job
-        if job.base is None:
-            joined.append(result)
-            continue
-        start = time.perf_counter()
-        behind = made.get(job.base)
-        if behind is not None:
-            data, pages = behind.data, behind.pages
-        else:
-            entry = manifest.entries.get(str(job.base))
-            if entry is None or not manifest.is_current(job.base, entry.inputs):
-                raise BuildError(f"{job.kind.describe(job.spec)}: {job.base} is not built")
-            data, pages = read_nofollow(context.paths.out / job.base), entry.pages
-        where = str(context.paths.out / job.path)
-        whole = join_documents(result.data, data)
-        check_pdf(whole, result.pages + pages, where, subsets=context.subsets)
-        seconds = result.seconds + time.perf_counter() - start
-        joined.append(Typeset(job, whole, result.pages + pages, seconds))
-    return joined
+    start = time.perf_counter()
+    job = front.job
+    whole = join_documents(front.data, behind.data)
+    pages = front.pages + behind.pages
+    check_pdf(whole, pages, str(context.paths.out / job.path), subsets=context.subsets)
+    return Typeset(job, whole, pages, front.seconds + time.perf_counter() - start)
 
 
 def _longest_first(jobs: list[Job]) -> list[Job]:
