@@ -22,6 +22,7 @@ from pipeline.kinds import SUMMARY, Kind, Spec
 
 if TYPE_CHECKING:
     from pipeline.pdf import Layout
+    from pipeline.plan import PackView
     from pipeline.workers import Worker
 
 
@@ -92,13 +93,15 @@ def fit_pack(worker: Worker, spec: Spec, kind: Kind, what: str) -> Layout:
         for s in spec.statements
     }
     while True:  # a summary under the pack's chapter title may need one more step
-        pack = planner.pack(found, list(spec.statements))
+        pack = planner.pack(found, list(spec.statements), spec.summaries)
         layout = worker.typesetter.layout(
             renderer.pack(pack, spec.recipient),
             what,
             worker.context.sheets(kind, spec.lang, spec.paper),
         )
-        spilled = spilled_summaries(layout, [s.anchor for s in pack.statements])
+        spilled = spilled_summaries(
+            layout, [s.anchor for s in pack.statements], _after_summaries(pack)
+        )
         if not spilled:
             return layout
         for anchor in spilled:
@@ -111,13 +114,35 @@ def fit_pack(worker: Worker, spec: Spec, kind: Kind, what: str) -> Layout:
                 )
 
 
-def spilled_summaries(layout: Layout, anchors: list[str]) -> list[str]:
-    """Return the statement anchors whose summary does not fill exactly one page."""
+AFTER_STATEMENTS = "asks"  # the anchor of the pack's first chapter after the statements
+
+
+def _after_summaries(pack: PackView) -> dict[str, str]:
+    """Return, for each statement shown as its summary only, the anchor that follows it.
+
+    Its full text, whose anchor marks the page after a summary, is not in the
+    pack: the next statement's chapter, or the first one after the statements, is.
+    """
+    anchors = [s.anchor for s in pack.statements]
+    return {
+        s.anchor: (anchors[i + 1] if i + 1 < len(anchors) else AFTER_STATEMENTS)
+        for i, s in enumerate(pack.statements)
+        if s.id in pack.summary_only
+    }
+
+
+def spilled_summaries(
+    layout: Layout, anchors: list[str], after: dict[str, str] | None = None
+) -> list[str]:
+    """Return the statement anchors whose summary does not fill exactly one page.
+
+    A summary is followed by its full text, or by the anchor `after` names.
+    """
     pages = layout.anchor_pages()
     spilled = []
     for anchor in anchors:
         start = pages.get(f"{anchor}-summary")
-        end = pages.get(f"{anchor}-text")
+        end = pages.get((after or {}).get(anchor, f"{anchor}-text"))
         if start is None or end is None or end - start != 1:
             spilled.append(anchor)
     return spilled

@@ -18,7 +18,7 @@ from pipeline.cache import digest, hash_files
 from pipeline.config import Paths
 from pipeline.i18n import Language
 from pipeline.instruments import Instruments
-from pipeline.kinds import LANGUAGE_KINDS, RECIPIENT_PACK, Kind, Spec
+from pipeline.kinds import LANGUAGE_KINDS, PACK, RECIPIENT_PACK, Kind, Spec
 from pipeline.manifest import Manifest
 from pipeline.models import Recipient, Recipients
 from pipeline.project import Project
@@ -89,6 +89,13 @@ def plan_jobs(
         if only in (None, kind.name)
         for spec in kind.documents(language.code, chosen)
     ]
+    if project.packs is not None and only in (None, PACK.name):
+        ordered = list(project.statements)
+        wanted += [
+            (PACK, spec)
+            for language in languages
+            for spec in PACK.scoped(language.code, project.packs, ordered, chosen)
+        ]
     if recipients is not None and only in (None, "recipients"):
         wanted += [
             (RECIPIENT_PACK, RECIPIENT_PACK.for_recipient(r, chosen)) for r in recipients.recipients
@@ -107,6 +114,7 @@ def plan_jobs(
             **dict(hashed(p, "file") for p in [*files, *sources]),
             f"catalog {spec.lang}": hashed(languages_by_code[spec.lang].catalog, "")[1],
             f"fonts {spec.lang}": hashed(context.fonts[spec.lang], "")[1],
+            **kind.parts(project, spec),
             "options": digest(
                 __version__,
                 kind.name,
@@ -115,6 +123,7 @@ def plan_jobs(
                 spec.recipient.model_dump_json() if spec.recipient else "",
                 spec.paper,
                 context.today.isoformat(),
+                *((spec.pack, "summaries", *spec.summaries) if spec.pack else ()),
             ),
         }
         inputs = digest(*(f"{name}={value}" for name, value in sorted(parts.items())))

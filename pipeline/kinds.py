@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
+from pipeline.cache import digest
 from pipeline.errors import BuildError
-from pipeline.models import Recipient
+from pipeline.models import DEFAULT_PACK, Packs, Recipient
 
 if TYPE_CHECKING:
     from pipeline.instruments import Instruments
@@ -33,6 +34,8 @@ class Spec:
     statements: tuple[str, ...]
     recipient: Recipient | None = None
     paper: str = "A4"
+    pack: str = ""  # a named pack of packs.yaml; "" for today's pack
+    summaries: tuple[str, ...] = ()  # of `statements`, those shown as their summary only
 
 
 class Kind(ABC):
@@ -65,6 +68,10 @@ class Kind(ABC):
     @abstractmethod
     def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
         """Lay the document out, fitted as this kind must be."""
+
+    def parts(self, project: Project, spec: Spec) -> dict[str, str]:
+        """Named hashes of inputs that are not whole files (a definition in a file)."""
+        return {}
 
     def base(self, spec: Spec) -> Spec:
         """The document of `joined_to` that this one's pages go in front of."""
@@ -114,11 +121,41 @@ class _Pack(Kind):
     def documents(self, lang: str, statements: list[str]) -> list[Spec]:
         return [Spec(lang, tuple(statements))]
 
+    def scoped(self, lang: str, packs: Packs, ordered: list[str], chosen: list[str]) -> list[Spec]:
+        """The named packs of packs.yaml in one language, each limited to the statements chosen.
+
+        `latest` and `earlier` mean the same whatever is chosen: `ordered` is
+        every statement of the project, oldest first. A pack left with none of
+        the chosen statements is not made.
+        """
+        specs = []
+        for definition in packs.packs:
+            if definition.id == DEFAULT_PACK:  # today's pack, which `documents` makes
+                continue
+            full, summaries = definition.chosen(ordered)
+            shown = tuple(s for s in ordered if s in chosen and (s in full or s in summaries))
+            if shown:
+                only = tuple(s for s in shown if s in summaries and s not in full)
+                specs.append(Spec(lang, shown, pack=definition.id, summaries=only))
+        return specs
+
     def output(self, spec: Spec) -> Path:
+        if spec.pack:
+            return Path(spec.lang) / f"{spec.pack}.pdf"
         letter = "-letter" if spec.paper == "Letter" else ""
-        return Path(spec.lang) / f"briefing-pack{letter}.pdf"
+        return Path(spec.lang) / f"{DEFAULT_PACK}{letter}.pdf"
+
+    def parts(self, project: Project, spec: Spec) -> dict[str, str]:
+        """A named pack is made from its definition: editing another one leaves it be."""
+        if not spec.pack or project.packs is None:
+            return {}
+        where = project.files.get("packs", Path("packs.yaml"))
+        definition = next(p for p in project.packs.packs if p.id == spec.pack)
+        return {f"{where}#{spec.pack}": digest(definition.model_dump_json())}
 
     def describe(self, spec: Spec) -> str:
+        if spec.pack:
+            return f"the {spec.lang} pack {spec.pack}"
         paper = " (US Letter)" if spec.paper == "Letter" else ""
         return f"the {spec.lang} briefing pack{paper}"
 

@@ -21,6 +21,7 @@ from pipeline.models import (
     Coalition,
     CoalitionTranslation,
     Instrument,
+    Packs,
     Recipients,
     SourceDocument,
     Statement,
@@ -42,6 +43,7 @@ KINDS: dict[str, type[BaseModel]] = {
     "coalition-translation": CoalitionTranslation,
     "instrument": Instrument,
     "recipients": Recipients,
+    "packs": Packs,
     "source": SourceDocument,
 }
 SUFFIXES = (".yaml", ".yml")

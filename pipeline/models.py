@@ -29,7 +29,7 @@ Id = Annotated[
 ]
 # File stems of the other records: a statement by one of these names would take
 # their place among a document's attachments and inputs.
-RESERVED_IDS = frozenset({"vocabulary", "coalition", "recipients", "manifest"})
+RESERVED_IDS = frozenset({"vocabulary", "coalition", "recipients", "manifest", "packs"})
 Text = Annotated[
     str,
     StringConstraints(min_length=1, max_length=20_000),
@@ -473,6 +473,51 @@ class Recipients(Record):
     kind: Literal["recipients"]
     examples: bool = False
     recipients: list[Recipient] = Field(min_length=1)
+
+
+# --- Packs of a chosen scope ------------------------------------------------
+
+DEFAULT_PACK = "briefing-pack"  # today's pack: every statement in full
+Selector = Literal["all", "latest", "earlier"]
+_SELECTOR_HELP = (
+    "`all` (every statement), `latest` (the statement adopted last), `earlier` "
+    "(every statement but the latest), or a list of statement ids."
+)
+
+
+class PackDefinition(Record):
+    """A pack of chosen statements: some in full, some as their one-page summary only."""
+
+    id: Id = Field(description="The pack's file name: output/<lang>/<id>.pdf.")
+    description: Text = Field(description="What the pack is for, in a line.")
+    full: Selector | list[Id] = Field(
+        default_factory=list, description="The statements shown in full: " + _SELECTOR_HELP
+    )
+    summaries: Selector | list[Id] = Field(
+        default_factory=list,
+        description="The statements shown as their one-page summary only: " + _SELECTOR_HELP,
+    )
+
+    def chosen(self, ordered: list[str]) -> tuple[list[str], list[str]]:
+        """Return (in full, as summaries) among `ordered`, the statements oldest first."""
+        return _selected(self.full, ordered), _selected(self.summaries, ordered)
+
+
+def _selected(choice: Selector | list[str], ordered: list[str]) -> list[str]:
+    if choice == "all":
+        return list(ordered)
+    if choice == "latest":
+        return ordered[-1:]
+    if choice == "earlier":
+        return ordered[:-1]
+    return [s for s in ordered if s in choice]
+
+
+class Packs(Record):
+    """statements/packs.yaml: the named packs a build makes besides today's pack."""
+
+    kind: Literal["packs"]
+    packs: list[PackDefinition] = Field(min_length=1)
 
 
 # --- Configuration ----------------------------------------------------------

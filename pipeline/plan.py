@@ -6,8 +6,8 @@ the language it is really in, so the templates only lay them out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
 
 from pipeline.i18n import Formatter, Language, T, pick
 from pipeline.instruments import Instruments
@@ -146,6 +146,7 @@ class PackView:
     years: list[int]
     coalition: Coalition | None
     notes: dict[str, T] = field(default_factory=dict)
+    summary_only: frozenset[str] = frozenset()  # statements shown without their full text
 
 
 def anchor_for(*parts: object) -> str:
@@ -321,12 +322,25 @@ class Planner:
 
     # --- the pack --------------------------------------------------------------
 
-    def pack(self, densities: dict[str, int], chosen: list[str] | None = None) -> PackView:
+    def pack(
+        self,
+        densities: dict[str, int],
+        chosen: list[str] | None = None,
+        summaries: Collection[str] = (),
+    ) -> PackView:
+        """Return the pack of the chosen statements; those in `summaries` without full text.
+
+        An ask of a statement shown as its summary only points at that summary,
+        the one place in the pack that states it.
+        """
         statements = [
             self.statement(s, densities.get(s.id, 0))
             for s in self.project.statements.values()
             if chosen is None or s.id in chosen
         ]
+        for view in statements:
+            if view.id in summaries:
+                view.asks[:] = [replace(row, anchor=f"{view.anchor}-summary") for row in view.asks]
         actors = _asks_by_actor(statements, list(self.actors.values()))
         vocabulary = self.project.vocabulary
         themes = _themes_over_time(self, statements, vocabulary.themes if vocabulary else [])
@@ -338,6 +352,7 @@ class Planner:
             years=[s.year for s in statements],
             coalition=self.project.coalition,
             notes=self._notes(),
+            summary_only=frozenset(s.id for s in statements if s.id in summaries),
         )
 
     def _notes(self) -> dict[str, T]:

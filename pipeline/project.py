@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.models import Coalition, SourceDocument, Statement, StatementTranslation, Vocabulary
+from pipeline.models import (
+    Coalition,
+    Packs,
+    SourceDocument,
+    Statement,
+    StatementTranslation,
+    Vocabulary,
+)
 
 
 @dataclass
@@ -19,6 +26,7 @@ class Project:
     files: dict[str, Path] = field(default_factory=dict)
     extra: dict[tuple[str, str], object] = field(default_factory=dict)
     sources: dict[str, SourceDocument] = field(default_factory=dict)
+    packs: Packs | None = None  # statements/packs.yaml, if the project has one
 
     def record_files(self, keys: list[str], lang: str) -> list[Path]:
         """Return the files of the records `keys`, with their `lang` translations if any."""

@@ -20,10 +20,12 @@ from pipeline.load import (
     paused_gc,
 )
 from pipeline.models import (
+    DEFAULT_PACK,
     RESERVED_IDS,
     Coalition,
     CoalitionTranslation,
     MeetingRecord,
+    Packs,
     Recipients,
     SourceDocument,
     Statement,
@@ -103,6 +105,10 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
         translations[(record.statement, record.translation.language)] = record
     for loaded_file in loaded.of_kind(Recipients):
         problems += recipient_problems(loaded_file)
+    packs = _single(loaded, Packs, problems)
+    if packs is not None:
+        by_date = sorted(statements.values(), key=lambda f: f.record.adopted)
+        problems += pack_problems(packs, [f.record.id for f in by_date], unreadable)
     for loaded_file in statements.values():
         country = loaded_file.record.meeting.country
         if country not in known_countries():
@@ -134,6 +140,7 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
         files=files,
         extra=extra,
         sources=sources,
+        packs=packs.record if packs else None,
     )
     checked = len({f.path for f in loaded.files} | {p.path for p in loaded.problems})
     return project, sorted(set(problems)), checked
@@ -158,6 +165,15 @@ def _add_context(loaded: Loaded) -> None:
         f.path.with_name(f"{f.record.statement}.yaml")
         for f in loaded.files
         if isinstance(f.record, StatementTranslation)
+    }
+    wanted |= {  # the statements a pack names, so that packs.yaml can be checked alone
+        f.path.with_name(f"{statement}.yaml")
+        for f in loaded.files
+        if isinstance(f.record, Packs)
+        for pack in f.record.packs
+        for choice in (pack.full, pack.summaries)
+        if isinstance(choice, list)
+        for statement in choice
     }
     folders = {sources_folder(f.path.parent) for f in loaded.files}
     wanted |= set(find_record_files([folder for folder in folders if folder.is_dir()])[0])
@@ -536,6 +552,8 @@ def _file_key(record: object) -> str:
         return "coalition"
     if isinstance(record, SourceDocument):
         return f"{SOURCES}/{record.id}"
+    if isinstance(record, Packs):
+        return "packs"
     return str(getattr(record, "id", type(record).__name__))
 
 
@@ -581,6 +599,82 @@ def recipient_problems(loaded_file: LoadedFile, locales: Path = DEFAULT_LOCALES)
                 )
             )
     return problems
+
+
+def pack_problems(
+    loaded_file: LoadedFile, statements: list[str], unreadable: Collection[str] = ()
+) -> list[Problem]:
+    """Unique, unreserved pack ids naming known statements, each in full or as summary, never empty.
+
+    `statements` are the project's statement ids, oldest first, against which
+    `latest` and `earlier` are resolved.
+    """
+    record: Packs = loaded_file.record
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    for index, pack in enumerate(record.packs):
+        where: tuple[str | int, ...] = ("packs", index)
+        if pack.id in seen:
+            line = loaded_file.document.position(("packs", seen[pack.id], "id"))[0]
+            problems.append(
+                loaded_file.problem(
+                    (*where, "id"), f"duplicate pack id {pack.id!r} (first at line {line})"
+                )
+            )
+        seen.setdefault(pack.id, index)
+        if reason := _reserved_pack(pack.id, pack.full, pack.summaries):
+            problems.append(loaded_file.problem((*where, "id"), reason))
+        unknown = 0
+        for name in ("full", "summaries"):
+            choice = getattr(pack, name)
+            if not isinstance(choice, list):
+                continue
+            for position, statement in enumerate(choice):
+                if statement not in statements and statement not in unreadable:
+                    unknown += 1
+                    problems.append(
+                        loaded_file.problem(
+                            (*where, name, position),
+                            f"unknown statement {statement!r}"
+                            + _suggest(statement, set(statements)),
+                        )
+                    )
+        full, summaries = pack.chosen(statements)
+        for statement in [s for s in summaries if s in full]:
+            at: tuple[str | int, ...] = (*where, "summaries")
+            if isinstance(pack.summaries, list):
+                at = (*at, pack.summaries.index(statement))
+            problems.append(
+                loaded_file.problem(
+                    at, f"statement {statement!r} is both in full and as a summary only"
+                )
+            )
+        if (
+            not full
+            and not summaries
+            and not unknown
+            and (statements or not (pack.full or pack.summaries))
+        ):
+            problems.append(
+                loaded_file.problem(
+                    (*where, "id"), f"pack {pack.id!r} holds no statement: name some in `full`"
+                )
+            )
+    return problems
+
+
+def _reserved_pack(pack_id: str, full: object, summaries: object) -> str | None:
+    """Say why a pack may not take this id (another document's file name), if it may not."""
+    if pack_id == DEFAULT_PACK:
+        if full == "all" and summaries == []:
+            return None
+        return (
+            f"{DEFAULT_PACK!r} is today's pack, every statement in full (`full: all`); "
+            "give this pack another id"
+        )
+    if pack_id.startswith(f"{DEFAULT_PACK}-") or pack_id.endswith("-summary"):
+        return f"the id {pack_id!r} is reserved for the file of another document"
+    return None
 
 
 def load_recipients(path: Path) -> Recipients:
