@@ -111,7 +111,7 @@ def plan_jobs(
         sources = kind.attachments(project, context.instruments, spec)
         parts = {
             **common,
-            **dict(hashed(p, "file") for p in [*files, *sources]),
+            **dict(hashed(p, "file", paths.records.parent) for p in [*files, *sources]),
             f"catalog {spec.lang}": hashed(languages_by_code[spec.lang].catalog, "")[1],
             f"fonts {spec.lang}": hashed(context.fonts[spec.lang], "")[1],
             **kind.parts(project, spec),
@@ -160,8 +160,15 @@ def _with_bases(jobs: list[Job], job_for: Callable[[Kind, Spec], Job]) -> list[J
     return [*tied[:first_joined], *added, *tied[first_joined:]]
 
 
-def _file_part(path: Path, what: str) -> tuple[str, str]:
-    return f"{what} {path.name}" if what != "file" else str(path), hash_files([path])
+def _file_part(path: Path, what: str, root: Path | None = None) -> tuple[str, str]:
+    """Name an input (a record by its place in the project, so a moved project is current)."""
+    if what != "file":
+        return f"{what} {path.name}", hash_files([path])
+    try:
+        name = str(path.resolve().relative_to(root.resolve())) if root else str(path)
+    except ValueError:
+        name = str(path)
+    return name, hash_files([path])
 
 
 def template_files(templates: Path, main: str) -> list[Path]:

@@ -13,9 +13,9 @@ from pipeline.errors import BuildError
 from pipeline.files import NOFOLLOW, os_error_message
 from pipeline.i18n import Language
 from pipeline.jobs import Job
-from pipeline.kinds import RECIPIENT_PACK, SUMMARY
+from pipeline.kinds import PACK, RECIPIENT_PACK, SUMMARY
 from pipeline.manifest import Entry, Manifest
-from pipeline.models import Recipients
+from pipeline.models import DEFAULT_PACK, Recipients
 from pipeline.project import Project
 from pipeline.transaction import transaction
 from pipeline.workers import Typeset
@@ -92,11 +92,13 @@ def stale_documents(
     """Return the listed documents whose source is gone, and why each is.
 
     A summary of a statement no longer in the records, any document in a
-    language without a catalog, and, when a recipients list is given, the pack
+    language without a catalog, a named pack no longer defined, and, when a recipients list is given, the pack
     of anyone not on it. Documents merely left out of this build (another
     language, another statement) stay as they are.
     """
     members = {r.id for r in recipients.recipients} if recipients is not None else None
+    packs = {DEFAULT_PACK, f"{DEFAULT_PACK}-letter"}
+    packs |= {p.id for p in project.packs.packs} if project.packs else set()
     gone = {}
     for name, entry in manifest.entries.items():
         if name in planned:
@@ -106,6 +108,8 @@ def stale_documents(
             gone[name] = f"there is no {entry.lang!r} catalog any more"
         elif entry.kind == SUMMARY.name and missing:
             gone[name] = f"statement {missing[0]} is no longer in the records"
+        elif entry.kind == PACK.name and Path(name).stem not in packs:
+            gone[name] = f"pack {Path(name).stem} is no longer defined (packs.yaml)"
         elif (
             entry.kind == RECIPIENT_PACK.name
             and members is not None

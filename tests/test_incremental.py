@@ -235,7 +235,7 @@ def test_explain_names_the_input_that_changed(project: Path, tmp_path: Path, cac
     written = build(project, out, cache, langs="en", only="summary", explain=told.append)
     assert rebuilt(written) == {"en/ipcnkr-2005-tokyo-summary.pdf"}
     tokyo, seoul = (next(line for line in told if s in line) for s in ("tokyo", "seoul"))
-    assert tokyo.endswith(f"built: changed: {project / 'ipcnkr-2005-tokyo.yaml'}")
+    assert tokyo.endswith(f"built: changed: {project.name}/ipcnkr-2005-tokyo.yaml")
     assert seoul.endswith("up to date")
     (out / "en" / "ipcnkr-2007-seoul-summary.pdf").write_bytes(b"%PDF-")
     told.clear()

@@ -173,6 +173,7 @@ def test_a_definition_is_an_input_of_its_own_pack_only(
 class Built:
     full: Path
     scoped: Path
+    folder: Path
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +189,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
         "en/briefing-pack.pdf",
         "en/latest-meeting.pdf",
     ]
-    yield Built(out / "en" / "briefing-pack.pdf", out / "en" / "latest-meeting.pdf")
+    yield Built(out / "en" / "briefing-pack.pdf", out / "en" / "latest-meeting.pdf", folder)
 
 
 def _text(pdf: Path) -> str:
@@ -236,3 +237,25 @@ def test_every_link_of_the_scoped_pack_lands_on_one_of_its_pages(built: Built) -
     to_summary = [link for link in links if link[1] == f"{EARLIER}-summary"]
     assert len(to_summary) > 2 and all(page == summary_page for _, _, page in to_summary)
     assert any(name.startswith(f"{LATEST}-r-") for _, name, _ in links)
+
+
+def test_a_pack_no_longer_defined_is_removed_and_the_build_says_so(
+    built: Built, tmp_path: Path
+) -> None:
+    for name in ("statements", "sources", "out"):
+        shutil.copytree(built.folder / name, tmp_path / name)
+    (tmp_path / "statements" / "packs.yaml").unlink()
+    notices: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        written = build(
+            tmp_path / "statements",
+            tmp_path / "out",
+            built.folder / "cache",
+            langs="en",
+            only="pack",
+            notice=notices.append,
+        )
+    assert [w.path.name for w in written] == ["briefing-pack.pdf"] and not written[0].built
+    assert not (tmp_path / "out" / "en" / "latest-meeting.pdf").exists()
+    assert any("latest-meeting is no longer defined" in n for n in notices)
