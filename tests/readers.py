@@ -11,10 +11,13 @@ import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 import pypdfium2
 from PIL import Image, ImageChops
+
+MUPDF: Any = pymupdf  # untyped: reached through Any
 
 # Measured on this project's files: pages every engine draws right differ in at
 # most 0.7 % of their squares (anti-aliasing, hinting); a Japanese summary whose
@@ -68,10 +71,10 @@ def _pdfium(pdf: Path) -> list[Image.Image]:
 
 
 def _mupdf(pdf: Path) -> list[Image.Image]:
-    with pymupdf.open(pdf) as document:
+    with MUPDF.open(pdf) as document:
         return [
             Image.frombytes("L", (pix.width, pix.height), pix.samples)
-            for pix in (page.get_pixmap(dpi=DPI, colorspace=pymupdf.csGRAY) for page in document)
+            for pix in (page.get_pixmap(dpi=DPI, colorspace=MUPDF.csGRAY) for page in document)
         ]
 
 
@@ -140,10 +143,10 @@ def extracted_text(pdf: Path, top: float = 0, bottom: float = 0) -> dict[str, st
 
     `top` and `bottom` (points) leave out the running heads and page numbers.
     """
-    with pymupdf.open(pdf) as opened:
+    with MUPDF.open(pdf) as opened:
         width, height = opened[0].rect.width, opened[0].rect.height
         mupdf = "\n".join(
-            page.get_text(clip=pymupdf.Rect(0, top, page.rect.width, page.rect.height - bottom))
+            page.get_text(clip=MUPDF.Rect(0, top, page.rect.width, page.rect.height - bottom))
             for page in opened
         )
     poppler = subprocess.run(

@@ -134,7 +134,7 @@ def paths_default(monkeypatch: pytest.MonkeyPatch, **defaults: Path) -> None:
     import pipeline.config
 
     current = pipeline.config.Paths
-    monkeypatch.setattr(pipeline.config, "Paths", lambda **given: current(**{**defaults, **given}))  # type: ignore[arg-type]
+    monkeypatch.setattr(pipeline.config, "Paths", lambda **given: current(**{**defaults, **given}))
 
 
 def shown(path: Path, line: int, column: int, field: str, message: str) -> str:

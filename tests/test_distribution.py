@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, Destination, DictionaryObject, StreamObject
 from support import REPO, STATEMENTS, body_text, build, sha256
 
 from pipeline.cli import cli
@@ -49,9 +50,14 @@ def test_the_japanese_member_gets_japanese_on_a4_with_japan_first(recipients: Pa
     text = body_text(pdf)
     assert "送付先" in text and "佐藤 花子" in text
     first_section = reader.outline[1]
+    assert isinstance(first_section, Destination)
     assert first_section.title == "日本に関する要請"
     assert "日本の立法府" in reader.pages[2].extract_text().replace("\n", "")
-    assert reader.trailer["/Root"]["/Lang"] == "ja"
+    root = reader.trailer["/Root"]
+    assert isinstance(root, DictionaryObject)
+    lang = root["/Lang"]
+    assert isinstance(lang, str)
+    assert lang == "ja"
 
 
 def test_the_us_member_gets_english_on_letter(recipients: Path) -> None:
@@ -128,14 +134,23 @@ def test_pdfa_3a_and_pdfua_1_tagged_with_its_sources_attached(
     ):
         reader = PdfReader(pdf)
         root = reader.trailer["/Root"]
-        xmp = root["/Metadata"].get_object().get_data().decode()
+        assert isinstance(root, DictionaryObject)
+        metadata = root["/Metadata"]
+        assert isinstance(metadata, StreamObject)
+        xmp = metadata.get_data().decode()
         assert 'pdfaid:part="3"' in xmp and 'pdfaid:conformance="A"' in xmp
         assert 'pdfuaid:part="1"' in xmp and "<pdfaSchema:prefix>pdfuaid<" in xmp
         assert "/StructTreeRoot" in root
-        assert bool(root["/MarkInfo"]["/Marked"])
-        assert root["/Lang"] in ("ja", "ko")
+        mark_info = root["/MarkInfo"]
+        assert isinstance(mark_info, DictionaryObject)
+        assert bool(mark_info["/Marked"])
+        lang = root["/Lang"]
+        assert isinstance(lang, str)
+        assert lang in ("ja", "ko")
         assert subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True).returncode == 0
-        af = [ref.get_object() for ref in root["/AF"]]
+        files = root["/AF"]
+        assert isinstance(files, ArrayObject)
+        af = [ref.get_object() for ref in files]
         assert {spec["/AFRelationship"] for spec in af} == {"/Source"}
         assert len(af) == len({spec["/UF"] for spec in af})
     summary = PdfReader(tmp_path / "ja" / "ipcnkr-2005-tokyo-summary.pdf")
@@ -154,9 +169,12 @@ def test_pdfa_3a_and_pdfua_1_tagged_with_its_sources_attached(
 def test_headings_lists_and_tables_are_tagged(recipients: Path) -> None:
     reader = PdfReader(recipients / "recipients" / "example-au-brown.pdf")
     kinds: set[str] = set()
-    pending = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    root = reader.trailer["/Root"]
+    assert isinstance(root, DictionaryObject)
+    pending = [root["/StructTreeRoot"]]
     while pending:
         node = pending.pop().get_object()
+        assert isinstance(node, DictionaryObject)
         if "/S" in node:
             kinds.add(str(node["/S"]))
         kids = node.get("/K", [])
@@ -194,9 +212,9 @@ def test_two_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> 
         hashes.append({str(p.relative_to(out)): sha256(p) for p in out.rglob("*.pdf")})
     assert len(hashes[0]) == 6
     assert hashes[0] == hashes[1]
-    assert "2007" in PdfReader(tmp_path / "a" / "en" / "briefing-pack.pdf").metadata.get(
-        "/CreationDate", ""
-    )
+    metadata = PdfReader(tmp_path / "a" / "en" / "briefing-pack.pdf").metadata
+    assert metadata is not None
+    assert "2007" in metadata.get("/CreationDate", "")
 
 
 @pytest.mark.parametrize(

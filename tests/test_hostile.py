@@ -117,10 +117,11 @@ def test_a_failure_while_writing_changes_nothing(
     before = snapshot(out)
     change_a_statement(records)
     edit(records / f"{SEOUL}.yaml", "title: Joint Statement", "title: The Joint Statement")
+    import pipeline.files
     import pipeline.transaction
 
     writes = {"count": 0}
-    real_create = pipeline.transaction.create_exclusive
+    real_create = pipeline.files.create_exclusive
 
     def failing_create(path: Path, data: bytes) -> None:
         writes["count"] += 1
@@ -410,11 +411,12 @@ def test_i18n_init_refuses_paths_out_existing_catalogs_and_bad_codes(
 def test_new_and_schema_refuse_a_file_as_folder_and_links(tmp_path: Path) -> None:
     a_file = tmp_path / "file"
     a_file.write_text("keep")
-    for args in (
+    refused: tuple[list[str | Path], ...] = (
         ["new", "ipcnkr-2009-tokyo", "--dir", a_file],
         ["schema", "--dir", a_file],
         ["schema", "--check", "--dir", a_file],
-    ):
+    )
+    for args in refused:
         result = run(*args)
         assert result.exit_code == 2, result.output
         assert "is a file, not a folder" in result.output
@@ -424,10 +426,11 @@ def test_new_and_schema_refuse_a_file_as_folder_and_links(tmp_path: Path) -> Non
     victim = tmp_path / "victim.yaml"
     victim.write_text("keep")
     (folder / "ipcnkr-2009-tokyo.yaml").symlink_to(victim)
-    for args in (
+    through_link: tuple[list[str | Path], ...] = (
         ["new", "ipcnkr-2009-tokyo", "--dir", folder],
         ["new", "ipcnkr-2009-tokyo", "--dir", folder, "--force"],
-    ):
+    )
+    for args in through_link:
         assert run(*args).exit_code == 2
     assert victim.read_text() == "keep"
     assert run("new", "vocabulary", "--dir", folder).exit_code == 2
@@ -530,7 +533,11 @@ def test_an_edited_fitting_decision_cannot_change_a_pdf(
     before = snapshot(out)
     memos = sorted((cache / "fit").glob("*.json"))
     assert memos
-    for tampered in (lambda d: 5 if d != 5 else 0, lambda d: 0 if d else 1):
+    tamperings: tuple[Callable[[int], int], ...] = (
+        lambda d: 5 if d != 5 else 0,
+        lambda d: 0 if d else 1,
+    )
+    for tampered in tamperings:
         for memo in memos:
             data = json.loads(memo.read_text())
             data["density"] = tampered(data["density"])
@@ -834,7 +841,17 @@ def test_usage_and_path_errors_are_messages(
     records: Path, tmp_path: Path, cache: Path, kind: str
 ) -> None:
     out = tmp_path / "out"
-    args = ["build", "--records", records, "--out", out, "--only", "summary", "--lang", "en"]
+    args: list[str | Path] = [
+        "build",
+        "--records",
+        records,
+        "--out",
+        out,
+        "--only",
+        "summary",
+        "--lang",
+        "en",
+    ]
     if kind == "directory":
         (out / ".lock").mkdir(parents=True)
         code, text = 1, ".lock"

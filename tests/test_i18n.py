@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 from support import REPO, STATEMENTS, body_text, build, copy_project, squash
 
 from pipeline.cli import cli
@@ -90,7 +91,9 @@ def test_mongolian_pack_shows_english_statements_under_the_fallback_note(edition
     assert "англи хэл" in text  # the note, in Mongolian
     assert squash("We demand the North Korean authorities immediately end") in squash(text)
     reader = PdfReader(editions / "mn" / "briefing-pack.pdf")
-    assert reader.trailer["/Root"].get("/Lang") == "mn"
+    root = reader.trailer["/Root"]
+    assert isinstance(root, DictionaryObject)
+    assert root.get("/Lang") == "mn"
 
 
 @pytest.mark.parametrize(("lang", "date"), [("ja", "2005年8月1日"), ("ko", "2005년 8월 1일")])

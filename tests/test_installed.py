@@ -187,7 +187,7 @@ def test_pre_commit_runs_the_hook_in_another_repository(project: Path, tmp_path:
     run(["git", "add", "statements", "sources"], cwd=project, env=git)
     run(["git", "commit", "-q", "-m", "records"], cwd=project, env=git)
     env = {**git, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit")}
-    pre_commit = [
+    pre_commit: list[str | Path] = [
         sys.executable,
         "-m",
         "pre_commit",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import Destination, DictionaryObject
 from support import STATEMENTS, body_text, build, page_texts, squash
 from test_fidelity import SEED_CASES, sentences, statement_lines
 
@@ -38,10 +40,14 @@ def test_the_pack_has_every_seed_sentence(english: Path) -> None:
 def test_bookmarks_cover_every_section_and_statement(english: Path) -> None:
     reader = PdfReader(english / "briefing-pack.pdf")
 
-    def titles(outline: list[object]) -> list[str]:
-        found: list[str] = []
+    def titles(outline: Sequence[object]) -> list[str | None]:
+        found: list[str | None] = []
         for entry in outline:
-            found += titles(entry) if isinstance(entry, list) else [entry.title]  # type: ignore[attr-defined]
+            if isinstance(entry, list):
+                found += titles(entry)
+            else:
+                assert isinstance(entry, Destination), entry
+                found.append(entry.title)
         return found
 
     found = titles(reader.outline)
@@ -67,7 +73,9 @@ def test_metadata(english: Path) -> None:
     assert meta.author == "International Parliamentarians’ Coalition for North Korean Refugees"
     assert "2005–2007" in (meta.subject or "")
     assert "North Korean refugees" in str(meta.get("/Keywords"))
-    assert reader.trailer["/Root"].get("/Lang") == "en"
+    root = reader.trailer["/Root"]
+    assert isinstance(root, DictionaryObject)
+    assert root.get("/Lang") == "en"
 
 
 def test_contents_page_numbers_are_the_real_pages(english: Path) -> None:

@@ -13,10 +13,13 @@ import shutil
 import subprocess
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 import pymupdf
 import pytest
 from support import REPO, STATEMENTS
+
+MUPDF: Any = pymupdf  # untyped: reached through Any
 
 FIXTURE = Path(__file__).parent / "fixtures" / "arabic"
 MM = 72 / 25.4
@@ -50,7 +53,7 @@ def arabic(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
 
 def _blocks(pdf: Path, page: int = 0) -> list[tuple[float, float, str]]:
     """(left, right, text) of each text line inside the page margins, in points."""
-    with pymupdf.open(pdf) as document:
+    with MUPDF.open(pdf) as document:
         height = document[page].rect.height
         found = []
         for block in document[page].get_text("dict")["blocks"]:
@@ -64,7 +67,7 @@ def _blocks(pdf: Path, page: int = 0) -> list[tuple[float, float, str]]:
 
 def test_the_documents_are_arabic_and_right_to_left(arabic: Path) -> None:
     summary = arabic / "ipcnkr-2005-tokyo-summary.pdf"
-    with pymupdf.open(summary) as document:
+    with MUPDF.open(summary) as document:
         assert document.xref_get_key(document.pdf_catalog(), "Lang") == ("string", "ar")
         width = document[0].rect.width
     arabic_lines = [
@@ -83,7 +86,7 @@ def test_the_documents_are_arabic_and_right_to_left(arabic: Path) -> None:
 def test_the_letters_are_joined(arabic: Path) -> None:
     """The same letter is drawn with different glyphs at the start, middle and end of words."""
     glyphs: dict[str, set[int]] = defaultdict(set)
-    with pymupdf.open(arabic / "briefing-pack.pdf") as document:
+    with MUPDF.open(arabic / "briefing-pack.pdf") as document:
         for page in document:
             for span in page.get_texttrace():
                 for unicode, glyph, *_ in span["chars"]:
@@ -95,7 +98,7 @@ def test_the_letters_are_joined(arabic: Path) -> None:
 def test_the_english_fallback_reads_left_to_right_inside(arabic: Path) -> None:
     """The untranslated statement text keeps its word order and starts at the left."""
     pack = arabic / "briefing-pack.pdf"
-    with pymupdf.open(pack) as document:
+    with MUPDF.open(pack) as document:
         text = " ".join(" ".join(page.get_text().split()) for page in document)
     assert "We demand the North Korean authorities immediately end all humanitarian abuses" in text
     lines = [

@@ -195,11 +195,12 @@ def test_a_font_subset_is_the_same_whenever_it_is_made(
     """Reproducible PDFs need reproducible subsets: no clock time in the font's head table."""
     import time
 
+    from pipeline.cache import Cache
     from pipeline.fonts import FontCache, find_font
 
     font = find_font("Noto Sans CJK KR", 400)
-    first = FontCache(tmp_path / "a").subset(font, "국제의원연맹", ["kern", "ljmo"])
+    first = FontCache(Cache(tmp_path / "a")).subset(font, "국제의원연맹", ["kern", "ljmo"])
     now = time.time()
     monkeypatch.setattr(time, "time", lambda: now + 86_400)  # made a day later
-    later = FontCache(tmp_path / "b").subset(font, "국제의원연맹", ["kern", "ljmo"])
+    later = FontCache(Cache(tmp_path / "b")).subset(font, "국제의원연맹", ["kern", "ljmo"])
     assert first.read_bytes() == later.read_bytes()
