@@ -14,8 +14,9 @@ import pytest
 from pipeline.i18n import Language, T, available_languages
 from pipeline.instruments import Instruments
 from pipeline.models import Statement, StatementTranslation
+from pipeline.overlay import aligned
 from pipeline.plan import Planner, StatementView, asks_concerning, translated_share
-from pipeline.validate import Project, load_project
+from pipeline.validate import Project, check_records, load_project
 
 REPO = Path(__file__).resolve().parent.parent
 TOKYO, SEOUL = "ipcnkr-2005-tokyo", "ipcnkr-2007-seoul"
@@ -241,3 +242,45 @@ def test_pack_notes_are_translated_or_fall_back(project: Project, instruments: I
     )
     fallback = Planner(untranslated, language("ja"), instruments).pack({}).notes
     assert fallback[f"{note}.resolution"] == T(coalition.notes[0].resolution, "en")
+
+
+# --- the overlay itself, and what validation reads from it ------------------------------
+
+
+def test_aligned_pairs_fields_by_number_or_position(project: Project) -> None:
+    statement = project.statements[SEOUL]
+    translation = project.translations[(SEOUL, "ko")]
+    resolutions = list(translation.resolutions or [])
+    swapped = translation.model_copy(
+        update={"resolutions": [resolutions[1], resolutions[0], *resolutions[2:], resolutions[0]]}
+    )
+    fields = {f.where: f for f in aligned(statement, swapped) if f.original is not None}
+    first = fields[("resolutions", 0, "text")]
+    assert (first.original, first.translated) == (
+        statement.resolutions[0].text,
+        resolutions[0].text,
+    )
+    assert first.at == ("resolutions", 1, "text")  # by number, wherever the file puts it
+    item = fields[("resolutions", 1, "items", 1, "action")]
+    assert item.at == ("resolutions", 0, "items", 1, "action")
+    extra = [f for f in aligned(statement, swapped) if f.original is None]
+    assert [(f.at, f.translated) for f in extra] == [(("resolutions", 5), resolutions[0])]
+    untranslated = [f for f in aligned(statement, None) if isinstance(f.original, str)]
+    assert untranslated and all(f.translated is None and f.at is None for f in untranslated)
+
+
+def test_validation_reports_what_does_not_line_up(records: Path) -> None:
+    path = records / "test-2005-tokyo.fr.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace(
+        "  - number: 2\n    text: Nous demandons",
+        "  - number: 1\n    text: Encore.\n  - number: 2\n    text: Nous demandons",
+    )
+    text = text.replace("      - text: les parlements à tenir des auditions.\n", "")
+    path.write_text(text, encoding="utf-8")
+    _, problems, _ = check_records([records])
+    found = {(p.field, p.message) for p in problems if p.path == path and p.is_error}
+    assert found == {
+        ("resolutions[1].number", "resolution 1 is translated twice"),
+        ("resolutions[2].items", "1 items; resolution 2 of the original has 2"),
+    }
