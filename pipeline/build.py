@@ -499,8 +499,8 @@ def _typeset_document(job: Job) -> _Result:
             f"the pack for {job.recipient.id}" if job.recipient else f"the {job.lang} briefing pack"
         )
         while True:  # a summary under the pack's chapter title may need one more step
-            pack = planner.pack(densities, list(job.statements))
-            document = typesetter.layout(renderer.pack(pack, job.recipient), what, sheets)
+            pack = planner.pack(densities, list(job.statements), job.recipient)
+            document = typesetter.layout(renderer.pack(pack), what, sheets)
             spilled = _spilled_summaries(document, pack.statements)
             if not spilled:
                 break
@@ -543,7 +543,7 @@ def _fit_summary(
 
     def lay_out(density: int) -> Any:
         return typesetter.layout(
-            renderer.summary(planner.statement(statement, density)), what, sheets
+            renderer.summary(planner.summary(statement, density)), what, sheets
         )
 
     if known is None:  # from disk: a hint, used only if no looser density fits
@@ -562,7 +562,7 @@ def _fit_summary(
         if len(laid_out.pages) == 1:
             return laid_out, known
     laid_out, density = typesetter.fit_one_page(
-        lambda density: renderer.summary(planner.statement(statement, density)),
+        lambda density: renderer.summary(planner.summary(statement, density)),
         SUMMARY_DENSITIES,
         what,
         sheets,
@@ -603,14 +603,7 @@ def _language_tools(lang: str) -> tuple[Any, Any]:
         _WORKER[key] = (
             Planner(context.project, language, context.instruments),
             Renderer(
-                context.paths.templates,
-                language,
-                context.instruments,
-                context.project.coalition,
-                context.today,
-                context.project.translations,
-                context.project.sources,
-                draft=lang in context.drafts,
+                context.paths.templates, language, context.today, draft=lang in context.drafts
             ),
         )
     return _WORKER[key]  # type: ignore[no-any-return]

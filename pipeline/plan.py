@@ -6,19 +6,28 @@ the language it is really in, so the templates only lay them out.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel
 
-from pipeline.i18n import Formatter, Language, T, pick
-from pipeline.instruments import Instruments
+from pipeline.errors import BuildError
+from pipeline.i18n import SOURCE_LANGUAGE, Formatter, Language, T, pick
+from pipeline.instruments import ArticleView, Instruments
 from pipeline.models import (
     Coalition,
     CoalitionTranslation,
+    EditorialNote,
+    Instrument,
     Item,
+    MeetingRecord,
+    MembershipCount,
     Paragraph,
+    Recipient,
     Resolution,
+    SourceDocument,
     Statement,
     StatementTranslation,
     Theme,
@@ -117,6 +126,7 @@ class StatementView:
     sources: list[str]
     state: TranslationState
     density: int = 0
+    documents: list[SourceDocument] = field(default_factory=list)  # the sources, as archived
 
 
 @dataclass(frozen=True)
@@ -133,6 +143,52 @@ class ThemeTrend:
     verdict: str  # new, recurs, strengthened, weakened, dropped, constant
 
 
+@dataclass(frozen=True)
+class SummaryView:
+    """Everything one statement's one-page summary shows."""
+
+    statement: StatementView
+    coalition: bool  # the coalition record is there, to name the coalition
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    """One count of the coalition's members, as the pack's table shows it."""
+
+    date: str
+    members: str
+    countries: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One general meeting; it links to its statement only if the pack holds it."""
+
+    when: str
+    ordinal: int
+    place: str
+    statement: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source as the pack cites it: the document's own title, and a short label."""
+
+    title: str
+    short: T
+
+
+@dataclass(frozen=True)
+class RecipientView:
+    """Who a recipient's pack is for, and what the statements ask of their country."""
+
+    recipient: Recipient
+    country: str
+    asks: CountryAsks
+
+
 @dataclass
 class PackView:
     """Everything one language's pack shows."""
@@ -142,8 +198,15 @@ class PackView:
     actors: list[ActorAsks]
     themes: list[ThemeTrend]
     years: list[int]
-    coalition: Coalition | None
-    notes: dict[str, T] = field(default_factory=dict)
+    coalition: Coalition
+    notes: dict[str, T]
+    founded_month: str
+    membership: list[MembershipRow]
+    meetings: list[MeetingRow]
+    sources: list[SourceDocument]  # those the pack cites
+    citations: dict[str, Citation]  # by source id
+    instruments: list[tuple[Instrument, T, list[ArticleView]]]
+    recipient: RecipientView | None = None
 
 
 def anchor_for(*parts: object) -> str:
@@ -261,9 +324,18 @@ class Planner:
             sources=[ref.source for ref in statement.sources],
             state=self._state(statement, tr, len(stale)),
             density=density,
+            documents=[
+                self.project.sources[ref.source]
+                for ref in statement.sources
+                if ref.source in self.project.sources
+            ],
         )
         view.asks.extend(_asks(view))
         return view
+
+    def summary(self, statement: Statement, density: int = 0) -> SummaryView:
+        """Return what the one-page summary of `statement` shows, at `density`."""
+        return SummaryView(self.statement(statement, density), self.project.coalition is not None)
 
     def _paragraph(self, over: Overlay, index: int, paragraph: Paragraph) -> ParagraphView:
         """A preamble paragraph; a translated one quotes the official translated text."""
@@ -328,7 +400,16 @@ class Planner:
 
     # --- the pack --------------------------------------------------------------
 
-    def pack(self, densities: dict[str, int], chosen: list[str] | None = None) -> PackView:
+    def pack(
+        self,
+        densities: dict[str, int],
+        chosen: list[str] | None = None,
+        recipient: Recipient | None = None,
+    ) -> PackView:
+        """Return what the pack of the `chosen` statements (all by default) shows."""
+        coalition = self.project.coalition
+        if coalition is None:
+            raise BuildError("the briefing pack needs the coalition record (coalition.yaml)")
         statements = [
             self.statement(s, densities.get(s.id, 0))
             for s in self.project.statements.values()
@@ -337,15 +418,72 @@ class Planner:
         actors = _asks_by_actor(statements, list(self.actors.values()))
         vocabulary = self.project.vocabulary
         themes = _themes_over_time(self, statements, vocabulary.themes if vocabulary else [])
+        founded_year, founded_month = (int(p) for p in coalition.founded.date.split("-"))
+        in_pack = {s.id for s in statements}
+        cited = _cited(coalition, [statement.sources for statement in statements])
         return PackView(
             lang=self.lang,
             statements=statements,
             actors=actors,
             themes=themes,
             years=[s.year for s in statements],
-            coalition=self.project.coalition,
+            coalition=coalition,
             notes=self._notes(),
+            founded_month=self.fmt.month(founded_year, founded_month),
+            membership=[self._membership(row) for row in coalition.membership],
+            meetings=[self._meeting(m, coalition.notes, in_pack) for m in coalition.meetings],
+            sources=[s for s in self.project.sources.values() if s.id in cited],
+            citations={source: self._citation(source) for source in sorted(cited)},
+            instruments=self.instruments.articles(self.lang),
+            recipient=self._recipient(statements, recipient) if recipient else None,
         )
+
+    def _recipient(self, statements: list[StatementView], recipient: Recipient) -> RecipientView:
+        country = self.fmt.country(recipient.country)
+        return RecipientView(recipient, country, asks_concerning(statements, recipient.country))
+
+    def _citation(self, source_id: str) -> Citation:
+        source = self.project.sources.get(source_id)
+        if source is None:
+            return Citation(source_id, T(source_id, SOURCE_LANGUAGE))
+        return Citation(source.title, T(source.label, SOURCE_LANGUAGE))
+
+    def _membership(self, row: MembershipCount) -> MembershipRow:
+        if isinstance(row.date, dt.date):
+            when = self.fmt.date(row.date)
+        else:
+            year, month = (int(p) for p in row.date.split("-"))
+            when = self.fmt.month(year, month)
+        return MembershipRow(
+            date=when,
+            members=self.fmt.number(row.members),
+            countries=self.fmt.number(row.countries) if row.countries else None,
+            source=row.source,
+        )
+
+    def _meeting(
+        self, meeting: MeetingRecord, notes: list[EditorialNote], in_pack: set[str]
+    ) -> MeetingRow:
+        if meeting.start and meeting.end:
+            from babel.dates import format_interval
+
+            when = format_interval(meeting.start, meeting.end, "yMMMd", locale=self.fmt.locale)
+        else:
+            when = str(meeting.year)
+        return MeetingRow(
+            when=when,
+            ordinal=meeting.ordinal,
+            place=self.fmt.place(self._city(meeting.statement, meeting.city), meeting.country),
+            statement=meeting.statement if meeting.statement in in_pack else None,
+            note=next((n.id for n in notes if meeting.ordinal in n.meetings), None),
+        )
+
+    def _city(self, statement_id: str | None, city: str | None) -> str | None:
+        """Return a meeting's city as its statement's translation writes it, if it does."""
+        translation = self.project.translations.get((statement_id or "", self.lang))
+        if translation is not None and translation.meeting is not None:
+            return translation.meeting.city
+        return city
 
     def _notes(self) -> dict[str, T]:
         """Return the note texts (subject and resolution) in this language where translated."""
@@ -358,6 +496,21 @@ class Planner:
             out[f"{note.id}.subject"] = over.text("notes", index, "subject")
             out[f"{note.id}.resolution"] = over.text("notes", index, "resolution")
         return out
+
+
+def _cited(coalition: Coalition, statements: list[list[str]]) -> set[str]:
+    """Return the ids of the sources the statements and the coalition record cite."""
+    cited = {source for sources in statements for source in sources}
+    pending: list[Any] = [coalition.model_dump()]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("source"), str):
+                cited.add(value["source"])
+            pending += value.values()
+        elif isinstance(value, list):
+            pending += value
+    return cited
 
 
 def _segments(text: str, quotes: list[str], links: list[str]) -> list[Segment]:

@@ -75,22 +75,14 @@ def render(language: Language, project: Project, instruments: Instruments) -> It
     """Render the summaries, the pack and the recipient's pack in one language."""
     recipient = load_recipients(RECIPIENTS).recipients[0]
     planner = Planner(project, language, instruments)
-    renderer = Renderer(
-        REPO / "templates",
-        language,
-        instruments,
-        project.coalition,
-        TODAY,
-        project.translations,
-        project.sources,
-    )
+    renderer = Renderer(REPO / "templates", language, TODAY)
     code = language.code
     for statement in project.statements.values():
-        html = renderer.summary(planner.statement(statement, 0))
+        html = renderer.summary(planner.summary(statement, 0))
         yield Golden(code, f"{statement.id}-summary", normalise(html))
-    pack = planner.pack({})
-    yield Golden(code, "briefing-pack", normalise(renderer.pack(pack)))
-    html = renderer.pack(pack, recipient)
+    pack = renderer.pack(planner.pack({}))
+    yield Golden(code, "briefing-pack", normalise(pack))
+    html = renderer.pack(planner.pack({}, recipient=recipient))
     yield Golden(code, f"recipient-{recipient.id}", normalise(html))
 
 
