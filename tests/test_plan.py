@@ -16,7 +16,7 @@ from pipeline.instruments import Instruments
 from pipeline.models import Statement, StatementTranslation
 from pipeline.overlay import aligned
 from pipeline.plan import Planner, StatementView, asks_concerning, translated_share
-from pipeline.validate import Project, check_records, load_project
+from pipeline.validate import Project, check_records, load_project, load_recipients
 
 REPO = Path(__file__).resolve().parent.parent
 TOKYO, SEOUL = "ipcnkr-2005-tokyo", "ipcnkr-2007-seoul"
@@ -284,3 +284,21 @@ def test_validation_reports_what_does_not_line_up(records: Path) -> None:
         ("resolutions[1].number", "resolution 1 is translated twice"),
         ("resolutions[2].items", "1 items; resolution 2 of the original has 2"),
     }
+
+
+def test_the_pack_plans_the_coalition_and_the_recipient(
+    project: Project, instruments: Instruments
+) -> None:
+    recipient = load_recipients(REPO / "tests" / "fixtures" / "recipients.yaml").recipients[0]
+    pack = Planner(project, language("ja"), instruments).pack({}, [SEOUL], recipient)
+    seoul = next(m for m in pack.meetings if m.ordinal == 4)
+    tokyo = next(m for m in pack.meetings if m.ordinal == 2)
+    assert "ソウル" in seoul.place  # the city as the statement's translation writes it
+    assert (seoul.statement, tokyo.statement) == (SEOUL, None)  # links only inside the pack
+    assert all(row.members for row in pack.membership)
+    assert set(pack.citations) >= {ref.source for ref in project.statements[SEOUL].sources}
+    assert {s.id for s in pack.sources} <= set(pack.citations)
+    assert pack.recipient is not None
+    assert pack.recipient.country == "韓国"
+    assert [s.id for s, _ in pack.recipient.asks.concerning] == [SEOUL]
+    assert Planner(project, language("en"), instruments).pack({}).recipient is None
