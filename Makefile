@@ -7,7 +7,7 @@ UV = $(if $(shell command -v uv 2>/dev/null),uv,python3 -m uv)
 RUN = $(UV) run --frozen --no-sync
 STAMP := .venv/.synced
 
-.PHONY: build test validate bench lint system setup clean
+.PHONY: build test validate bench lint golden system setup clean
 
 # Dates in the PDFs come from the last commit, so a build is reproducible.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
@@ -29,6 +29,10 @@ test: validate
 
 bench: setup
 	$(RUN) python -m bench
+
+# Write tests/golden/ afresh after a deliberate change to the HTML; review the diff.
+golden: setup
+	$(RUN) python tests/test_golden.py
 
 lint: setup
 	$(RUN) ruff check pipeline tests bench scripts

@@ -57,7 +57,7 @@ def fit_summary(
     what = f"the {lang} summary of {statement_id}"
 
     def lay_out(density: int) -> Layout:
-        html = renderer.summary(planner.statement(statement, density))
+        html = renderer.summary(planner.summary(statement, density))
         return worker.typesetter.layout(html, what, sheets)
 
     key = _fit_key(worker, statement_id, lang, sheets)
@@ -77,7 +77,7 @@ def fit_summary(
         if laid_out.pages == 1:
             return laid_out, known
     laid_out, density = worker.typesetter.fit_one_page(
-        lambda step: renderer.summary(planner.statement(statement, step)), steps, what, sheets
+        lambda step: renderer.summary(planner.summary(statement, step)), steps, what, sheets
     )
     worker.fits[(statement_id, lang, paper)] = density
     worker.cache.remember("fit", Fit(key=key, density=density))
@@ -93,9 +93,9 @@ def fit_pack(worker: Worker, spec: Spec, kind: Kind, what: str) -> Layout:
         for s in spec.statements
     }
     while True:  # a summary under the pack's chapter title may need one more step
-        pack = planner.pack(found, list(spec.statements), spec.summaries)
+        pack = planner.pack(found, list(spec.statements), summaries=spec.summaries)
         layout = worker.typesetter.layout(
-            renderer.pack(pack, spec.recipient),
+            renderer.pack(pack),
             what,
             worker.context.sheets(kind, spec.lang, spec.paper),
         )

@@ -196,8 +196,10 @@ class _RecipientPack(Kind):
     def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
         assert spec.recipient is not None
         planner, renderer = worker.tools(spec.lang)
-        pack = planner.pack(dict.fromkeys(spec.statements, 0), list(spec.statements))
-        html = renderer.recipient_pages(pack, spec.recipient)
+        pack = planner.pack(
+            dict.fromkeys(spec.statements, 0), list(spec.statements), spec.recipient
+        )
+        html = renderer.recipient_pages(pack)
         return worker.typesetter.layout(
             html, what, worker.context.sheets(self, spec.lang, spec.paper)
         )

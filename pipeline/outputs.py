@@ -92,9 +92,9 @@ def stale_documents(
     """Return the listed documents whose source is gone, and why each is.
 
     A summary of a statement no longer in the records, any document in a
-    language without a catalog, a named pack no longer defined, and, when a recipients list is given, the pack
-    of anyone not on it. Documents merely left out of this build (another
-    language, another statement) stay as they are.
+    language without a catalog, a named pack no longer defined, and, when a
+    recipients list is given, the pack of anyone not on it. Documents merely
+    left out of this build (another language, another statement) stay as they are.
     """
     members = {r.id for r in recipients.recipients} if recipients is not None else None
     packs = {DEFAULT_PACK, f"{DEFAULT_PACK}-letter"}

@@ -6,29 +6,36 @@ the language it is really in, so the templates only lay them out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
+from typing import Any
 
-from pipeline.i18n import Formatter, Language, T, pick
-from pipeline.instruments import Instruments
+from pydantic import BaseModel
+
+from pipeline.errors import BuildError
+from pipeline.i18n import SOURCE_LANGUAGE, Formatter, Language, T, pick
+from pipeline.instruments import ArticleView, Instruments
 from pipeline.models import (
-    Actor,
     Coalition,
     CoalitionTranslation,
+    EditorialNote,
+    Instrument,
     Item,
-    ItemTranslation,
+    MeetingRecord,
+    MembershipCount,
+    Paragraph,
+    Recipient,
     Resolution,
-    ResolutionTranslation,
+    SourceDocument,
     Statement,
     StatementTranslation,
     Theme,
-    Vocabulary,
     VocabularyTranslation,
 )
 from pipeline.originals import stale_texts
+from pipeline.overlay import Aligned, Where, aligned
 from pipeline.project import Project
-
-TextFn = Callable[[str, str | None], T]
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,7 @@ class StatementView:
     sources: list[str]
     state: TranslationState
     density: int = 0
+    documents: list[SourceDocument] = field(default_factory=list)  # the sources, as archived
 
 
 @dataclass(frozen=True)
@@ -135,6 +143,52 @@ class ThemeTrend:
     verdict: str  # new, recurs, strengthened, weakened, dropped, constant
 
 
+@dataclass(frozen=True)
+class SummaryView:
+    """Everything one statement's one-page summary shows."""
+
+    statement: StatementView
+    coalition: bool  # the coalition record is there, to name the coalition
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    """One count of the coalition's members, as the pack's table shows it."""
+
+    date: str
+    members: str
+    countries: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    """One general meeting; it links to its statement only if the pack holds it."""
+
+    when: str
+    ordinal: int
+    place: str
+    statement: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A source as the pack cites it: the document's own title, and a short label."""
+
+    title: str
+    short: T
+
+
+@dataclass(frozen=True)
+class RecipientView:
+    """Who a recipient's pack is for, and what the statements ask of their country."""
+
+    recipient: Recipient
+    country: str
+    asks: CountryAsks
+
+
 @dataclass
 class PackView:
     """Everything one language's pack shows."""
@@ -144,13 +198,57 @@ class PackView:
     actors: list[ActorAsks]
     themes: list[ThemeTrend]
     years: list[int]
-    coalition: Coalition | None
-    notes: dict[str, T] = field(default_factory=dict)
+    coalition: Coalition
+    notes: dict[str, T]
+    founded_month: str
+    membership: list[MembershipRow]
+    meetings: list[MeetingRow]
+    sources: list[SourceDocument]  # those the pack cites
+    citations: dict[str, Citation]  # by source id
+    instruments: list[tuple[Instrument, T, list[ArticleView]]]
+    recipient: RecipientView | None = None
     summary_only: frozenset[str] = frozenset()  # statements shown without their full text
 
 
 def anchor_for(*parts: object) -> str:
     return "-".join(str(p) for p in parts)
+
+
+class Overlay:
+    """A record's texts with its translation laid over them, each falling back on its own.
+
+    A text the translation gives is shown in the translation's language; one it
+    leaves out is the original's, tagged with the original's language; one made
+    from an earlier version of its original is marked stale.
+    """
+
+    def __init__(
+        self,
+        original: BaseModel,
+        translation: BaseModel | None,
+        source: str,
+        lang: str,
+        stale: Collection[str] = (),
+    ) -> None:
+        self.source = source
+        self.lang = lang
+        self.stale = stale
+        self.fields = {f.where: f for f in aligned(original, translation) if f.original is not None}
+
+    def text(self, *where: str | int) -> T:
+        """Return the text at `where` (the original's field) in the language it is shown in."""
+        field = self.fields[where]
+        if not isinstance(field.original, str):
+            raise TypeError(f"{where} is not a text")
+        translated = field.translated if isinstance(field.translated, str) else None
+        shown = pick(field.original, translated, self.source, self.lang)
+        if translated is not None and translated in self.stale:
+            return T(shown.text, shown.lang, stale=True)
+        return shown
+
+    def given(self, *where: str | int) -> bool:
+        """Return whether the translation gives the field at `where`."""
+        return self.fields[where].translated is not None
 
 
 class Planner:
@@ -162,148 +260,129 @@ class Planner:
         self.lang = language.code
         self.fmt = Formatter(language)
         self.instruments = instruments
-        vocabulary = project.vocabulary or Vocabulary(kind="vocabulary", actors=[], themes=[])
-        self._vocab_tr = _vocabulary_translation(project, self.lang)
-        self.actors = {a.id: self._actor(a) for a in vocabulary.actors}
-        self.themes = {t.id: t for t in vocabulary.themes}
+        vocabulary = project.vocabulary
+        self._vocabulary = (
+            Overlay(vocabulary, _vocabulary_translation(project, self.lang), "en", self.lang)
+            if vocabulary is not None
+            else None
+        )
+        actors = vocabulary.actors if vocabulary else []
+        themes = vocabulary.themes if vocabulary else []
+        self.actors = {
+            a.id: ActorView(
+                a.id, self._name("actors", i), anchor_for("actor", a.id), tuple(a.countries), a.kind
+            )
+            for i, a in enumerate(actors)
+        }
+        self.themes = {t.id: t for t in themes}
+        self._theme_index = {t.id: i for i, t in enumerate(themes)}
 
     # --- vocabulary ----------------------------------------------------------
 
-    def _actor(self, actor: Actor) -> ActorView:
-        names = {a.id: a.name for a in self._vocab_tr.actors} if self._vocab_tr else {}
-        return ActorView(
-            actor.id,
-            pick(actor.name, names.get(actor.id), "en", self.lang),
-            anchor_for("actor", actor.id),
-            tuple(actor.countries),
-            actor.kind,
-        )
+    def _name(self, *where: str | int) -> T:
+        assert self._vocabulary is not None  # there are names only in a vocabulary
+        return self._vocabulary.text(*where, "name")
 
     def theme_name(self, theme: Theme) -> tuple[T, T | None]:
-        tr = {t.id: t for t in self._vocab_tr.themes} if self._vocab_tr else {}
-        other = tr.get(theme.id)
-        name = pick(theme.name, other.name if other else None, "en", self.lang)
+        where = ("themes", self._theme_index[theme.id])
         description = None
-        if theme.description:
-            description = pick(
-                theme.description, other.description if other else None, "en", self.lang
-            )
-        return name, description
+        if theme.description and self._vocabulary is not None:
+            description = self._vocabulary.text(*where, "description")
+        return self._name(*where), description
 
     # --- statements ----------------------------------------------------------
 
-    def statement(self, statement: Statement, density: int = 0) -> StatementView:
-        translation = self.project.translations.get((statement.id, self.lang))
+    def _translation(self, statement: Statement) -> StatementTranslation | None:
         if statement.language == self.lang:
-            translation = None
-        src = statement.language
-        tr = translation
+            return None
+        return self.project.translations.get((statement.id, self.lang))
 
+    def statement(self, statement: Statement, density: int = 0) -> StatementView:
+        tr = self._translation(statement)
         stale = (
             {s.pair.translated for s in stale_texts(statement, tr)}
             if tr is not None and tr.originals is not None
             else set()
         )
-
-        def text(original: str, translated: str | None) -> T:
-            shown = pick(original, translated, src, self.lang)
-            if translated and translated in stale:
-                return T(shown.text, shown.lang, stale=True)
-            return shown
-
-        heading_tr = (
-            tr.heading
-            if tr and tr.heading and len(tr.heading) == len(statement.heading)
-            else [None] * len(statement.heading)
-        )
-        preamble_tr = (tr.preamble if tr and tr.preamble else []) + [None] * len(statement.preamble)
-        resolutions_tr = {r.number: r for r in (tr.resolutions or [])} if tr else {}
-        anchor = statement.id
-        resolutions = [
-            self._resolution(statement, r, resolutions_tr.get(r.number), text)
-            for r in statement.resolutions
-        ]
-        preamble = []
-        for index, paragraph in enumerate(statement.preamble):
-            ptr = preamble_tr[index]
-            shown = text(paragraph.text, ptr.text if ptr else None)
-            quotes = [q.text for q in paragraph.quotations]
-            if ptr and ptr.text and ptr.quotations:
-                quotes = [q.text for q in ptr.quotations]
-            links = [self.instruments.anchor(q.instrument, q.article) for q in paragraph.quotations]
-            preamble.append(
-                ParagraphView(shown.lang, _segments(shown.text, quotes, links), shown.stale)
-            )
+        over = Overlay(statement, tr, statement.language, self.lang, stale)
         view = StatementView(
             id=statement.id,
-            anchor=anchor,
+            anchor=statement.id,
             lang=self.lang,
             year=statement.year,
-            title=text(statement.title, tr.title if tr else None),
-            heading=[text(h, t) for h, t in zip(statement.heading, heading_tr, strict=True)],
-            issuing_body=T(statement.issuing_body, src),
+            title=over.text("title"),
+            heading=[over.text("heading", i) for i in range(len(statement.heading))],
+            issuing_body=T(statement.issuing_body, statement.language),
             meeting_ordinal=statement.meeting.ordinal,
-            place=self.fmt.place(
-                text(statement.meeting.city, tr.meeting.city if tr and tr.meeting else None).text,
-                statement.meeting.country,
-            ),
+            place=self.fmt.place(over.text("meeting", "city").text, statement.meeting.country),
             adopted=self.fmt.date(statement.adopted),
-            overview=text(statement.overview, tr.overview if tr else None),
-            preamble=preamble,
-            resolutions=resolutions,
+            overview=over.text("overview"),
+            preamble=[self._paragraph(over, i, p) for i, p in enumerate(statement.preamble)],
+            resolutions=[
+                self._resolution(statement, i, r, over) for i, r in enumerate(statement.resolutions)
+            ],
             asks=[],
             sources=[ref.source for ref in statement.sources],
             state=self._state(statement, tr, len(stale)),
             density=density,
+            documents=[
+                self.project.sources[ref.source]
+                for ref in statement.sources
+                if ref.source in self.project.sources
+            ],
         )
         view.asks.extend(_asks(view))
         return view
 
-    def _resolution(
-        self,
-        statement: Statement,
-        resolution: Resolution,
-        tr: ResolutionTranslation | None,
-        text: TextFn,
-    ) -> ResolutionView:
-        anchor = anchor_for(statement.id, "r", resolution.number)
-        items_tr: list[ItemTranslation | None] = list(tr.items or []) if tr else []
-        items_tr += [None] * (len(resolution.items) - len(items_tr))
-        items = [
-            self._item(anchor, i, item, items_tr[i], text)
-            for i, item in enumerate(resolution.items)
+    def summary(self, statement: Statement, density: int = 0) -> SummaryView:
+        """Return what the one-page summary of `statement` shows, at `density`."""
+        return SummaryView(self.statement(statement, density), self.project.coalition is not None)
+
+    def _paragraph(self, over: Overlay, index: int, paragraph: Paragraph) -> ParagraphView:
+        """A preamble paragraph; a translated one quotes the official translated text."""
+        where = ("preamble", index)
+        shown = over.text(*where, "text")
+        translated = over.given(*where, "text")
+        quotes = [
+            over.text(*where, "quotations", q, "text").text if translated else quotation.text
+            for q, quotation in enumerate(paragraph.quotations)
         ]
+        links = [self.instruments.anchor(q.instrument, q.article) for q in paragraph.quotations]
+        return ParagraphView(shown.lang, _segments(shown.text, quotes, links), shown.stale)
+
+    def _resolution(
+        self, statement: Statement, index: int, resolution: Resolution, over: Overlay
+    ) -> ResolutionView:
+        where: Where = ("resolutions", index)
+        anchor = anchor_for(statement.id, "r", resolution.number)
         ask = resolution.ask
         return ResolutionView(
             number=resolution.number,
             anchor=anchor,
-            text=text(resolution.text, tr.text if tr else None),
-            verb=text(ask.verb, tr.ask.verb if tr and tr.ask else None)
-            if ask and ask.verb
-            else None,
-            ask=text(ask.summary, tr.ask.summary if tr and tr.ask else None) if ask else None,
+            text=over.text(*where, "text"),
+            verb=over.text(*where, "ask", "verb") if ask and ask.verb else None,
+            ask=over.text(*where, "ask", "summary") if ask else None,
             addressees=[self.actors[a] for a in resolution.addressees if a in self.actors],
             concerns=[self.actors[a] for a in resolution.concerns if a in self.actors],
-            items=items,
+            items=[
+                self._item(anchor, (*where, "items", i), i, item, over)
+                for i, item in enumerate(resolution.items)
+            ],
         )
 
-    def _item(
-        self, parent: str, index: int, item: Item, tr: ItemTranslation | None, text: TextFn
-    ) -> ItemView:
-        action = text(item.action, tr.action if tr else None) if item.action else None
+    def _item(self, parent: str, where: Where, index: int, item: Item, over: Overlay) -> ItemView:
+        action = over.text(*where, "action") if item.action else None
         verb: T | None = None
         if item.ask and item.ask.verb:
-            verb = text(item.ask.verb, tr.ask.verb if tr and tr.ask else None)
+            verb = over.text(*where, "ask", "verb")
         elif action is not None:
             verb = action
         return ItemView(
             anchor=anchor_for(parent, "i", index + 1),
             action=action,
-            text=text(item.text, tr.text if tr else None),
+            text=over.text(*where, "text"),
             verb=verb,
-            ask=text(item.ask.summary, tr.ask.summary if tr and tr.ask else None)
-            if item.ask
-            else None,
+            ask=over.text(*where, "ask", "summary") if item.ask else None,
             addressees=[self.actors[a] for a in item.addressees if a in self.actors],
             concerns=[self.actors[a] for a in item.concerns if a in self.actors],
         )
@@ -326,13 +405,17 @@ class Planner:
         self,
         densities: dict[str, int],
         chosen: list[str] | None = None,
+        recipient: Recipient | None = None,
         summaries: Collection[str] = (),
     ) -> PackView:
-        """Return the pack of the chosen statements; those in `summaries` without full text.
+        """Return what the pack of the `chosen` statements (all by default) shows.
 
-        An ask of a statement shown as its summary only points at that summary,
-        the one place in the pack that states it.
+        Those in `summaries` are shown as their summary only; an ask of such a
+        statement points at that summary, the one place in the pack that states it.
         """
+        coalition = self.project.coalition
+        if coalition is None:
+            raise BuildError("the briefing pack needs the coalition record (coalition.yaml)")
         statements = [
             self.statement(s, densities.get(s.id, 0))
             for s in self.project.statements.values()
@@ -344,34 +427,100 @@ class Planner:
         actors = _asks_by_actor(statements, list(self.actors.values()))
         vocabulary = self.project.vocabulary
         themes = _themes_over_time(self, statements, vocabulary.themes if vocabulary else [])
+        founded_year, founded_month = (int(p) for p in coalition.founded.date.split("-"))
+        in_pack = {s.id for s in statements}
+        cited = _cited(coalition, [statement.sources for statement in statements])
         return PackView(
             lang=self.lang,
             statements=statements,
             actors=actors,
             themes=themes,
             years=[s.year for s in statements],
-            coalition=self.project.coalition,
+            coalition=coalition,
             notes=self._notes(),
+            founded_month=self.fmt.month(founded_year, founded_month),
+            membership=[self._membership(row) for row in coalition.membership],
+            meetings=[self._meeting(m, coalition.notes, in_pack) for m in coalition.meetings],
+            sources=[s for s in self.project.sources.values() if s.id in cited],
+            citations={source: self._citation(source) for source in sorted(cited)},
+            instruments=self.instruments.articles(self.lang),
+            recipient=self._recipient(statements, recipient) if recipient else None,
             summary_only=frozenset(s.id for s in statements if s.id in summaries),
         )
+
+    def _recipient(self, statements: list[StatementView], recipient: Recipient) -> RecipientView:
+        country = self.fmt.country(recipient.country)
+        return RecipientView(recipient, country, asks_concerning(statements, recipient.country))
+
+    def _citation(self, source_id: str) -> Citation:
+        source = self.project.sources.get(source_id)
+        if source is None:
+            return Citation(source_id, T(source_id, SOURCE_LANGUAGE))
+        return Citation(source.title, T(source.label, SOURCE_LANGUAGE))
+
+    def _membership(self, row: MembershipCount) -> MembershipRow:
+        if isinstance(row.date, dt.date):
+            when = self.fmt.date(row.date)
+        else:
+            year, month = (int(p) for p in row.date.split("-"))
+            when = self.fmt.month(year, month)
+        return MembershipRow(
+            date=when,
+            members=self.fmt.number(row.members),
+            countries=self.fmt.number(row.countries) if row.countries else None,
+            source=row.source,
+        )
+
+    def _meeting(
+        self, meeting: MeetingRecord, notes: list[EditorialNote], in_pack: set[str]
+    ) -> MeetingRow:
+        if meeting.start and meeting.end:
+            from babel.dates import format_interval
+
+            when = format_interval(meeting.start, meeting.end, "yMMMd", locale=self.fmt.locale)
+        else:
+            when = str(meeting.year)
+        return MeetingRow(
+            when=when,
+            ordinal=meeting.ordinal,
+            place=self.fmt.place(self._city(meeting.statement, meeting.city), meeting.country),
+            statement=meeting.statement if meeting.statement in in_pack else None,
+            note=next((n.id for n in notes if meeting.ordinal in n.meetings), None),
+        )
+
+    def _city(self, statement_id: str | None, city: str | None) -> str | None:
+        """Return a meeting's city as its statement's translation writes it, if it does."""
+        translation = self.project.translations.get((statement_id or "", self.lang))
+        if translation is not None and translation.meeting is not None:
+            return translation.meeting.city
+        return city
 
     def _notes(self) -> dict[str, T]:
         """Return the note texts (subject and resolution) in this language where translated."""
         coalition = self.project.coalition
         if coalition is None:
             return {}
-        translated = _coalition_translation(self.project, self.lang)
-        by_id = {n.id: n for n in translated.notes} if translated else {}
+        over = Overlay(coalition, _coalition_translation(self.project, self.lang), "en", self.lang)
         out: dict[str, T] = {}
-        for note in coalition.notes:
-            other = by_id.get(note.id)
-            out[f"{note.id}.subject"] = pick(
-                note.subject, other.subject if other else None, "en", self.lang
-            )
-            out[f"{note.id}.resolution"] = pick(
-                note.resolution, other.resolution if other else None, "en", self.lang
-            )
+        for index, note in enumerate(coalition.notes):
+            out[f"{note.id}.subject"] = over.text("notes", index, "subject")
+            out[f"{note.id}.resolution"] = over.text("notes", index, "resolution")
         return out
+
+
+def _cited(coalition: Coalition, statements: list[list[str]]) -> set[str]:
+    """Return the ids of the sources the statements and the coalition record cite."""
+    cited = {source for sources in statements for source in sources}
+    pending: list[Any] = [coalition.model_dump()]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("source"), str):
+                cited.add(value["source"])
+            pending += value.values()
+        elif isinstance(value, list):
+            pending += value
+    return cited
 
 
 def _segments(text: str, quotes: list[str], links: list[str]) -> list[Segment]:
@@ -479,37 +628,27 @@ def _verdict(row: list[int]) -> str:
 
 
 def translated_share(statement: Statement, tr: StatementTranslation | None) -> float:
-    """Return the share of the statement's text fields that have a translation."""
+    """Return the share of the statement's prose that the translation gives."""
     if tr is None:
         return 0.0
-    total = done = 0
+    counted = [f for f in aligned(statement, tr) if _prose(f)]
+    done = sum(1 for f in counted if f.translated is not None)
+    return done / len(counted) if counted else 1.0
 
-    def count(present: object) -> None:
-        nonlocal total, done
-        total += 1
-        done += 1 if present else 0
 
-    count(tr.title)
-    count(tr.overview)
-    count(tr.heading and len(tr.heading) == len(statement.heading))
-    paragraphs = tr.preamble or []
-    for index in range(len(statement.preamble)):
-        count(index < len(paragraphs) and paragraphs[index].text)
-    by_number = {r.number: r for r in tr.resolutions or []}
-    for resolution in statement.resolutions:
-        other = by_number.get(resolution.number)
-        count(other and other.text)
-        if resolution.ask:
-            count(other and other.ask and other.ask.summary)
-        items = (other.items or []) if other else []
-        for index, item in enumerate(resolution.items):
-            theirs = items[index] if index < len(items) else None
-            count(theirs and theirs.text)
-            if item.action:
-                count(theirs and theirs.action)
-            if item.ask:
-                count(theirs and theirs.ask and theirs.ask.summary)
-    return done / total if total else 1.0
+def _prose(field: Aligned) -> bool:
+    """Whether a field counts in the translated share.
+
+    Each text of the original counts once, except the verbs of asks, the city and
+    the quotations (names and official texts, not the statement's prose). The
+    heading counts once, by its first line: its lines are translated only together.
+    """
+    where = field.where
+    if not isinstance(field.original, str) or "quotations" in where:
+        return False
+    if where[0] == "heading":
+        return where == ("heading", 0)
+    return where != ("meeting", "city") and where[-2:] != ("ask", "verb")
 
 
 def _vocabulary_translation(project: Project, lang: str) -> VocabularyTranslation | None:

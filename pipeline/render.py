@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +13,9 @@ from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 
 from pipeline import __version__
 from pipeline.errors import BuildError
-from pipeline.i18n import SOURCE_LANGUAGE, Formatter, Language, T, gettext_for
-from pipeline.instruments import Instruments
-from pipeline.kinds import PACK, SUMMARY
-from pipeline.models import Coalition, Recipient, SourceDocument, StatementTranslation
-from pipeline.plan import PackView, StatementView, asks_concerning
+from pipeline.i18n import Formatter, Language, gettext_for
+from pipeline.kinds import PACK, RECIPIENT_PACK, SUMMARY
+from pipeline.plan import CountryAsks, PackView, RecipientView, StatementView, SummaryView
 from pipeline.scripts import direction_of
 
 
@@ -112,21 +110,6 @@ def drop_layout_whitespace(html: str) -> str:
     return _GAP.sub(gap, html)
 
 
-def _cited(coalition: Coalition, statements: list[list[str]]) -> set[str]:
-    """Return the ids of the sources the statements and the coalition record cite."""
-    cited = {source for sources in statements for source in sources}
-    pending: list[Any] = [coalition.model_dump()]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, dict):
-            if isinstance(value.get("source"), str):
-                cited.add(value["source"])
-            pending += value.values()
-        elif isinstance(value, list):
-            pending += value
-    return cited
-
-
 @dataclass(frozen=True)
 class Meta:
     title: str
@@ -137,29 +120,66 @@ class Meta:
     version: str = __version__
 
 
+@dataclass(frozen=True)
+class Page:
+    """What every document's template reads: its language, metadata and running texts."""
+
+    lang: str
+    dir: str
+    meta: Meta
+    page_label: tuple[str, str, str]
+    running_title: str
+    coalition_name: str
+    draft_mark: str
+
+
+@dataclass(frozen=True)
+class SummaryContext(Page):
+    """The context of summary.html."""
+
+    statement: StatementView
+    links: bool = False
+
+
+@dataclass(frozen=True)
+class RecipientCover:
+    """The recipient's cover line and section title, in the pack's language."""
+
+    addressed_to: str
+    chamber: str
+    country: str
+    title: str
+    asks: CountryAsks
+
+
+@dataclass(frozen=True)
+class PackContext(Page):
+    """The context of pack.html."""
+
+    pack: PackView
+    pack_date: str
+    language_name: str
+    links: bool = True
+
+
+@dataclass(frozen=True)
+class RecipientContext(PackContext):
+    """The context of recipient.html: a member's own pages, put in front of the pack."""
+
+    recipient: RecipientCover | None = None
+
+
 class Renderer:
-    """Render the summary and pack templates of one language."""
+    """Turn the planned views of one language into HTML: the catalog's words, CLDR's formats."""
 
     def __init__(
-        self,
-        templates: Path,
-        language: Language,
-        instruments: Instruments,
-        coalition: Coalition | None,
-        today: dt.date,
-        translations: dict[tuple[str, str], StatementTranslation] | None = None,
-        sources: dict[str, SourceDocument] | None = None,
-        draft: bool = False,
+        self, templates: Path, language: Language, today: dt.date, draft: bool = False
     ) -> None:
         self.templates = templates
         self.draft = draft  # the catalog is in progress: untranslated strings show in English
         self.language = language
         self.fmt = Formatter(language)
-        self.instruments = instruments
-        self.coalition = coalition
         self.today = today
-        self.translations = translations or {}
-        self.sources = sources or {}
         self.gettext = gettext_for(language)
         self.env = Environment(
             loader=FileSystemLoader(str(templates)),
@@ -170,6 +190,14 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.install_gettext_translations(self.gettext, newstyle=True)  # type: ignore[attr-defined]
+        self.env.globals.update(
+            direction=direction_of,
+            meeting_name=self.meeting_name,
+            translation_mark=self.translation_mark,
+            number=self.fmt.number,
+            country_list=lambda codes: self.fmt.list([self.fmt.country(c) for c in codes]),
+            verdict=lambda key: self._(VERDICTS[key]),
+        )
 
     def _(self, message: str, **values: Any) -> str:
         text = self.gettext.gettext(message)
@@ -202,20 +230,6 @@ class Renderer:
             ) % {"num": state.stale}
         return mark
 
-    def _source(self, source_id: str) -> SourceDocument | None:
-        return self.sources.get(source_id)
-
-    def source_title(self, source_id: str) -> str:
-        source = self._source(source_id)
-        return source.title if source else source_id
-
-    def source_short(self, source_id: str) -> T:
-        source = self._source(source_id)
-        return T(source.label if source else source_id, SOURCE_LANGUAGE)
-
-    def statement_sources(self, statement: StatementView) -> list[SourceDocument]:
-        return [s for s in (self._source(i) for i in statement.sources) if s is not None]
-
     def page_label(self) -> tuple[str, str, str]:
         """Split "Page %(page)s of %(pages)s" around its numbers, for the CSS footer."""
         text = self._("Page %(page)s of %(pages)s", page="\x00", pages="\x01")
@@ -223,158 +237,96 @@ class Renderer:
         middle, _, after = rest.partition("\x01")
         return before, middle, after
 
-    def coalition_name(self) -> str:
-        if self.coalition is None:
-            return ""
-        return self._("International Parliamentarians’ Coalition for North Korean Refugees")
-
-    def _common(self, title: str, subject: str, running: str) -> dict[str, Any]:
-        return {
-            "lang": self.language.code,
-            "dir": direction_of(str(self.language.locale)),
-            "direction": direction_of,
-            "meta": Meta(
+    def _page(self, title: str, subject: str, running: str, coalition: bool) -> Page:
+        name = (
+            self._("International Parliamentarians’ Coalition for North Korean Refugees")
+            if coalition
+            else ""
+        )
+        return Page(
+            lang=self.language.code,
+            dir=direction_of(str(self.language.locale)),
+            meta=Meta(
                 title=title,
-                author=self.coalition_name() or "IPCNKR",
+                author=name or "IPCNKR",
                 subject=subject,
                 keywords=[self._("North Korean refugees"), self._("human rights"), "IPCNKR"],
                 created=self.today.isoformat(),
             ),
-            "page_label": self.page_label(),
-            "running_title": running,
-            "meeting_name": self.meeting_name,
-            "translation_mark": self.translation_mark,
-            "statement_sources": self.statement_sources,
-            "source_title": self.source_title,
-            "source_short": self.source_short,
-            "number": self.fmt.number,
-            "coalition_name": self.coalition_name(),
-            "draft_mark": self._("Draft translation") if self.draft else "",
-        }
+            page_label=self.page_label(),
+            running_title=running,
+            coalition_name=name,
+            draft_mark=self._("Draft translation") if self.draft else "",
+        )
 
     # --- documents ------------------------------------------------------------
 
-    def summary(self, statement: StatementView) -> str:
+    def summary(self, view: SummaryView) -> str:
         """Return the HTML of one statement's one-page summary."""
+        statement = view.statement
         title = f"{statement.title.text} — {self._('One-page summary')}"
-        context = self._common(title, statement.overview.text, "IPCNKR")
-        context.update(statement=statement, links=False)
+        page = self._page(title, statement.overview.text, "IPCNKR", view.coalition)
+        context = SummaryContext(**_values(page), statement=statement)
         return self._render(SUMMARY.template, context)
 
-    def pack(self, pack: PackView, recipient: Recipient | None = None) -> str:
+    def pack(self, pack: PackView) -> str:
         """Return the HTML of the briefing pack."""
-        coalition = pack.coalition
-        if coalition is None:
-            raise BuildError("the briefing pack needs the coalition record (coalition.yaml)")
         title = self._("IPCNKR briefing pack")
         subject = self._(
             "The joint statements of the general meetings, %(first)s–%(last)s",
             first=pack.years[0],
             last=pack.years[-1],
         )
-        context = self._common(title, subject, title)
-        founded_year, founded_month = (int(p) for p in coalition.founded.date.split("-"))
-        notes_by_meeting = {n.id: n for n in coalition.notes}
-        cited = _cited(coalition, [statement.sources for statement in pack.statements])
-        context.update(
-            {
-                "pack": pack,
-                "links": True,
-                "recipient": self._recipient(pack, recipient) if recipient else None,
-                "pack_date": self.fmt.date(self.today),
-                "language_name": self.language.name,
-                "founded_month": self.fmt.month(founded_year, founded_month),
-                "country_list": lambda codes: self.fmt.list([self.fmt.country(c) for c in codes]),
-                "membership": [self._membership(row) for row in coalition.membership],
-                "meetings": [
-                    self._meeting(m, notes_by_meeting, {s.id for s in pack.statements})
-                    for m in coalition.meetings
-                ],
-                "verdict": lambda key: self._(VERDICTS[key]),
-                "sources": [s for s in self.sources.values() if s.id in cited],
-                "instruments": self.instruments.articles(self.language.code),
-            }
+        context = PackContext(
+            **_values(self._page(title, subject, title, coalition=True)),
+            pack=pack,
+            pack_date=self.fmt.date(self.today),
+            language_name=self.language.name,
         )
         return self._render(PACK.template, context)
 
-    def recipient_pages(self, pack: PackView, recipient: Recipient) -> str:
-        """Return the HTML of a recipient's own pages, to be joined in front of `pack`.
+    def recipient_pages(self, pack: PackView) -> str:
+        """Return the HTML of a recipient's own pages, to be joined in front of the pack.
 
         Its links to the pack's anchors are marked as such (pipeline/join.py), so
         that WeasyPrint keeps them for the join instead of warning.
         """
         from pipeline.join import mark_links_into_pack
 
-        mine = self._recipient(pack, recipient)
+        if pack.recipient is None:
+            raise BuildError("a recipient's pages need a recipient")
+        cover = self._recipient(pack.recipient)
         title = self._("IPCNKR briefing pack")
         subject = self._(
             "The joint statements of the general meetings, %(first)s–%(last)s",
             first=pack.years[0],
             last=pack.years[-1],
         )
-        context = self._common(f"{title} — {mine['addressed_to']}", subject, title)
-        context.update(
+        page = self._page(f"{title} — {cover.addressed_to}", subject, title, coalition=True)
+        context = RecipientContext(
+            **_values(page),
             pack=pack,
-            links=True,
-            recipient=mine,
+            recipient=cover,
             pack_date=self.fmt.date(self.today),
             language_name=self.language.name,
         )
-        return mark_links_into_pack(self._render("recipient.html", context))
+        return mark_links_into_pack(self._render(RECIPIENT_PACK.template, context))
 
-    def _recipient(self, pack: PackView, recipient: Recipient) -> dict[str, Any]:
-        country = self.fmt.country(recipient.country)
-        return {
-            "addressed_to": self._(
+    def _recipient(self, view: RecipientView) -> RecipientCover:
+        recipient = view.recipient
+        return RecipientCover(
+            addressed_to=self._(
                 "%(honorific)s %(name)s", honorific=recipient.honorific, name=recipient.name
             ),
-            "chamber": recipient.chamber,
-            "country": country,
-            "title": self._("Asks concerning %(country)s", country=country),
-            "asks": asks_concerning(pack.statements, recipient.country),
-        }
+            chamber=recipient.chamber,
+            country=view.country,
+            title=self._("Asks concerning %(country)s", country=view.country),
+            asks=view.asks,
+        )
 
-    def _membership(self, row: Any) -> dict[str, Any]:
-        if isinstance(row.date, dt.date):
-            when = self.fmt.date(row.date)
-        else:
-            year, month = (int(p) for p in row.date.split("-"))
-            when = self.fmt.month(year, month)
-        return {
-            "date": when,
-            "members": self.fmt.number(row.members),
-            "countries": self.fmt.number(row.countries) if row.countries else None,
-            "source": row.source,
-        }
-
-    def _meeting(self, meeting: Any, notes: dict[str, Any], in_pack: set[str]) -> dict[str, Any]:
-        """Return a meeting; it links to its statement only if the pack holds it."""
-        if meeting.start and meeting.end:
-            from babel.dates import format_interval
-
-            when = format_interval(meeting.start, meeting.end, "yMMMd", locale=self.fmt.locale)
-        else:
-            when = str(meeting.year)
-        place = self.fmt.place(self._city(meeting.statement, meeting.city), meeting.country)
-        note = next((n.id for n in notes.values() if meeting.ordinal in n.meetings), None)
-        return {
-            "when": when,
-            "name": self.meeting_name(meeting.ordinal),
-            "place": place,
-            "statement": meeting.statement if meeting.statement in in_pack else None,
-            "note": note,
-        }
-
-    def _city(self, statement_id: str | None, city: str | None) -> str | None:
-        """Return a meeting's city as its statement's translation writes it, if it does."""
-        translation = self.translations.get((statement_id or "", self.language.code))
-        if translation is not None and translation.meeting is not None:
-            return translation.meeting.city
-        return city
-
-    def _render(self, name: str, context: dict[str, Any]) -> str:
+    def _render(self, name: str, context: Page) -> str:
         try:
-            html = self.env.get_template(name).render(context)
+            html = self.env.get_template(name).render(_values(context))
             return keep_hangul_words(drop_layout_whitespace(html))
         except TemplateNotFound as error:
             raise BuildError(
@@ -386,3 +338,8 @@ class Renderer:
             ) from None
         except UndefinedError as error:
             raise BuildError(f"{name}: {error.message}") from None
+
+
+def _values(context: Page) -> dict[str, Any]:
+    """Return a context's fields by name, as Jinja2 takes them (not copied, unlike asdict)."""
+    return {f.name: getattr(context, f.name) for f in fields(context)}

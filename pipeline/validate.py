@@ -26,13 +26,16 @@ from pipeline.models import (
     CoalitionTranslation,
     MeetingRecord,
     Packs,
+    ParagraphTranslation,
     Recipients,
+    ResolutionTranslation,
     SourceDocument,
     Statement,
     StatementTranslation,
     Vocabulary,
     VocabularyTranslation,
 )
+from pipeline.overlay import Aligned, aligned
 from pipeline.project import Project
 from pipeline.textpolicy import text_problems
 
@@ -451,70 +454,54 @@ def _alignment(loaded_file: LoadedFile, original: Statement) -> list[Problem]:
                 ("translation", "language"), f"the original is already in {original.language!r}"
             )
         )
-    if record.preamble is not None and len(record.preamble) != len(original.preamble):
-        problems.append(
-            loaded_file.problem(
-                ("preamble",),
-                f"{len(record.preamble)} preamble paragraphs; the original has "
-                f"{len(original.preamble)}",
-            )
-        )
-    for p_index, (theirs, ours) in enumerate(
-        zip(record.preamble or [], original.preamble, strict=False)
-    ):
-        if theirs.quotations is not None and len(theirs.quotations) != len(ours.quotations):
-            problems.append(
-                loaded_file.problem(
-                    ("preamble", p_index, "quotations"),
-                    f"{len(theirs.quotations)} quotations; the original has {len(ours.quotations)}",
-                )
-            )
-        for q_index, quotation in enumerate(theirs.quotations or []):
-            if theirs.text is not None and quotation.text not in theirs.text:
-                problems.append(
-                    loaded_file.problem(
-                        ("preamble", p_index, "quotations", q_index, "text"),
-                        "the quotation is not in the translated paragraph",
-                    )
-                )
-    originals = {r.number: r for r in original.resolutions}
-    seen: set[int] = set()
-    for r_index, resolution in enumerate(record.resolutions or []):
-        where: tuple[str | int, ...] = ("resolutions", r_index)
-        ours_r = originals.get(resolution.number)
-        if ours_r is None:
-            problems.append(
-                loaded_file.problem(
-                    (*where, "number"), f"the original has no resolution {resolution.number}"
-                )
-            )
-            continue
-        if resolution.number in seen:
-            problems.append(
-                loaded_file.problem(
-                    (*where, "number"), f"resolution {resolution.number} is translated twice"
-                )
-            )
-        seen.add(resolution.number)
-        if resolution.items is not None and len(resolution.items) != len(ours_r.items):
-            problems.append(
-                loaded_file.problem(
-                    (*where, "items"),
-                    f"{len(resolution.items)} items; resolution "
-                    f"{resolution.number} of the original has {len(ours_r.items)}",
-                )
-            )
-        for i_index, item in enumerate(resolution.items or []):
-            if i_index < len(ours_r.items) and (item.action is None) != (
-                ours_r.items[i_index].action is None
-            ):
-                problems.append(
-                    loaded_file.problem(
-                        (*where, "items", i_index),
-                        "the action verb must be translated exactly where the original has one",
-                    )
-                )
+    for pair in aligned(original, record):
+        if pair.at is not None:
+            problems += _misaligned(loaded_file, original, pair.where, pair.at, pair)
     return problems
+
+
+_COUNTS = {"preamble": "preamble paragraphs", "quotations": "quotations", "items": "items"}
+
+
+def _misaligned(
+    loaded_file: LoadedFile,
+    original: Statement,
+    where: tuple[str | int, ...],
+    at: tuple[str | int, ...],
+    pair: Aligned,
+) -> list[Problem]:
+    """The problems of one field of a translation that does not line up with its original."""
+    ours, theirs, name = pair.original, pair.translated, where[-1]
+    if name == "action" and (ours is None) != (theirs is None):
+        message = "the action verb must be translated exactly where the original has one"
+        return [loaded_file.problem(at[:-1], message)]
+    if isinstance(theirs, ResolutionTranslation) and ours is None:
+        known = any(r.number == theirs.number for r in original.resolutions)
+        message = (
+            f"resolution {theirs.number} is translated twice"
+            if known
+            else f"the original has no resolution {theirs.number}"
+        )
+        return [loaded_file.problem((*at, "number"), message)]
+    if isinstance(ours, list) and isinstance(theirs, list) and name in _COUNTS:
+        if len(ours) == len(theirs):
+            return []
+        whose = "the original"
+        if name == "items":
+            whose = f"resolution {original.resolutions[int(where[1])].number} of the original"
+        return [
+            loaded_file.problem(at, f"{len(theirs)} {_COUNTS[str(name)]}; {whose} has {len(ours)}")
+        ]
+    if isinstance(theirs, ParagraphTranslation) and ours is not None and theirs.text is not None:
+        return [
+            loaded_file.problem(
+                (*at, "quotations", index, "text"),
+                "the quotation is not in the translated paragraph",
+            )
+            for index, quotation in enumerate(theirs.quotations or [])
+            if quotation.text not in theirs.text
+        ]
+    return []
 
 
 def _vocabulary_alignment(loaded_file: LoadedFile, vocabulary: Vocabulary) -> list[Problem]:

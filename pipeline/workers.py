@@ -63,16 +63,7 @@ class Worker:
             language = available_languages(context.paths.locales)[lang]
             self._tools[lang] = (
                 Planner(context.project, language, context.instruments),
-                Renderer(
-                    context.paths.templates,
-                    language,
-                    context.instruments,
-                    context.project.coalition,
-                    context.today,
-                    context.project.translations,
-                    context.project.sources,
-                    draft=lang in context.drafts,
-                ),
+                Renderer(context.paths.templates, language, context.today, lang in context.drafts),
             )
         return self._tools[lang]
 
