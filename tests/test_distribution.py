@@ -49,7 +49,7 @@ def test_the_japanese_member_gets_japanese_on_a4_with_japan_first(recipients: Pa
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
     text = body_text(pdf)
     assert "送付先" in text and "佐藤 花子" in text
-    first_section = reader.outline[1]
+    first_section = reader.outline[0]  # the member's own pages come first
     assert isinstance(first_section, Destination)
     assert first_section.title == "日本に関する要請"
     assert "日本の立法府" in reader.pages[2].extract_text().replace("\n", "")
@@ -83,7 +83,17 @@ def test_a_member_whose_country_is_not_asked_gets_a_sentence(recipients: Path) -
 
 def test_the_manifest_lists_every_file_with_its_hash(recipients: Path) -> None:
     manifest = json.loads((recipients / "manifest.json").read_text())
-    files = {entry["path"]: entry for entry in manifest["files"]}
+    every = {entry["path"]: entry for entry in manifest["files"]}
+    packs = {p: e for p, e in every.items() if e["kind"] == "pack"}
+    # The language packs the members' pages are joined to are made once, and listed.
+    assert sorted(packs) == [
+        "en/briefing-pack-letter.pdf",
+        "en/briefing-pack.pdf",
+        "ja/briefing-pack.pdf",
+        "ko/briefing-pack.pdf",
+        "mn/briefing-pack.pdf",
+    ]
+    files = {p: e for p, e in every.items() if p not in packs}
     assert len(files) == 6
     for path, entry in files.items():
         pdf = recipients / path
@@ -95,6 +105,8 @@ def test_the_manifest_lists_every_file_with_its_hash(recipients: Path) -> None:
         assert entry["statements"] == ["ipcnkr-2005-tokyo", "ipcnkr-2007-seoul"]
         assert len(entry["inputs"]) == 64 and entry["tool"]
     assert files["recipients/example-jp-sato.pdf"]["lang"] == "ja"
+    pack_pages = packs["ja/briefing-pack.pdf"]["pages"]
+    assert files["recipients/example-jp-sato.pdf"]["pages"] > pack_pages  # its pages, then the pack
 
 
 def test_verify_names_a_tampered_missing_or_unlisted_file(recipients: Path, tmp_path: Path) -> None:
@@ -103,7 +115,7 @@ def test_verify_names_a_tampered_missing_or_unlisted_file(recipients: Path, tmp_
     runner = CliRunner()
     result = runner.invoke(cli, ["verify", str(folder)])
     assert result.exit_code == 0, result.output
-    assert "6 files match" in result.output
+    assert "11 files match" in result.output
     pdf = folder / "recipients" / "example-us-smith.pdf"
     data = bytearray(pdf.read_bytes())
     data[len(data) // 2] ^= 0xFF

@@ -31,8 +31,9 @@ import pytest
 from pipeline.i18n import Language, available_languages
 from pipeline.instruments import Instruments
 from pipeline.plan import Planner
+from pipeline.project import Project
 from pipeline.render import Renderer
-from pipeline.validate import Project, load_project, load_recipients
+from pipeline.validate import load_project, load_recipients
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

@@ -16,7 +16,8 @@ from pipeline.instruments import Instruments
 from pipeline.models import Statement, StatementTranslation
 from pipeline.overlay import aligned
 from pipeline.plan import Planner, StatementView, asks_concerning, translated_share
-from pipeline.validate import Project, check_records, load_project, load_recipients
+from pipeline.project import Project
+from pipeline.validate import check_records, load_project, load_recipients
 
 REPO = Path(__file__).resolve().parent.parent
 TOKYO, SEOUL = "ipcnkr-2005-tokyo", "ipcnkr-2007-seoul"
