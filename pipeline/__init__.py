@@ -24,7 +24,7 @@ _PUBLIC = {
     "Job": "pipeline.jobs",
     "KINDS": "pipeline.kinds",
     "Kind": "pipeline.kinds",
-    "Written": "pipeline.outputs",
+    "Written": "pipeline.config",
     "Project": "pipeline.project",
     "check_records": "pipeline.validate",
     "load_project": "pipeline.validate",
@@ -57,11 +57,10 @@ __all__ = [
 if TYPE_CHECKING:
     from pipeline.build import BuildPlan, build_all, plan_build
     from pipeline.cache import Cache
-    from pipeline.config import BuildRequest, Finished, Paths, build_date
+    from pipeline.config import BuildRequest, Finished, Paths, Written, build_date
     from pipeline.errors import BriefingError
     from pipeline.jobs import Job
     from pipeline.kinds import KINDS, Kind
-    from pipeline.outputs import Written
     from pipeline.project import Project
     from pipeline.validate import check_records, load_project
     from pipeline.workers import Typeset, Worker

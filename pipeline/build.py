@@ -11,26 +11,24 @@ document has been typeset and checked.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.cache import Cache
-from pipeline.catalogs import languages_in_progress
-from pipeline.config import BuildRequest, Finished, Paths, build_date
+from pipeline import snapshot
+from pipeline.config import BuildRequest, Finished, Paths, Written, build_date
 from pipeline.errors import BuildError, UsageError
-from pipeline.files import make_folder, read_nofollow
-from pipeline.fontstage import Extra, prepare_document_fonts
-from pipeline.i18n import Language, available_languages, select_languages
-from pipeline.instruments import Instruments
-from pipeline.jobs import Context, Job, plan_jobs, why_built
-from pipeline.manifest import Manifest
-from pipeline.models import Recipients
-from pipeline.outputs import Written, locked, stale_documents, write_outputs, written
-from pipeline.project import Project
-from pipeline.transaction import recover
-from pipeline.validate import load_project, load_recipients
-from pipeline.workers import Typeset, run
+
+if TYPE_CHECKING:
+    from pipeline.cache import Cache
+    from pipeline.fontstage import Extra
+    from pipeline.i18n import Language
+    from pipeline.jobs import Context, Job
+    from pipeline.models import Recipients
+    from pipeline.project import Project
+    from pipeline.workers import Typeset
 
 
 @dataclass(frozen=True)
@@ -40,10 +38,19 @@ class BuildPlan:
     context: Context
     jobs: list[Job]
     recipients: Recipients | None
+    relied_on: list[Path]  # files outside the project the build read (fonts)
 
 
 def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
     """Load and check the records, choose the languages, make the font stage, list the jobs."""
+    from pipeline.cache import Cache
+    from pipeline.catalogs import languages_in_progress
+    from pipeline.fontstage import prepare_document_fonts
+    from pipeline.i18n import available_languages, select_languages
+    from pipeline.instruments import Instruments
+    from pipeline.jobs import Context, plan_jobs
+    from pipeline.validate import load_project, load_recipients
+
     project = load_project([paths.records])
     cache = Cache(paths.cache)
     languages = select_languages(paths.locales, request.langs)
@@ -60,7 +67,7 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
     instruments = Instruments.load(paths.instruments)
     recipients = load_recipients(request.recipients) if request.recipients else None
     every_language = available_languages(paths.locales)
-    fonts = prepare_document_fonts(
+    fonts, relied_on = prepare_document_fonts(
         project,
         instruments,
         _with_recipient_languages(paths, languages, recipients, cache),
@@ -71,11 +78,34 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
     today = request.today or build_date()
     context = Context(paths, project, instruments, fonts, today, frozenset(drafts), request.subsets)
     jobs = plan_jobs(context, languages, chosen, request.only, recipients, every_language)
-    return BuildPlan(context, jobs, recipients)
+    return BuildPlan(context, jobs, recipients, relied_on)
 
 
 def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
-    """Build what is out of date; write nothing unless every document succeeds."""
+    """Build what is out of date; write nothing unless every document succeeds.
+
+    When no file the last build of this request read or wrote has changed, say
+    so at once (pipeline/snapshot.py): the records are not even loaded.
+    """
+    today = request.today or build_date()
+    kept = snapshot.unchanged(paths, request, today)
+    if kept is not None:
+        return kept
+    request = dataclasses.replace(request, today=today)
+    written = _build(paths, request)
+    return written
+
+
+def _build(paths: Paths, request: BuildRequest) -> list[Written]:
+    from pipeline.cache import Cache
+    from pipeline.files import make_folder, read_nofollow
+    from pipeline.i18n import available_languages
+    from pipeline.jobs import why_built
+    from pipeline.manifest import Manifest
+    from pipeline.outputs import locked, stale_documents, write_outputs, written
+    from pipeline.transaction import recover
+    from pipeline.workers import Typeset, run
+
     plan = plan_build(paths, request)
     jobs = plan.jobs
     make_folder(paths.out)
@@ -120,13 +150,19 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
         if results:
             Cache(paths.cache).prune()
         built = {r.job.path for r in results}
-        return [written(manifest, job, job.path in built) for job in jobs]
+        done = [written(manifest, job, job.path in built) for job in jobs]
+        assert request.today is not None
+        snapshot.remember(paths, request, request.today, done, plan.relied_on)
+        return done
 
 
 def _with_recipient_languages(
     paths: Paths, languages: list[Language], recipients: Recipients | None, cache: Cache
 ) -> list[Language]:
     """Add the recipients' languages to those built (their catalogs must be complete)."""
+    from pipeline.catalogs import languages_in_progress
+    from pipeline.i18n import select_languages
+
     if recipients is None:
         return languages
     codes = [language.code for language in languages]

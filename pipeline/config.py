@@ -41,6 +41,19 @@ class Finished:
     total: int
 
 
+@dataclass(frozen=True)
+class Written:
+    """A document of the build as the manifest lists it, and whether this build made it."""
+
+    path: Path
+    kind: str
+    lang: str
+    pages: int
+    size: int
+    statements: tuple[str, ...]
+    built: bool
+
+
 @dataclass
 class BuildRequest:
     """The options of one build, as the command line gives them."""

@@ -31,8 +31,11 @@ def prepare_document_fonts(
     paths: Paths,
     subsets: bool = True,
     extra: Sequence[Extra] = (),
-) -> dict[str, Path]:
-    """Return the font stylesheet of each language, making the stage if it is not remembered."""
+) -> tuple[dict[str, Path], list[Path]]:
+    """Return each language's font stylesheet and every file the stage relies on.
+
+    The stage is made only if it is not remembered with every file it names intact.
+    """
     cache = Cache(paths.cache)
     every_language = select_languages(paths.locales, "all")
     sources = sorted(
@@ -52,26 +55,26 @@ def prepare_document_fonts(
         hash_files([p for p in sources if p.is_file()]),
         repr(list(extra)),
     )
-    css = _recall(cache, key)
-    if css is None or any(language.code not in css for language in languages):
+    stage = _recall(cache, key)
+    css = dict(stage.css) if stage is not None else None
+    if stage is None or css is None or any(language.code not in css for language in languages):
         css, files = _prepare(project, instruments, every_language, paths, cache, subsets, extra)
         folder = cache.folder.resolve()
         ours = [p for p in files if p.resolve().is_relative_to(folder)]
         system = {str(p): system_identity(p) for p in files if p not in ours}
-        cache.remember(
-            "fonts",
-            FontStage(
-                key=key,
-                css=css,
-                files={str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in ours},
-                system={p: i for p, i in system.items() if i is not None},
-            ),
+        stage = FontStage(
+            key=key,
+            css=css,
+            files={str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in ours},
+            system={p: i for p, i in system.items() if i is not None},
         )
-    return {language.code: Path(css[language.code]) for language in languages}
+        cache.remember("fonts", stage)
+    relied_on = [Path(p) for p in [*stage.files, *stage.system]]
+    return {language.code: Path(css[language.code]) for language in languages}, relied_on
 
 
-def _recall(cache: Cache, key: str) -> dict[str, str] | None:
-    """Return the languages' font CSS files if the stage and every file it names check out."""
+def _recall(cache: Cache, key: str) -> FontStage | None:
+    """Return the stage if it and every file it names check out."""
     stage = cache.recall("fonts", key, FontStage)
     if stage is None:
         return None
@@ -84,7 +87,7 @@ def _recall(cache: Cache, key: str) -> dict[str, str] | None:
     for name, identity in stage.system.items():
         if system_identity(Path(name)) != identity:
             return None
-    return dict(stage.css)
+    return stage
 
 
 def _prepare(

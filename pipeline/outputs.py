@@ -6,9 +6,9 @@ import contextlib
 import fcntl
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.config import Written
 from pipeline.errors import BuildError
 from pipeline.files import NOFOLLOW, os_error_message
 from pipeline.i18n import Language
@@ -19,19 +19,6 @@ from pipeline.models import DEFAULT_PACK, Recipients
 from pipeline.project import Project
 from pipeline.transaction import transaction
 from pipeline.workers import Typeset
-
-
-@dataclass(frozen=True)
-class Written:
-    """A document of the build as the manifest lists it, and whether this build made it."""
-
-    path: Path
-    kind: str
-    lang: str
-    pages: int
-    size: int
-    statements: tuple[str, ...]
-    built: bool
 
 
 def write_outputs(

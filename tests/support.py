@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.build import build_all
 from pipeline.config import BuildRequest, Paths
-from pipeline.outputs import Written
+from pipeline.config import Written
 
 REPO = Path(__file__).resolve().parent.parent
 STATEMENTS = REPO / "statements"
