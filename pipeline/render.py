@@ -17,7 +17,7 @@ from pipeline.errors import BuildError
 from pipeline.i18n import SOURCE_LANGUAGE, Formatter, Language, T, gettext_for
 from pipeline.instruments import Instruments
 from pipeline.models import Coalition, Recipient, SourceDocument, StatementTranslation
-from pipeline.plan import PackView, StatementView, asks_concerning
+from pipeline.plan import PackView, StatementView, asks_concerning, theme_grids
 from pipeline.scripts import direction_of
 
 
@@ -291,6 +291,7 @@ class Renderer:
                     for m in coalition.meetings
                 ],
                 "verdict": lambda key: self._(VERDICTS[key]),
+                "theme_grids": theme_grids(pack),
                 "sources": [s for s in self.sources.values() if s.id in cited],
                 "instruments": self.instruments.articles(self.language.code),
             }
