@@ -553,7 +553,7 @@ def _themes_over_time(
             for item in resolution.items:
                 for theme in set(item.themes) | set(resolution.themes):
                     counts[theme][index] += 1
-    trends = []
+    trends: list[ThemeTrend] = []
     for entry in themes:
         row = counts[entry.id]
         if not any(row):
