@@ -7,6 +7,7 @@ the language it is really in, so the templates only lay them out.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -130,17 +131,71 @@ class StatementView:
 
 
 @dataclass(frozen=True)
+class AskYear:
+    """The places one year's statements make an ask: one a statement, newest first."""
+
+    year: int
+    rows: list[AskRow]
+
+
+@dataclass(frozen=True)
+class RepeatedAsk:
+    """One ask of (or concerning) one actor, with every year it was made.
+
+    An ask whose action and summary read the same once normalised is one ask,
+    however many statements repeat it; each place stays a link to its resolution.
+    """
+
+    verb: T | None
+    summary: T
+    addressees: list[ActorView]
+    concerning: bool  # asked of others, concerning the actor
+    years: list[AskYear]  # newest first
+
+    @property
+    def made(self) -> int:
+        """Return how many times the statements make this ask."""
+        return sum(len(y.rows) for y in self.years)
+
+
+@dataclass(frozen=True)
 class ActorAsks:
     actor: ActorView
-    by_statement: list[tuple[StatementView, list[AskRow]]]
+    asks: list[RepeatedAsk]  # newest first
 
 
 @dataclass(frozen=True)
 class ThemeTrend:
+    """One theme's asks in each statement (oldest first), and the latest change."""
+
+    number: int  # the theme's column in the statement-by-theme grid
     theme: T
     description: T | None
     counts: list[int]
-    verdict: str  # new, recurs, strengthened, weakened, dropped, constant
+    verdict: str  # new, returns, recurs, strengthened, weakened, dropped, constant
+    first: int  # the year of the first statement that asks under it
+
+    @property
+    def statements(self) -> int:
+        """Return how many statements ask something under this theme."""
+        return sum(1 for count in self.counts if count)
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One statement's line in the statement-by-theme grid."""
+
+    statement: StatementView
+    first_of_year: bool  # the year's first statement: the year is printed in full
+    counts: list[int]
+
+
+@dataclass(frozen=True)
+class ThemeGrid:
+    """Statements as rows, grouped by year, and at most `GRID_COLUMNS` themes as columns."""
+
+    themes: list[ThemeTrend]
+    rows: list[GridRow]
 
 
 @dataclass(frozen=True)
@@ -208,6 +263,7 @@ class PackView:
     instruments: list[tuple[Instrument, T, list[ArticleView]]]
     recipient: RecipientView | None = None
     summary_only: frozenset[str] = frozenset()  # statements shown without their full text
+    theme_grids: list[ThemeGrid] = field(default_factory=list)  # statements as rows, by year
 
 
 def anchor_for(*parts: object) -> str:
@@ -430,7 +486,7 @@ class Planner:
         founded_year, founded_month = (int(p) for p in coalition.founded.date.split("-"))
         in_pack = {s.id for s in statements}
         cited = _cited(coalition, [statement.sources for statement in statements])
-        return PackView(
+        planned = PackView(
             lang=self.lang,
             statements=statements,
             actors=actors,
@@ -447,6 +503,8 @@ class Planner:
             recipient=self._recipient(statements, recipient) if recipient else None,
             summary_only=frozenset(s.id for s in statements if s.id in summaries),
         )
+        planned.theme_grids = theme_grids(planned)
+        return planned
 
     def _recipient(self, statements: list[StatementView], recipient: Recipient) -> RecipientView:
         country = self.fmt.country(recipient.country)
@@ -573,27 +631,87 @@ def _asks(statement: StatementView) -> list[AskRow]:
     return rows
 
 
+GRID_COLUMNS = 14  # themes per grid: each column keeps 8 mm, a two-digit count and its margin
+
+
+def chronological(statements: list[StatementView]) -> list[StatementView]:
+    """Return the statements oldest first; those of one year keep the pack's order (adoption)."""
+    return sorted(statements, key=lambda s: s.year)
+
+
+_TRAILING = ".。．!！?？;；:：、,，"
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‐": "-", "–": "-"})
+
+
+def normalise_ask(text: str) -> str:
+    """Return the text two asks are compared by: NFKC, one case, one space, no end stop."""
+    folded = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
+    return " ".join(folded.split()).rstrip(_TRAILING + " ")
+
+
+def _ask_key(row: AskRow, concerning: bool) -> tuple[str, ...]:
+    verb = normalise_ask(row.verb.text) if row.verb else ""
+    key = (row.summary.lang, verb, normalise_ask(row.summary.text), "c" if concerning else "a")
+    # Asked of others: the same words asked of someone else are another ask.
+    return key + tuple(a.id for a in row.addressees) if concerning else key
+
+
 def _asks_by_actor(statements: list[StatementView], actors: list[ActorView]) -> list[ActorAsks]:
-    """For each actor, what each statement asked of it or about it, in vocabulary order."""
+    """For each actor, what the statements asked of it or about it: each ask once, newest first.
+
+    An ask repeated over the years (the same action and summary once normalised)
+    is one line listing every statement that made it, so that ten years of the
+    same demand read as one demand made ten times, not ten tables.
+    """
+    ordered = chronological(statements)
     out = []
     for actor in actors:
-        by_statement = []
-        for statement in statements:
-            rows = [r for r in statement.asks if actor in r.addressees or actor in r.concerns]
-            if rows:
-                by_statement.append((statement, rows))
-        if by_statement:
-            out.append(ActorAsks(actor, by_statement))
+        places: dict[tuple[str, ...], list[tuple[int, int, AskRow]]] = {}
+        for age, statement in enumerate(ordered):
+            for position, row in enumerate(statement.asks):
+                if actor in row.addressees or actor in row.concerns:
+                    concerning = actor not in row.addressees
+                    places.setdefault(_ask_key(row, concerning), []).append((age, position, row))
+        asks = []
+        for found in places.values():
+            found.sort(key=lambda place: (-place[0], place[1]))  # newest first
+            newest = found[0][2]
+            years: list[AskYear] = []
+            for _, _, row in found:
+                if years and years[-1].year == row.year:
+                    years[-1].rows.append(row)
+                else:
+                    years.append(AskYear(row.year, [row]))
+            asks.append(
+                (
+                    (-found[0][0], found[0][1]),
+                    RepeatedAsk(
+                        newest.verb,
+                        newest.summary,
+                        newest.addressees,
+                        actor not in newest.addressees,
+                        years,
+                    ),
+                )
+            )
+        if asks:
+            asks.sort(key=lambda pair: pair[0])  # by its newest statement, then its place there
+            out.append(ActorAsks(actor, [ask for _, ask in asks]))
     return out
 
 
 def _themes_over_time(
     planner: Planner, statements: list[StatementView], themes: list[Theme]
 ) -> list[ThemeTrend]:
-    """Count the asks each statement makes under each theme, and say how that changed."""
-    counts: dict[str, list[int]] = {t.id: [0] * len(statements) for t in themes}
+    """Count the asks each statement makes under each theme, and say how that changed.
+
+    The counts are oldest statement first, so the verdict compares the latest
+    statement with the one before it whatever order the pack lists them in.
+    """
+    ordered = chronological(statements)
+    counts: dict[str, list[int]] = {t.id: [0] * len(ordered) for t in themes}
     records = planner.project.statements
-    for index, view in enumerate(statements):
+    for index, view in enumerate(ordered):
         statement = records[view.id]
         for resolution in statement.resolutions:
             if not resolution.items:  # a resolution without items is itself one ask
@@ -602,24 +720,53 @@ def _themes_over_time(
             for item in resolution.items:
                 for theme in set(item.themes) | set(resolution.themes):
                     counts[theme][index] += 1
-    trends = []
+    trends: list[ThemeTrend] = []
     for entry in themes:
         row = counts[entry.id]
         if not any(row):
             continue
         name, description = planner.theme_name(entry)
-        trends.append(ThemeTrend(name, description, row, _verdict(row)))
+        first = next(s.year for s, count in zip(ordered, row, strict=True) if count)
+        trends.append(ThemeTrend(len(trends) + 1, name, description, row, _verdict(row), first))
     return trends
 
 
+def theme_grids(pack: PackView) -> list[ThemeGrid]:
+    """Lay the themes' counts out with statements as rows, grouped by year.
+
+    A pack of any length stays inside the page: more statements are more rows,
+    and a vocabulary of more than `GRID_COLUMNS` themes is split into grids of
+    at most that many columns, each with every statement.
+    """
+    ordered = chronological(pack.statements)
+    grids = []
+    for start in range(0, max(len(pack.themes), 1), GRID_COLUMNS):  # one grid, if empty
+        themes = pack.themes[start : start + GRID_COLUMNS]
+        rows = [
+            GridRow(
+                statement,
+                index == 0 or ordered[index - 1].year != statement.year,
+                [trend.counts[index] for trend in themes],
+            )
+            for index, statement in enumerate(ordered)
+        ]
+        grids.append(ThemeGrid(themes, rows))
+    return grids
+
+
 def _verdict(row: list[int]) -> str:
+    """Compare the latest statement's count with the one before it.
+
+    A theme the last two statements both leave out was dropped earlier: it is
+    "not repeated", never "recurs".
+    """
     if len(row) < 2:
         return "constant"
     first, last = row[-2], row[-1]
     if first == 0 and last > 0:
         return "new" if not any(row[:-1]) else "returns"
-    if first > 0 and last == 0:
-        return "dropped"
+    if last == 0:
+        return "dropped" if any(row) else "constant"
     if last > first:
         return "strengthened"
     if last < first:

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.build import build_all
-from pipeline.config import BuildRequest, Paths
-from pipeline.config import Written
+from pipeline.config import BuildRequest, Paths, Written
 
 REPO = Path(__file__).resolve().parent.parent
 STATEMENTS = REPO / "statements"
