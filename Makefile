@@ -25,6 +25,8 @@ validate: setup
 test: validate
 	$(RUN) briefing schema --check
 	$(RUN) briefing i18n status
+	$(RUN) ruff format --check pipeline tests bench scripts
+	$(RUN) mypy --strict pipeline tests bench
 	$(RUN) pytest -q
 
 bench: setup
@@ -36,7 +38,7 @@ golden: setup
 
 lint: setup
 	$(RUN) ruff check pipeline tests bench scripts
-	$(RUN) mypy pipeline
+	$(RUN) mypy --strict pipeline tests bench
 	$(RUN) actionlint .github/workflows/statements.yml
 
 setup: system $(STAMP)
