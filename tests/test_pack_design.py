@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 import yaml
-from pipeline.documents import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 from support import STATEMENTS, build, copy_project
 
 from bench.corpus import dump_yaml, make_corpus
+from pipeline.config import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES
 from pipeline.i18n import available_languages
 from pipeline.instruments import Instruments
 from pipeline.plan import GRID_COLUMNS, Planner, normalise_ask, theme_grids
