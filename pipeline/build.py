@@ -102,7 +102,7 @@ def _build(paths: Paths, request: BuildRequest) -> list[Written]:
     from pipeline.i18n import available_languages
     from pipeline.jobs import why_built
     from pipeline.manifest import Manifest
-    from pipeline.outputs import locked, stale_documents, write_outputs, written
+    from pipeline.outputs import changing, locked, stale_documents, written
     from pipeline.transaction import recover
     from pipeline.workers import Typeset, run
 
@@ -135,6 +135,7 @@ def _build(paths: Paths, request: BuildRequest) -> list[Written]:
         )
 
         def finished(result: Typeset, done: int) -> None:
+            changes.add(result)  # staged now: its bytes need not stay in memory
             where = paths.out / result.job.path
             request.progress(Finished(where, result.seconds, done, len(todo)))
 
@@ -145,12 +146,12 @@ def _build(paths: Paths, request: BuildRequest) -> list[Written]:
                 raise BuildError(f"{paths.out / path} changed while the build ran")
             return Typeset(next(j for j in jobs if j.path == path), data, entry.pages)
 
-        results = run(plan.context, todo, request.jobs, finished, behind) if todo else []
-        write_outputs(paths.out, results, manifest, gone, request.notice)
-        if results:
+        with changing(paths.out, manifest, gone, request.notice) as changes:
+            if todo:
+                run(plan.context, todo, request.jobs, finished, behind)
+        if todo:
             Cache(paths.cache).prune()
-        built = {r.job.path for r in results}
-        done = [written(manifest, job, job.path in built) for job in jobs]
+        done = [written(manifest, job, job.path in changes.built) for job in jobs]
         assert request.today is not None
         snapshot.remember(paths, request, request.today, done, plan.relied_on)
         return done

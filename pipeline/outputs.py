@@ -17,41 +17,56 @@ from pipeline.kinds import PACK, RECIPIENT_PACK, SUMMARY
 from pipeline.manifest import Entry, Manifest
 from pipeline.models import DEFAULT_PACK, Recipients
 from pipeline.project import Project
-from pipeline.transaction import transaction
+from pipeline.transaction import Transaction, transaction
 from pipeline.workers import Typeset
 
 
-def write_outputs(
-    out: Path,
-    results: list[Typeset],
-    manifest: Manifest,
-    gone: dict[str, str],
-    notice: Callable[[str], None],
-) -> None:
-    """Replace the documents and the manifest together, or change nothing (a transaction)."""
-    if not results and not gone and not manifest.problem:
-        return
-    with transaction(out) as changes:
-        for result in results:
-            job = result.job
-            changes.stage(str(job.path), result.data)
-            manifest.record(
-                Entry.of(
-                    job.path,
-                    result.data,
-                    result.pages,
-                    job.lang,
-                    job.kind.name,
-                    list(job.statements),
-                    job.inputs,
-                    job.recipient.id if job.recipient else None,
-                    dict(job.parts),
-                )
+class Changes:
+    """A build's changes to its output folder, staged as each document is finished.
+
+    A finished document goes to the transaction's staging folder at once and
+    only its manifest entry stays in memory: 150 recipients' packs of 2 MB each
+    would otherwise be held until the end. Nothing in the folder itself changes
+    until `changing` commits, with the removals and the manifest.
+    """
+
+    def __init__(self, pending: Transaction, manifest: Manifest) -> None:
+        self.pending = pending
+        self.manifest = manifest
+        self.built: set[Path] = set()
+
+    def add(self, result: Typeset) -> None:
+        job = result.job
+        self.pending.stage(str(job.path), result.data)
+        self.manifest.record(
+            Entry.of(
+                job.path,
+                result.data,
+                result.pages,
+                job.lang,
+                job.kind.name,
+                list(job.statements),
+                job.inputs,
+                job.recipient.id if job.recipient else None,
+                dict(job.parts),
             )
+        )
+        self.built.add(job.path)
+
+
+@contextlib.contextmanager
+def changing(
+    out: Path, manifest: Manifest, gone: dict[str, str], notice: Callable[[str], None]
+) -> Iterator[Changes]:
+    """Stage documents as they are added; remove `gone`; commit with the manifest, or nothing."""
+    with transaction(out) as pending:
+        changes = Changes(pending, manifest)
+        yield changes
         for name in sorted(gone):
-            changes.remove(name)
+            pending.remove(name)
             manifest.forget(name)
-        changes.stage("manifest.json", manifest.text())
+        if changes.built or gone or manifest.problem:
+            pending.stage("manifest.json", manifest.text())
     for name, why in sorted(gone.items()):
         notice(f"removed {out / name}: {why}")
 

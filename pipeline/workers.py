@@ -12,7 +12,7 @@ import gc
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -143,16 +143,21 @@ def run(
     Two rounds: every document is typeset (a joined one, only its own pages);
     then each joined document is put in front of the one behind it, typeset in
     the first round or, up to date, found by `behind`. `finished` hears of each
-    document (and how many are done) as soon as it is complete.
+    document (and how many are done) as soon as it is complete; the documents
+    returned keep their bytes only if another is joined to them.
     """
     global _PROCESS_WORKER
-    done: list[Typeset] = []
+    done = 0
+    needed = {job.base for job in jobs if job.base is not None}
 
     def report(result: Typeset) -> Typeset:
-        if result.complete:
-            done.append(result)
-            finished(result, len(done))
-        return result
+        """Hand a complete document on, then keep its bytes only if another is joined to it."""
+        nonlocal done
+        if not result.complete:
+            return result
+        done += 1
+        finished(result, done)
+        return result if result.job.path in needed else replace(result, data=b"")
 
     def base(made: dict[Path, Typeset], job: Job) -> Typeset:
         assert job.base is not None
