@@ -71,7 +71,8 @@ class Record(BaseModel):
 class FontStage(Record):
     """The font CSS of each language, and every file it relies on.
 
-    Files in the cache by their content hash; the system's own font files
+    The cache's own files by their place in it and their content hash (a copied
+    cache holds); the system's own font files
     (outside the project, 20 MB and more) by size and modification time.
     """
 

@@ -50,27 +50,31 @@ def prepare_document_fonts(
     key = digest(
         __version__,
         str(subsets),
-        str(paths.cache.resolve()),
         code_hash(),
         hash_files([p for p in sources if p.is_file()]),
         repr(list(extra)),
     )
     stage = _recall(cache, key)
-    css = dict(stage.css) if stage is not None else None
-    if stage is None or css is None or any(language.code not in css for language in languages):
+    if stage is None or any(language.code not in stage.css for language in languages):
         css, files = _prepare(project, instruments, every_language, paths, cache, subsets, extra)
         folder = cache.folder.resolve()
         ours = [p for p in files if p.resolve().is_relative_to(folder)]
         system = {str(p): system_identity(p) for p in files if p not in ours}
-        stage = FontStage(
+        stage = FontStage(  # the cache's own files by their place in it: a moved cache holds
             key=key,
-            css=css,
-            files={str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in ours},
+            css={lang: _inside(cache, Path(p)) for lang, p in css.items()},
+            files={_inside(cache, p): hashlib.sha256(p.read_bytes()).hexdigest() for p in ours},
             system={p: i for p, i in system.items() if i is not None},
         )
         cache.remember("fonts", stage)
-    relied_on = [Path(p) for p in [*stage.files, *stage.system]]
-    return {language.code: Path(css[language.code]) for language in languages}, relied_on
+    relied_on = [*(cache.folder / p for p in stage.files), *(Path(p) for p in stage.system)]
+    return {
+        language.code: cache.folder / stage.css[language.code] for language in languages
+    }, relied_on
+
+
+def _inside(cache: Cache, path: Path) -> str:
+    return str(path.resolve().relative_to(cache.folder.resolve()))
 
 
 def _recall(cache: Cache, key: str) -> FontStage | None:
@@ -81,7 +85,7 @@ def _recall(cache: Cache, key: str) -> FontStage | None:
     if any(name not in stage.files for name in stage.css.values()):
         return None
     for name, sha in stage.files.items():
-        path = Path(name)
+        path = cache.folder / name
         if cache.blob(path) is None or file_hash(path) != sha:
             return None
     for name, identity in stage.system.items():
