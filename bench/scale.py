@@ -146,8 +146,8 @@ def measure_scale(bench: Bench) -> dict[str, Any]:
     noops = [warm.build() for _ in range(settings.noop_runs)]
     noop_rebuilt = sorted({f for r in noops for f in built_files(r.stdout, warm.out)[0]})
 
-    # The edit runs on a copy of the records but on the warm folders themselves: the
-    # font stage's stylesheet names its cache folder, so a copied cache rebuilds everything.
+    # The edit runs on a copy of the records, on the warm folders themselves; a copied
+    # project (records named by their place in it) must rebuild nothing before the edit.
     edited = base / "edited"
     shutil.copytree(corpus.folder, edited / "statements")
     shutil.copytree(corpus.folder.parent / "sources", edited / "sources")
