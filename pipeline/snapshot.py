@@ -125,7 +125,7 @@ def _stats(paths: Paths, request: BuildRequest, extra: list[Path]) -> Stats:
         _CODE,
     ]
     files = [*(f for root in roots for f in _walk(root)), *extra]
-    files += [f for f in _walk(paths.out) if f.suffix == ".pdf" or f.name == "manifest.json"]
+    files += _walk(paths.out, temporary=True)  # a leftover of a killed build: the full path
     if request.recipients is not None:
         files.append(request.recipients)
     stats: Stats = {}
@@ -139,10 +139,10 @@ def _stats(paths: Paths, request: BuildRequest, extra: list[Path]) -> Stats:
     return stats
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path, temporary: bool = False) -> Iterator[Path]:
     with contextlib.suppress(OSError):
         for folder, folders, names in os.walk(root):
             folders[:] = sorted(f for f in folders if f not in _SKIPPED)
             for name in sorted(names):
-                if not name.endswith(".tmp") and name != ".lock":
+                if (temporary or not name.endswith(".tmp")) and name != ".lock":
                     yield Path(folder) / name
