@@ -169,7 +169,9 @@ def test_build_writes_the_same_bytes(installed: Path, project: Path) -> None:
         manifest = json.loads((project / folder / "manifest.json").read_text(encoding="utf-8"))
         return {entry["path"]: entry["sha256"] for entry in manifest["files"]}
 
-    assert len(pdfs("checkout")) == 12  # 2 × (2 summaries and a pack), 6 recipients' packs
+    # 2 × (2 summaries and a pack), 6 recipients' packs, and the language packs they are
+    # joined to in mn, ko and US Letter English, made for them
+    assert len(pdfs("checkout")) == 15
     assert pdfs("installed") == pdfs("checkout")
     run([installed / "briefing", "verify", "installed"], cwd=project)
 
