@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -666,38 +666,48 @@ def _asks_by_actor(statements: list[StatementView], actors: list[ActorView]) -> 
     ordered = chronological(statements)
     out = []
     for actor in actors:
-        places: dict[tuple[str, ...], list[tuple[int, int, AskRow]]] = {}
-        for age, statement in enumerate(ordered):
-            for position, row in enumerate(statement.asks):
-                if actor in row.addressees or actor in row.concerns:
-                    concerning = actor not in row.addressees
-                    places.setdefault(_ask_key(row, concerning), []).append((age, position, row))
-        asks = []
-        for found in places.values():
-            found.sort(key=lambda place: (-place[0], place[1]))  # newest first
-            newest = found[0][2]
-            years: list[AskYear] = []
-            for _, _, row in found:
-                if years and years[-1].year == row.year:
-                    years[-1].rows.append(row)
-                else:
-                    years.append(AskYear(row.year, [row]))
-            asks.append(
-                (
-                    (-found[0][0], found[0][1]),
-                    RepeatedAsk(
-                        newest.verb,
-                        newest.summary,
-                        newest.addressees,
-                        actor not in newest.addressees,
-                        years,
-                    ),
-                )
-            )
+
+        def place(row: AskRow, actor: ActorView = actor) -> bool | None:
+            if actor in row.addressees:
+                return False
+            return True if actor in row.concerns else None
+
+        asks = repeated_asks(ordered, place)
         if asks:
-            asks.sort(key=lambda pair: pair[0])  # by its newest statement, then its place there
-            out.append(ActorAsks(actor, [ask for _, ask in asks]))
+            out.append(ActorAsks(actor, asks))
     return out
+
+
+def repeated_asks(
+    ordered: list[StatementView], place: Callable[[AskRow], bool | None]
+) -> list[RepeatedAsk]:
+    """Group the asks `place` takes (False: asked of; True: concerning) into repeated asks.
+
+    `ordered` is oldest first; the asks come newest first, each listing every
+    year and resolution that made it.
+    """
+    places: dict[tuple[str, ...], list[tuple[int, int, AskRow, bool]]] = {}
+    for age, statement in enumerate(ordered):
+        for position, row in enumerate(statement.asks):
+            concerning = place(row)
+            if concerning is not None:
+                places.setdefault(_ask_key(row, concerning), []).append(
+                    (age, position, row, concerning)
+                )
+    asks = []
+    for found in places.values():
+        found.sort(key=lambda where: (-where[0], where[1]))  # newest first
+        newest, concerning = found[0][2], found[0][3]
+        years: list[AskYear] = []
+        for _, _, row, _ in found:
+            if years and years[-1].year == row.year:
+                years[-1].rows.append(row)
+            else:
+                years.append(AskYear(row.year, [row]))
+        ask = RepeatedAsk(newest.verb, newest.summary, newest.addressees, concerning, years)
+        asks.append(((-found[0][0], found[0][1]), ask))
+    asks.sort(key=lambda pair: pair[0])  # by its newest statement, then its place there
+    return [ask for _, ask in asks]
 
 
 def _themes_over_time(
@@ -808,25 +818,29 @@ def _coalition_translation(project: Project, lang: str) -> CoalitionTranslation 
 
 @dataclass(frozen=True)
 class CountryAsks:
-    """What the statements ask of one country's government or legislature, and about it."""
+    """What the statements ask of one country's government or legislature, and about it.
+
+    Each ask once, newest first, with every year it was made: at thirty
+    statements a member reads a page of demands, not thirty tables.
+    """
 
     country: str
-    addressed: list[tuple[StatementView, list[AskRow]]]
-    concerning: list[tuple[StatementView, list[AskRow]]]
+    addressed: list[RepeatedAsk]
+    concerning: list[RepeatedAsk]
 
 
 def asks_concerning(statements: list[StatementView], country: str) -> CountryAsks:
     """Sort every ask by whether it is made of `country`, only concerns it, or neither."""
-    addressed, concerning = [], []
-    for statement in statements:
-        mine = [r for r in statement.asks if any(country in a.countries for a in r.addressees)]
-        about = [
-            r
-            for r in statement.asks
-            if r not in mine and any(country in a.countries for a in r.concerns)
-        ]
-        if mine:
-            addressed.append((statement, mine))
-        if about:
-            concerning.append((statement, about))
-    return CountryAsks(country, addressed, concerning)
+    ordered = chronological(statements)
+
+    def of(actors: list[ActorView]) -> bool:
+        return any(country in actor.countries for actor in actors)
+
+    return CountryAsks(
+        country,
+        repeated_asks(ordered, lambda row: False if of(row.addressees) else None),
+        repeated_asks(
+            ordered,
+            lambda row: True if not of(row.addressees) and of(row.concerns) else None,
+        ),
+    )

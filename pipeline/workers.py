@@ -90,13 +90,12 @@ class Worker:
                 data = self.typesetter.pdf_bytes(layout, what, job.sources, self.context.today)
             except RefusedResource as error:  # an attachment the template asks for, say
                 raise BuildError(f"{what}: {error}") from None
-            if job.base is None:  # a joined document is checked once joined
-                check_pdf(
-                    data,
-                    layout.pages,
-                    str(self.context.paths.out / job.path),
-                    subsets=self.context.subsets,
-                )
+            check_pdf(  # a document's own pages are checked before they are joined too
+                data,
+                layout.pages,
+                str(self.context.paths.out / job.path),
+                subsets=self.context.subsets,
+            )
         seconds = time.perf_counter() - start
         return Typeset(job, data, layout.pages, seconds, complete=job.base is None)
 
@@ -231,7 +230,8 @@ def _join(front: Typeset, behind: Typeset, context: Context) -> Typeset:
     job = front.job
     whole = join_documents(front.data, behind.data)
     pages = front.pages + behind.pages
-    check_pdf(whole, pages, str(context.paths.out / job.path), subsets=context.subsets)
+    where = str(context.paths.out / job.path)
+    check_pdf(whole, pages, where, subsets=context.subsets, parts_checked=True)
     return Typeset(job, whole, pages, front.seconds + time.perf_counter() - start)
 
 

@@ -207,8 +207,14 @@ def test_an_ask_per_resolution_or_item(project: Project, instruments: Instrument
 def test_asks_concerning_a_country(project: Project, instruments: Instruments) -> None:
     views = [plan(project, instruments, "en", s) for s in (TOKYO, SEOUL)]
     korea = asks_concerning(views, "KR")
-    addressed = {(s.id, r.anchor) for s, rows in korea.addressed for r in rows}
-    concerning = {(s.id, r.anchor) for s, rows in korea.concerning for r in rows}
+    addressed = {
+        (r.statement_id, r.anchor) for a in korea.addressed for y in a.years for r in y.rows
+    }
+    concerning = {
+        (r.statement_id, r.anchor) for a in korea.concerning for y in a.years for r in y.rows
+    }
+    assert all(not a.concerning for a in korea.addressed)
+    assert all(a.concerning for a in korea.concerning)
     # resolution 4 asks the Korean legislature, with others; 5 the Six-Party Talks
     assert addressed == {(TOKYO, f"{TOKYO}-r-4"), (TOKYO, f"{TOKYO}-r-5")}
     assert concerning == {(SEOUL, f"{SEOUL}-r-1-i-8"), (SEOUL, f"{SEOUL}-r-4-i-2")}
@@ -301,5 +307,7 @@ def test_the_pack_plans_the_coalition_and_the_recipient(
     assert {s.id for s in pack.sources} <= set(pack.citations)
     assert pack.recipient is not None
     assert pack.recipient.country == "韓国"
-    assert [s.id for s, _ in pack.recipient.asks.concerning] == [SEOUL]
+    assert {
+        r.statement_id for a in pack.recipient.asks.concerning for y in a.years for r in y.rows
+    } == {SEOUL}
     assert Planner(project, language("en"), instruments).pack({}).recipient is None
