@@ -196,8 +196,8 @@ class _RecipientPack(Kind):
     def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
         assert spec.recipient is not None
         planner, renderer = worker.tools(spec.lang)
-        pack = planner.pack(
-            dict.fromkeys(spec.statements, 0), list(spec.statements), spec.recipient
+        pack = planner.for_recipient(
+            worker.planned_pack(spec.lang, spec.statements), spec.recipient
         )
         html = renderer.recipient_pages(pack)
         return worker.typesetter.layout(

@@ -506,6 +506,10 @@ class Planner:
         planned.theme_grids = theme_grids(planned)
         return planned
 
+    def for_recipient(self, pack: PackView, recipient: Recipient) -> PackView:
+        """The pack as one member's own pages see it: the same views, with their country's asks."""
+        return replace(pack, recipient=self._recipient(pack.statements, recipient))
+
     def _recipient(self, statements: list[StatementView], recipient: Recipient) -> RecipientView:
         country = self.fmt.country(recipient.country)
         return RecipientView(recipient, country, asks_concerning(statements, recipient.country))

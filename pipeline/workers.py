@@ -23,7 +23,7 @@ from pipeline.kinds import SUMMARY
 
 if TYPE_CHECKING:
     from pipeline.pdf import Typesetter
-    from pipeline.plan import Planner
+    from pipeline.plan import PackView, Planner
     from pipeline.render import Renderer
 
 
@@ -51,6 +51,7 @@ class Worker:
         )
         self.fits: dict[tuple[str, str, str], int] = {}  # (statement, lang, paper) → density
         self._tools: dict[str, tuple[Planner, Renderer]] = {}
+        self._packs: dict[tuple[str, tuple[str, ...]], PackView] = {}
 
     def tools(self, lang: str) -> tuple[Planner, Renderer]:
         """The planner and renderer of a language, made once per process."""
@@ -67,10 +68,24 @@ class Worker:
             )
         return self._tools[lang]
 
+    def planned_pack(self, lang: str, statements: tuple[str, ...]) -> PackView:
+        """A language's pack of these statements, planned once per process.
+
+        Every member's own pages in a language read the same planned pack; only
+        their country's asks differ (`Planner.for_recipient`).
+        """
+        key = (lang, statements)
+        if key not in self._packs:
+            planner, _ = self.tools(lang)
+            self._packs[key] = planner.pack(dict.fromkeys(statements, 0), list(statements))
+        return self._packs[key]
+
     def warm(self, jobs: list[Job]) -> None:
         """Parse every stylesheet and make every language's tools the jobs will use."""
         for job in jobs:
             self.tools(job.lang)
+            if job.recipient is not None:  # planned here once, inherited by every worker
+                self.planned_pack(job.lang, job.statements)
             for kind in {SUMMARY, job.kind}:
                 self.typesetter.stylesheets(
                     self.context.sheets(kind, job.lang, job.spec.paper),
