@@ -17,6 +17,7 @@ DEFAULT_TEMPLATES = asset("templates")
 DEFAULT_LOCALES = asset("locales")
 DEFAULT_INSTRUMENTS = asset("instruments")
 DEFAULT_SCHEMAS = asset("schemas")
+SOURCES = "sources"  # beside the records folder: the archived documents and their provenance
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ class BuildRequest:
     subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
     progress: Callable[[Finished], None] = field(default=lambda finished: None)
     notice: Callable[[str], None] = field(default=lambda message: None)
+
+
+def sources_folder(records: Path) -> Path:
+    """Return where the sources of a records folder are: `sources/` beside it."""
+    return records.parent / SOURCES
 
 
 def build_date() -> dt.date:

@@ -76,11 +76,13 @@ def plan_jobs(
 ) -> list[Job]:
     """List the documents to make, each with the hashes of what it is made from."""
     paths, project = context.paths, context.project
-    hashed = functools.cache(_file_part)  # many documents share their files: hash each once
+    # Many documents share their files and templates: hash and parse each once.
+    hashed = functools.cache(lambda path: hash_files([path]))
+    templates = functools.cache(lambda name: template_files(paths.templates, name))
     common = {
         "code": code_hash(),
-        **dict([hashed(paths.templates / "fonts.yaml", "template")]),
-        **dict(hashed(p, "source") for p in project.source_files()),
+        "template fonts.yaml": hashed(paths.templates / "fonts.yaml"),
+        **{f"source {p.name}": hashed(p) for p in project.source_files()},
     }
     wanted: list[tuple[Kind, Spec]] = [
         (kind, spec)
@@ -105,15 +107,15 @@ def plan_jobs(
     def job_for(kind: Kind, spec: Spec) -> Job:
         files = [
             *project.record_files(kind.records(spec), spec.lang),
-            *template_files(paths.templates, kind.template),
+            *templates(kind.template),
             *(paths.templates / s for s in kind.sheets(spec.paper)),
         ]
         sources = kind.attachments(project, context.instruments, spec)
         parts = {
             **common,
-            **dict(hashed(p, "file", paths.records.parent) for p in [*files, *sources]),
-            f"catalog {spec.lang}": hashed(languages_by_code[spec.lang].catalog, "")[1],
-            f"fonts {spec.lang}": hashed(context.fonts[spec.lang], "")[1],
+            **{_name(p, paths.records.parent): hashed(p) for p in [*files, *sources]},
+            f"catalog {spec.lang}": hashed(languages_by_code[spec.lang].catalog),
+            f"fonts {spec.lang}": hashed(context.fonts[spec.lang]),
             **kind.parts(project, spec),
             "options": digest(
                 __version__,
@@ -160,15 +162,12 @@ def _with_bases(jobs: list[Job], job_for: Callable[[Kind, Spec], Job]) -> list[J
     return [*tied[:first_joined], *added, *tied[first_joined:]]
 
 
-def _file_part(path: Path, what: str, root: Path | None = None) -> tuple[str, str]:
-    """Name an input (a record by its place in the project, so a moved project is current)."""
-    if what != "file":
-        return f"{what} {path.name}", hash_files([path])
+def _name(path: Path, root: Path) -> str:
+    """Name an input file by its place in the project, so a moved project stays current."""
     try:
-        name = str(path.resolve().relative_to(root.resolve())) if root else str(path)
+        return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
-        name = str(path)
-    return name, hash_files([path])
+        return str(path)
 
 
 def template_files(templates: Path, main: str) -> list[Path]:

@@ -13,9 +13,9 @@ from pipeline.errors import BuildError
 from pipeline.files import NOFOLLOW, os_error_message
 from pipeline.i18n import Language
 from pipeline.jobs import Job
-from pipeline.kinds import PACK, RECIPIENT_PACK, SUMMARY
+from pipeline.kinds import PACK, RECIPIENT_PACK, SUMMARY, Spec
 from pipeline.manifest import Entry, Manifest
-from pipeline.models import DEFAULT_PACK, Recipients
+from pipeline.models import Recipients
 from pipeline.project import Project
 from pipeline.transaction import Transaction, transaction
 from pipeline.workers import Typeset
@@ -99,7 +99,7 @@ def stale_documents(
     left out of this build (another language, another statement) stay as they are.
     """
     members = {r.id for r in recipients.recipients} if recipients is not None else None
-    packs = {DEFAULT_PACK, f"{DEFAULT_PACK}-letter"}
+    packs = {PACK.output(Spec("", (), paper=paper)).stem for paper in ("A4", "Letter")}
     packs |= {p.id for p in project.packs.packs} if project.packs else set()
     gone = {}
     for name, entry in manifest.entries.items():

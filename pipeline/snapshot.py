@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.config import BuildRequest, Paths, Written
+from pipeline.config import BuildRequest, Paths, Written, sources_folder
 
 NAMESPACE = "builds"
 _CODE = Path(__file__).resolve().parent
@@ -118,7 +118,7 @@ def _stats(paths: Paths, request: BuildRequest, extra: list[Path]) -> Stats:
     """Size and modification time of every file a build of this request reads or writes."""
     roots = [
         paths.records,
-        paths.records.parent / "sources",
+        sources_folder(paths.records),
         paths.templates,
         paths.locales,
         paths.instruments,

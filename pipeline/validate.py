@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.config import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES
+from pipeline.config import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES, SOURCES, sources_folder
 from pipeline.errors import Problem, RecordError
 from pipeline.load import (
     Loaded,
@@ -40,15 +40,9 @@ from pipeline.project import Project
 from pipeline.textpolicy import text_problems
 
 CONTEXT_FILES = ("vocabulary.yaml", "coalition.yaml")
-SOURCES = "sources"  # beside the records folder: the archived documents and their provenance
 
 if TYPE_CHECKING:
     from pipeline.instruments import Instruments
-
-
-def sources_folder(records: Path) -> Path:
-    """Return where the sources of a records folder are: `sources/` beside it."""
-    return records.parent / SOURCES
 
 
 def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:

@@ -9,6 +9,7 @@ import pytest
 from support import STATEMENTS, build, copy_project
 
 import pipeline.validate
+from pipeline.errors import RecordError
 
 
 @pytest.fixture
@@ -74,6 +75,6 @@ def test_any_change_takes_the_full_path(built: tuple[Path, Path, Path], change: 
         patch.setattr(pipeline.validate, "load_project", load)
         try:
             build(records, out, cache, **request)
-        except Exception:  # a copied vocabulary is a duplicate: the full path says so
+        except RecordError:  # a copied vocabulary is a duplicate: the full path says so
             assert change == "a record added"
     assert loaded, f"{change}: the build trusted its snapshot"
