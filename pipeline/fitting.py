@@ -19,6 +19,7 @@ from pipeline.cache import Fit, digest, hash_files
 from pipeline.errors import BuildError
 from pipeline.jobs import code_hash, template_files
 from pipeline.kinds import SUMMARY, Kind, Spec
+from pipeline.workers import collect_paused
 
 if TYPE_CHECKING:
     from pipeline.pdf import Layout
@@ -38,48 +39,68 @@ def densities(stylesheet: Path) -> int:
 
 
 def fit_summary(
-    worker: Worker, statement_id: str, lang: str, paper: str, need_layout: bool = True
+    worker: Worker,
+    statement_id: str,
+    lang: str,
+    paper: str,
+    need_layout: bool = True,
+    pack: Kind | None = None,
 ) -> tuple[Layout | None, int]:
     """Lay out a statement's summary on one page, tightening it as needed.
+
+    With `pack`, the summary is fitted where that pack puts it: on its own page
+    under the statement's chapter title, laid out with the pack's styles (the
+    chapter alone, as pack.html draws it). The pack then lays itself out once;
+    fitted alone, a summary could spill under the title and cost the whole
+    pack a second layout (a US Letter pack always did).
 
     Without `need_layout` (a pack asking only for the density) a density found
     before in this process, or a remembered one that the next looser step
     confirms, is returned without laying the summary out at it.
     """
     context = worker.context
-    sheets = context.sheets(SUMMARY, lang, paper)
+    kind = pack or SUMMARY
+    sheets = context.sheets(kind, lang, paper)
     steps = densities(context.paths.templates / "summary.css")
-    known = worker.fits.get((statement_id, lang, paper))  # the density only: layouts are big
+    place = (statement_id, lang, paper, kind.name)
+    known = worker.fits.get(place)  # the density only: layouts are big
     if known is not None and not need_layout:
         return None, known
     planner, renderer = worker.tools(lang)
     statement = context.project.statements[statement_id]
-    what = f"the {lang} summary of {statement_id}"
+    where = " under its chapter title" if pack else ""
+    what = f"the {lang} summary of {statement_id}{where}"
+    lead = 1 if pack else 0  # pack.html's chapters alone start on the second page
+    pages = lead + 1
+
+    def render(density: int) -> str:
+        collect_paused()  # each layout tried frees the ones before it
+        if pack is None:
+            return renderer.summary(planner.summary(statement, density))
+        chapter = planner.pack({statement_id: density}, [statement_id], summaries=[statement_id])
+        return renderer.pack(chapter, chapter_only=True)
 
     def lay_out(density: int) -> Layout:
-        html = renderer.summary(planner.summary(statement, density))
-        return worker.typesetter.layout(html, what, sheets)
+        return worker.typesetter.layout(render(density), what, sheets)
 
-    key = _fit_key(worker, statement_id, lang, sheets)
+    key = _fit_key(worker, statement_id, lang, kind, sheets)
     if known is None:  # from the cache: a hint, used only if no looser density fits
         remembered = worker.cache.recall("fit", key, Fit)
         hint = remembered.density if remembered is not None else steps
-        if hint < steps and (hint == 0 or lay_out(hint - 1).pages > 1):
+        if hint < steps and (hint == 0 or lay_out(hint - 1).pages > pages):
             if not need_layout:  # one step looser does not fit; the pack checks this one
-                worker.fits[(statement_id, lang, paper)] = hint
+                worker.fits[place] = hint
                 return None, hint
             laid_out = lay_out(hint)
-            if laid_out.pages == 1:
-                worker.fits[(statement_id, lang, paper)] = hint
+            if laid_out.pages == pages:
+                worker.fits[place] = hint
                 return laid_out, hint
     else:  # found in this process: no looser density fits; this one is checked here
         laid_out = lay_out(known)
-        if laid_out.pages == 1:
+        if laid_out.pages == pages:
             return laid_out, known
-    laid_out, density = worker.typesetter.fit_one_page(
-        lambda step: renderer.summary(planner.summary(statement, step)), steps, what, sheets
-    )
-    worker.fits[(statement_id, lang, paper)] = density
+    laid_out, density = worker.typesetter.fit_one_page(render, steps, what, sheets, lead)
+    worker.fits[place] = density
     worker.cache.remember("fit", Fit(key=key, density=density))
     return laid_out, density
 
@@ -89,10 +110,10 @@ def fit_pack(worker: Worker, spec: Spec, kind: Kind, what: str) -> Layout:
     planner, renderer = worker.tools(spec.lang)
     steps = densities(worker.context.paths.templates / "summary.css")
     found = {
-        s: fit_summary(worker, s, spec.lang, spec.paper, need_layout=False)[1]
+        s: fit_summary(worker, s, spec.lang, spec.paper, need_layout=False, pack=kind)[1]
         for s in spec.statements
     }
-    while True:  # a summary under the pack's chapter title may need one more step
+    while True:  # fitted under their chapter titles, the summaries should not spill; if one does
         pack = planner.pack(found, list(spec.statements), summaries=spec.summaries)
         layout = worker.typesetter.layout(
             renderer.pack(pack),
@@ -104,6 +125,8 @@ def fit_pack(worker: Worker, spec: Spec, kind: Kind, what: str) -> Layout:
         )
         if not spilled:
             return layout
+        del layout  # freed before the next layout, not kept beside it
+        collect_paused()
         for anchor in spilled:
             statement_id = next(s.id for s in pack.statements if s.anchor == anchor)
             found[statement_id] += 1
@@ -148,20 +171,21 @@ def spilled_summaries(
     return spilled
 
 
-def _fit_key(worker: Worker, statement_id: str, lang: str, sheets: list[Path]) -> str:
-    """Hash everything a summary's layout depends on."""
+def _fit_key(worker: Worker, statement_id: str, lang: str, kind: Kind, sheets: list[Path]) -> str:
+    """Hash everything a summary's layout depends on, alone or in a kind of pack."""
     context = worker.context
     files = [
         *context.project.record_files([statement_id, "vocabulary", "coalition"], lang),
         *context.project.source_files(),
     ]
-    templates = template_files(context.paths.templates, SUMMARY.template)
+    templates = template_files(context.paths.templates, kind.template)
     catalog = context.paths.locales / lang / "LC_MESSAGES" / "messages.po"
     return digest(
         __version__,
         code_hash(),
         lang,
         statement_id,
+        kind.name,
         context.today.isoformat(),
         hash_files([*files, *templates, *sheets, catalog]),
     )

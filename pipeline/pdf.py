@@ -202,32 +202,39 @@ class Typesetter:
             raise BuildError(f"{what}: {cause}") from None
 
     def fit_one_page(
-        self, render: Callable[[int], str], densities: int, what: str, stylesheets: Sequence[Path]
+        self,
+        render: Callable[[int], str],
+        densities: int,
+        what: str,
+        stylesheets: Sequence[Path],
+        lead: int = 0,
     ) -> tuple[Layout, int]:
         """Find the loosest layout that fits one page, or say how far over the tightest is.
 
         Tighter steps only ever take less room, so after the loosest and the tightest
-        the step is found by halving: at most four layouts for six steps.
+        the step is found by halving: at most four layouts for six steps. The
+        `lead` pages the HTML puts before the one page (see pack.html) are not counted.
         """
+        pages = lead + 1
         loosest = self.layout(render(0), what, stylesheets)
-        if loosest.pages == 1:
+        if loosest.pages == pages:
             return loosest, 0
         tightest = densities - 1
         fitting = self.layout(render(tightest), what, stylesheets)
-        if fitting.pages == 1:
+        if fitting.pages == pages:
             low, high = 1, tightest  # `high` fits; find the loosest that does
             while low < high:
                 middle = (low + high) // 2
                 candidate = self.layout(render(middle), what, stylesheets)
-                if candidate.pages == 1:
+                if candidate.pages == pages:
                     high, fitting = middle, candidate
                 else:
                     low = middle + 1
             return fitting, high
-        over = _overflow_mm(fitting.document)
+        over = _overflow_mm(fitting.document, lead)
         raise BuildError(
             f"{what} does not fit on one page even at the smallest legible size: it runs "
-            f"onto {fitting.pages} pages, about {over:.0f} mm over. Shorten its "
+            f"onto {fitting.pages - lead} pages, about {over:.0f} mm over. Shorten its "
             "overview or its asks."
         )
 
@@ -297,10 +304,10 @@ def _finish(document: Document, pdf: Any) -> None:
     metadata.stream = [xmp[:end] + PDFUA_XMP + xmp[end:]]
 
 
-def _overflow_mm(document: Document) -> float:
-    """Return how much content lies beyond the first page, in millimetres."""
+def _overflow_mm(document: Document, lead: int = 0) -> float:
+    """Return how much content lies beyond the first page after `lead` pages, in millimetres."""
     total = 0.0
-    for page in document.pages[1:]:
+    for page in document.pages[lead + 1 :]:
         box = page._page_box
         top = box.content_box_y()
         content = [c for c in box.children if type(c).__name__ != "MarginBox"]

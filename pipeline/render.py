@@ -160,6 +160,7 @@ class PackContext(Page):
     pack_date: str
     language_name: str
     links: bool = True
+    chapter_only: bool = False  # its statements' chapters alone, to fit their summaries
 
 
 @dataclass(frozen=True)
@@ -269,8 +270,8 @@ class Renderer:
         context = SummaryContext(**_values(page), statement=statement)
         return self._render(SUMMARY.template, context)
 
-    def pack(self, pack: PackView) -> str:
-        """Return the HTML of the briefing pack."""
+    def pack(self, pack: PackView, chapter_only: bool = False) -> str:
+        """Return the HTML of the briefing pack, or of its statements' chapters alone."""
         title = self._("IPCNKR briefing pack")
         subject = self._(
             "The joint statements of the general meetings, %(first)s–%(last)s",
@@ -282,6 +283,7 @@ class Renderer:
             pack=pack,
             pack_date=self.fmt.date(self.today),
             language_name=self.language.name,
+            chapter_only=chapter_only,
         )
         return self._render(PACK.template, context)
 
