@@ -1,0 +1,49 @@
+"""Fitting: each summary on one page, alone and under its chapter title in a pack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from support import REPO
+
+from pipeline import BuildRequest, Paths, Worker, plan_build
+from pipeline.fitting import fit_summary
+from pipeline.kinds import PACK
+from pipeline.pdf import Layout, Typesetter
+
+EXAMPLES = REPO / "examples" / "recipients.yaml"  # one US member: a US Letter pack
+
+
+def test_a_letter_pack_fits_its_summaries_under_their_titles_and_lays_out_once(
+    project: Path, tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = plan_build(
+        Paths(records=project, out=tmp_path / "out", cache=cache_dir),
+        BuildRequest(langs="en", recipients=EXAMPLES),
+    )
+    job = next(j for j in plan.jobs if str(j.path) == "en/briefing-pack-letter.pdf")
+    worker = Worker(plan.context)
+    alone = {
+        s: fit_summary(worker, s, "en", "Letter", need_layout=False)[1] for s in job.statements
+    }
+    in_pack = {
+        s: fit_summary(worker, s, "en", "Letter", need_layout=False, pack=PACK)[1]
+        for s in job.statements
+    }
+    # The 2007 statement fits alone on a Letter page but not under its chapter title:
+    # the case where a pack fitted with the summaries' own densities spilled.
+    assert any(in_pack[s] > alone[s] for s in job.statements), (alone, in_pack)
+
+    packs: list[str] = []
+    layout = Typesetter.layout
+
+    def counted(self: Typesetter, html: str, what: str, sheets: list[Path]) -> Layout:
+        if what == job.kind.describe(job.spec):
+            packs.append(what)
+        return layout(self, html, what, sheets)
+
+    monkeypatch.setattr(Typesetter, "layout", counted)
+    typeset = worker.typeset(job)
+    assert packs == ["the en briefing pack (US Letter)"]  # once: no summary spilled
+    assert typeset.pages > len(job.statements) * 2
