@@ -648,7 +648,7 @@ def _write_update(
             offsets.append(b"%d %d" % (objgen[0], len(body)))
             body += plain[objgen] + b"\n"
         header = b" ".join(offsets) + b"\n"
-        data = zlib.compress(bytes(header + body))
+        data = zlib.compress(bytes(header + body), 1)  # 4 ms less than level 6, 10 % larger
         where[number] = (1, len(out), 0)
         out += (
             b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n"
@@ -667,7 +667,7 @@ def _write_update(
         index[-1][1] += 1
         kind, field2, field3 = where[current]
         rows += bytes([kind]) + field2.to_bytes(width, "big") + field3.to_bytes(third, "big")
-    data = zlib.compress(bytes(rows))
+    data = zlib.compress(bytes(rows), 1)
     trailer = b"/Root %s /ID [ %s <%s> ] /Prev %d" % (
         pack.root.ref,
         pack.first_id,
@@ -860,7 +860,8 @@ def _update_problems(data: bytes, pack: _Pack, pages: int) -> Iterator[str]:
                 yield f"its XMP metadata does not declare {name}"
         if not str(catalog.get("/Lang", "")):
             yield "it has no document language (/Lang)"
-        yield from (f"qpdf: {warning}" for warning in pdf.get_warnings()[:3])
+        for warning in pdf.get_warnings()[:2]:  # "stream <file> (object n g, offset o): …"
+            yield "qpdf: " + str(warning).partition("> ")[2]
 
 
 def _update_texts(data: bytes, pdf: Pdf, offset: int) -> dict[tuple[int, int], bytes]:
