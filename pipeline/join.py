@@ -169,6 +169,8 @@ def _read_pack(data: bytes, digest: bytes) -> _Pack:
         trailer, root = pdf.trailer, pdf.Root
         if end is None or trailer.get("/Type") != "/XRef" or "/XRefStm" in trailer:
             raise BuildError("the pack does not end in a cross-reference stream to update")
+        if "/Prev" in trailer:
+            raise BuildError("the pack was updated after it was typeset")
         if pdf.is_linearized or "/ID" not in trailer:
             raise BuildError("the pack is linearized or has no file identifier to keep")
         tree = root.Pages
@@ -179,11 +181,15 @@ def _read_pack(data: bytes, digest: bytes) -> _Pack:
         struct = root.StructTreeRoot
         if "/ParentTree" not in struct:
             raise BuildError("the pack's structure tree has no parent tree")
-        keys = [key for key, _ in pikepdf.NumberTree(struct.ParentTree).items()]
+        entries = list(pikepdf.NumberTree(struct.ParentTree).items())
         document = _document(struct)
         outlines = root.get("/Outlines")
         if outlines is not None and "/First" not in outlines:
             outlines = None  # the front's bookmarks take its place
+        parts = [tree, struct, struct.ParentTree, document]
+        parts += [outlines, outlines.First] if outlines is not None else []
+        if not all(part.is_indirect for part in parts):
+            raise BuildError("the pack's page, structure or outline tree has a direct node")
         names = root.get("/Names")
         metadata = root.Metadata
         info = trailer.get("/Info")
@@ -207,11 +213,8 @@ def _read_pack(data: bytes, digest: bytes) -> _Pack:
             page_count=int(tree.Count),
             struct=_read_dict(struct),
             parent_tree=_read_dict(struct.ParentTree),
-            parent_entries=tuple(
-                b"%d %s" % (key, _text(value))
-                for key, value in pikepdf.NumberTree(struct.ParentTree).items()
-            ),
-            next_key=max(keys, default=-1) + 1,
+            parent_entries=tuple(b"%d %s" % (key, _text(value)) for key, value in entries),
+            next_key=max((key for key, _ in entries), default=-1) + 1,
             maps={
                 _name(mapping): _read_dict(struct[mapping]).items
                 for mapping in ("/RoleMap", "/ClassMap")
@@ -441,10 +444,7 @@ class _Update:
         nums = [*pack.parent_entries, *(b"%d %s" % (k, self._value(v)) for k, v in entries)]
         tree = {key: value for key, value in pack.parent_tree.items.items() if key != b"/Kids"}
         tree[b"/Nums"] = _array(nums)
-        if pack.parent_tree.objgen is None:
-            struct[b"/ParentTree"] = _dict_text(tree)
-        else:
-            self.changed[pack.parent_tree.objgen] = _dict_text(tree)
+        self.changed[self._objgen(pack.parent_tree)] = _dict_text(tree)
         self.changed[self._objgen(pack.struct)] = _dict_text(struct)
 
     def _merge_outlines(self, catalog: dict[bytes, bytes]) -> None:
