@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,12 +23,14 @@ import pikepdf
 import pymupdf
 import pypdf
 import pytest
+from full_rewrite import full_rewrite_join
 from readers import disagreements
 from support import FIXTURES, STATEMENTS, page_texts, squash
 
+import pipeline.join as join_module
 from pipeline import BuildRequest, Paths, Worker, build_all, plan_build
 from pipeline.errors import BuildError
-from pipeline.join import PACK_SCHEME, join_documents, mark_links_into_pack
+from pipeline.join import PACK_SCHEME, check_joined, join_documents, mark_links_into_pack
 from pipeline.pdf import check_pdf
 
 MUPDF: Any = pymupdf  # untyped: reached through Any
@@ -297,6 +299,259 @@ def test_only_links_to_anchors_elsewhere_are_marked() -> None:
         f'<p id="here"><a href="#here">a</a> <a href="{PACK_SCHEME}there">b</a> '
         '<a href="https://x/#y">c'
     )
+
+
+# --- The join is an update of the pack, the same file the full rewrite made ---------------
+
+
+def _normalised(data: bytes) -> bytes:
+    """The file as qpdf writes it again: trees flat, no object streams, streams decoded.
+
+    Two files that give the same bytes here have the same objects, related alike;
+    only how they were numbered, compressed and split into tree nodes differs.
+    """
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        root = pdf.Root.StructTreeRoot
+        nums: list[Any] = []
+        for key, value in pikepdf.NumberTree(root.ParentTree).items():
+            nums += [key, value]
+        root.ParentTree = pdf.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(nums)))
+        names = pdf.Root.get("/Names")
+        for kind in ("/Dests", "/EmbeddedFiles"):
+            if names is not None and kind in names:
+                pairs: list[Any] = []
+                for name, value in pikepdf.NameTree(names[kind]).items():
+                    pairs += [pikepdf.String(name), value]
+                names[kind] = pdf.make_indirect(pikepdf.Dictionary(Names=pikepdf.Array(pairs)))
+        out = io.BytesIO()
+        pdf.save(
+            out,
+            deterministic_id=True,
+            object_stream_mode=pikepdf.ObjectStreamMode.disable,
+            compress_streams=False,
+            stream_decode_level=pikepdf.StreamDecodeLevel.generalized,
+        )
+        return out.getvalue()
+
+
+def _assert_same_file(new: bytes, old: bytes) -> None:
+    ours, theirs = _normalised(new), _normalised(old)
+    if ours != theirs:  # say where, not a diff of megabytes
+        lines = zip(ours.split(b"\n"), theirs.split(b"\n"), strict=False)
+        first = next((n, a, b) for n, (a, b) in enumerate(lines) if a != b)
+        pytest.fail(f"the files differ first at line {first[0]}: {first[1]!r} != {first[2]!r}")
+
+
+@pytest.mark.parametrize("language", ["english", "japanese"])
+def test_the_update_makes_the_file_the_full_rewrite_made(
+    language: str, request: pytest.FixtureRequest
+) -> None:
+    joined: Joined = request.getfixturevalue(language)
+    old = full_rewrite_join(joined.front, joined.body, title=joined.title)
+    assert joined.data.startswith(joined.body) and not old.startswith(joined.body)
+    _assert_same_file(joined.data, old)
+
+
+def _without_bookmarks(data: bytes) -> bytes:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        del pdf.Root.Outlines
+        out = io.BytesIO()
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def _with_attachment(data: bytes) -> bytes:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.attachments["note.txt"] = pikepdf.AttachedFileSpec(
+            pdf,
+            b"a note of the recipient's",
+            description="Note",
+            filename="note.txt",
+            mime_type="text/plain",
+            creation_date="D:20250601000000Z",
+            mod_date="D:20250601000000Z",
+        )
+        out = io.BytesIO()
+        pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        return out.getvalue()
+
+
+def test_the_update_follows_the_rewrite_where_the_packs_do_not_go(english: Joined) -> None:
+    """A pack without bookmarks (the front's outline root is the file's); a front with
+    an attachment (added to the pack's, and to /AF)."""
+    body = _without_bookmarks(english.body)
+    front = _with_attachment(english.front)
+    new = join_documents(front, body, title="t")
+    check_joined(new, body, _pages(new), "the joined file")
+    _assert_same_file(new, full_rewrite_join(front, body, title="t"))
+    with pikepdf.open(io.BytesIO(new)) as pdf:
+        assert "note.txt" in pdf.attachments and len(pdf.Root.AF) == len(pdf.attachments)
+        with pdf.open_outline() as outline:
+            assert outline.root[0].title == "Asks concerning South Korea"
+
+
+def test_the_update_continues_the_packs_cross_reference_and_identifier(english: Joined) -> None:
+    update = english.data[len(english.body) :]
+    pack_end = re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", english.body)
+    assert pack_end is not None and english.data.startswith(english.body)
+    assert update.count(b"%%EOF") == 1 and update.endswith(b"%%EOF\n")
+    assert b"/XRefStm" not in update  # no hybrid file (PDF/A-3, 6.1.4)
+    with (
+        pikepdf.open(io.BytesIO(english.data)) as joined,
+        pikepdf.open(io.BytesIO(english.body)) as pack,
+    ):
+        assert joined.trailer.Type == "/XRef"
+        assert int(joined.trailer.Prev) == int(pack_end.group(1))
+        assert joined.trailer.ID[0] == pack.trailer.ID[0] != joined.trailer.ID[1]
+        assert "/Filter" not in joined.Root.Metadata.stream_dict
+        with joined.open_metadata(set_pikepdf_as_editor=False) as xmp:
+            assert xmp["dc:title"] == str(joined.docinfo.Title) == english.title
+
+
+def test_a_pack_is_read_once_per_process(english: Joined, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second join of a pack and its check open neither the pack nor the whole file."""
+    read = join_module._read_pack
+    reads: list[bytes] = []
+
+    def reading(data: bytes, digest: bytes) -> Any:
+        reads.append(digest)
+        return read(data, digest)
+
+    opened: list[int] = []
+    open_pdf = pikepdf.open
+
+    def opening(source: Any, **options: Any) -> pikepdf.Pdf:
+        opened.append(len(source.getvalue()) if isinstance(source, io.BytesIO) else -1)
+        return open_pdf(source, **options)
+
+    monkeypatch.setattr(join_module, "_read_pack", reading)
+    join_module._PACKS.clear()
+    assert join_documents(english.front, english.body, title=english.title) == english.data
+    assert len(reads) == 1
+    monkeypatch.setattr(pikepdf, "open", opening)
+    again = join_documents(english.front, english.body, title=english.title)
+    check_joined(again, english.body, _pages(again), "the joined file")
+    assert again == english.data and len(reads) == 1
+    assert len(english.body) not in opened and len(english.front) in opened
+
+
+def test_a_process_keeps_the_last_six_packs(english: Joined) -> None:
+    join_module._PACKS.clear()
+    packs = [english.body + b"\n" * n for n in range(7)]  # seven packs, as far as a hash goes
+    for pack in packs:
+        join_documents(english.front, pack, title=english.title)
+    kept = [pack.data for pack in join_module._PACKS.values()]
+    assert kept == packs[1:]
+
+
+def _edit_update(
+    monkeypatch: pytest.MonkeyPatch, edit: Callable[[Any, dict[tuple[int, int], bytes]], None]
+) -> None:
+    """Make the join write its update with one mistake: `edit` changes the objects' text."""
+    write = join_module._write_update
+
+    def broken(pack: Any, plain: dict[tuple[int, int], bytes], *rest: Any) -> bytes:
+        plain = dict(plain)
+        edit(pack, plain)
+        return write(pack, plain, *rest)
+
+    monkeypatch.setattr(join_module, "_write_update", broken)
+
+
+def _front_objects(pack: Any, plain: dict[tuple[int, int], bytes], kind: bytes) -> list[Any]:
+    return [objgen for objgen, text in plain.items() if objgen[0] >= pack.size and kind in text]
+
+
+def _drop_element(pack: Any, plain: dict[tuple[int, int], bytes]) -> None:
+    del plain[_front_objects(pack, plain, b"/StructElem")[0]]
+
+
+def _miscount(pack: Any, plain: dict[tuple[int, int], bytes]) -> None:
+    objgen = pack.pages.objgen
+    plain[objgen] = re.sub(rb"/Count (\d+)", rb"/Count 1\1", plain[objgen])
+
+
+def _lose_entry(pack: Any, plain: dict[tuple[int, int], bytes]) -> None:
+    objgen = pack.parent_tree.objgen
+    plain[objgen] = re.sub(rb" \d+ (\[[^\[\]]*\]|\d+ \d+ R) \] >>$", rb" ] >>", plain[objgen])
+
+
+def _reparent(pack: Any, plain: dict[tuple[int, int], bytes]) -> None:
+    document = b"/P %d 0 R" % pack.document.objgen[0]
+    element = next(o for o in _front_objects(pack, plain, b"/StructElem") if document in plain[o])
+    plain[element] = plain[element].replace(document, b"/P %d 0 R" % (pack.document.objgen[0] + 1))
+
+
+@pytest.mark.parametrize(
+    ("mistake", "said"),
+    [
+        (_drop_element, "refers to objects it does not hold"),
+        (_miscount, "its page tree counts"),
+        (_lose_entry, "the parent tree has no entry"),
+        (_reparent, "has no parent in the update"),
+    ],
+    ids=["dangling reference", "page count", "parent-tree entry", "structure element"],
+)
+def test_a_join_written_wrong_is_refused(
+    english: Joined, monkeypatch: pytest.MonkeyPatch, mistake: Callable[..., None], said: str
+) -> None:
+    check_joined(english.data, english.body, _pages(english.data), "the joined file")
+    _edit_update(monkeypatch, mistake)
+    broken = join_documents(english.front, english.body, title=english.title)
+    with pytest.raises(BuildError, match=f"the joined PDF is broken: .*{said}"):
+        check_joined(broken, english.body, _pages(english.data), "the joined file")
+
+
+def _shift_object(data: bytes, body: bytes) -> bytes:
+    """The first object of the update renumbered in its header: its offset is wrong now."""
+    match = re.compile(rb"\n(\d+) 0 obj\n").search(data, len(body) - 1)
+    assert match is not None
+    return data[: match.start(1)] + b"%d" % (int(match.group(1)) + 1) + data[match.end(1) :]
+
+
+def _lengthen_metadata(data: bytes, body: bytes) -> bytes:
+    """The XMP stream's /Length one byte long: it takes in the end of line before endstream."""
+    update = re.sub(
+        rb"/Length (\d+) /Subtype /XML",
+        lambda m: b"/Length %d /Subtype /XML" % (int(m.group(1)) + 1),
+        data[len(body) :],
+    )
+    return data[: len(body)] + update
+
+
+def _move_prev(data: bytes, body: bytes) -> bytes:
+    return data[: len(body)] + re.sub(
+        rb"/Prev (\d+)", lambda m: b"/Prev %d" % (int(m.group(1)) - 7), data[len(body) :]
+    )
+
+
+def _change_pack(data: bytes, body: bytes) -> bytes:
+    middle = len(body) // 2
+    return data[:middle] + bytes([data[middle] ^ 1]) + data[middle + 1 :]
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (_shift_object, "puts .* where it is not"),
+        (_lengthen_metadata, "does not end at endstream"),
+        (_move_prev, "does not continue the pack's"),
+        (_change_pack, "the pack's bytes are not its first part"),
+    ],
+    ids=["offset", "length", "prev", "pack"],
+)
+def test_a_damaged_update_is_refused(
+    english: Joined, damage: Callable[[bytes, bytes], bytes], said: str
+) -> None:
+    broken = damage(english.data, english.body)
+    assert broken != english.data
+    with pytest.raises(BuildError, match=f"the joined PDF is broken: .*{said}"):
+        check_joined(broken, english.body, _pages(english.data), "the joined file")
+
+
+def test_a_join_counting_other_pages_is_refused(english: Joined) -> None:
+    with pytest.raises(BuildError, match="not 200"):
+        check_joined(english.data, english.body, 200, "the joined file")
 
 
 # --- veraPDF ---------------------------------------------------------------------------
