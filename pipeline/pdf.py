@@ -329,18 +329,14 @@ def _bottom(box: Any) -> float:
     return float(y + height)
 
 
-def check_pdf(
-    data: bytes, pages: int, what: str, subsets: bool = True, parts_checked: bool = False
-) -> None:
+def check_pdf(data: bytes, pages: int, what: str, subsets: bool = True) -> None:
     """Refuse a PDF that is not what every file here claims to be.
 
     qpdf (through pikepdf) reads it in milliseconds; veraPDF, the outside proof,
     runs in the tests. Checked: it parses, has the pages laid out, declares
     PDF/A-3a and PDF/UA-1, embeds only the project's own font subsets with CIDs
     a reader can follow, and its headings start at H1 and never skip a level.
-    A file joined from parts checked alone (`parts_checked`) keeps their fonts
-    and, each part starting at H1, their heading order: only what the join
-    makes is checked again.
+    A joined file is checked by `join.check_joined`: its parts were checked here.
     """
     import pikepdf
 
@@ -349,8 +345,8 @@ def check_pdf(
             count = len(pdf.pages)
             problems = [
                 *_identification_problems(pdf),
-                *(_font_problems(pdf) if subsets and not parts_checked else ()),
-                *(_heading_problems(pdf) if not parts_checked else ()),
+                *(_font_problems(pdf) if subsets else ()),
+                *_heading_problems(pdf),
             ]
     except (pikepdf.PdfError, ValueError, OSError) as error:
         raise BuildError(f"{what}: the PDF written does not parse: {error}") from None
