@@ -67,32 +67,16 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
     instruments = Instruments.load(paths.instruments)
     recipients = load_recipients(request.recipients) if request.recipients else None
     every_language = available_languages(paths.locales)
-    built = _with_recipient_languages(paths, languages, recipients, cache)
     fonts, relied_on = prepare_document_fonts(
-        project, instruments, built, paths, subsets=request.subsets
-    )
-    member_fonts: dict[str, Path] = {}
-    if recipients is not None:  # their names, in fonts of their own pages only
-        member_fonts, relied_too = prepare_document_fonts(
-            project,
-            instruments,
-            built,
-            paths,
-            subsets=request.subsets,
-            extra=_recipient_texts(recipients),
-        )
-        relied_on = list(dict.fromkeys([*relied_on, *relied_too]))
-    today = request.today or build_date()
-    context = Context(
-        paths,
         project,
         instruments,
-        fonts,
-        today,
-        frozenset(drafts),
-        request.subsets,
-        member_fonts,
+        _with_recipient_languages(paths, languages, recipients, cache),
+        paths,
+        subsets=request.subsets,
+        extra=_recipient_texts(recipients),
     )
+    today = request.today or build_date()
+    context = Context(paths, project, instruments, fonts, today, frozenset(drafts), request.subsets)
     jobs = plan_jobs(context, languages, chosen, request.only, recipients, every_language)
     return BuildPlan(context, jobs, recipients, relied_on)
 

@@ -31,27 +31,14 @@ class Context:
     paths: Paths
     project: Project
     instruments: Instruments
-    fonts: dict[str, Path]  # the font stylesheet of each language, from the records' texts
+    fonts: dict[str, Path]  # the font stylesheet of each language
     today: dt.date
     drafts: frozenset[str] = frozenset()  # languages built with an incomplete catalog
     subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
-    member_fonts: dict[str, Path] = field(default_factory=dict)  # with the recipients' texts too
-
-    def font_sheet(self, kind: Kind, lang: str) -> Path:
-        """The font stylesheet of a kind of document in a language.
-
-        Members' names reach only their own pages, so only those pages' fonts
-        hold them: a pack or a summary is the same file with or without
-        `--recipients`, and so are its cached fittings.
-        """
-        return (self.member_fonts if kind.shows_members else self.fonts)[lang]
 
     def sheets(self, kind: Kind, lang: str, paper: str) -> list[Path]:
         """The stylesheets of a document, in cascade order, its language's fonts first."""
-        return [
-            self.font_sheet(kind, lang),
-            *(self.paths.templates / s for s in kind.sheets(paper)),
-        ]
+        return [self.fonts[lang], *(self.paths.templates / s for s in kind.sheets(paper))]
 
 
 @dataclass(frozen=True)
@@ -128,7 +115,7 @@ def plan_jobs(
             **common,
             **{_name(p, paths.records.parent): hashed(p) for p in [*files, *sources]},
             f"catalog {spec.lang}": hashed(languages_by_code[spec.lang].catalog),
-            f"fonts {spec.lang}": hashed(context.font_sheet(kind, spec.lang)),
+            f"fonts {spec.lang}": hashed(context.fonts[spec.lang]),
             **kind.parts(project, spec),
             "options": digest(
                 __version__,

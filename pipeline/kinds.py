@@ -45,9 +45,6 @@ class Kind(ABC):
     template: ClassVar[str]
     stylesheets: ClassVar[tuple[str, ...]]  # in cascade order, after the generated font CSS
     joined_to: ClassVar[Kind | None] = None  # typeset alone, then put in front of that kind
-    # Its pages show a member's name and chamber: set in the fonts made with the
-    # recipients' texts, so that every other document's fonts are the records' alone.
-    shows_members: ClassVar[bool] = False
 
     @abstractmethod
     def documents(self, lang: str, statements: list[str]) -> list[Spec]:
@@ -178,7 +175,6 @@ class _RecipientPack(Kind):
     name = "recipient pack"
     template = "recipient.html"
     stylesheets = ("print.css", "summary.css", "pack.css", "recipient.css")
-    shows_members = True
 
     def documents(self, lang: str, statements: list[str]) -> list[Spec]:
         raise BuildError("a recipient pack is made for a recipient, not for a language")

@@ -276,28 +276,6 @@ def test_joining_twice_gives_the_same_bytes(english: Joined) -> None:
     assert again == english.data
 
 
-def test_a_pack_is_the_same_file_with_or_without_the_members(
-    tmp_path: Path, cache_dir: Path
-) -> None:
-    """Members' names are set in fonts of their own pages only: the pack they join is untouched.
-
-    Before, the language's one font subset held the names, so adding
-    `--recipients` rebuilt every pack and summary, with other bytes.
-    """
-    paths = Paths(records=STATEMENTS, out=tmp_path / "out", cache=cache_dir)
-    build_all(paths, BuildRequest(langs="ja", only="pack", today=TODAY))
-    alone = (paths.out / "ja" / "briefing-pack.pdf").read_bytes()
-    said: list[str] = []
-    request = BuildRequest(
-        langs="ja", only="recipients", today=TODAY, recipients=RECIPIENTS, explain=said.append
-    )
-    build_all(paths, request)
-    assert f"{paths.out / 'ja' / 'briefing-pack.pdf'}: up to date" in said, said
-    assert (paths.out / "ja" / "briefing-pack.pdf").read_bytes() == alone
-    member = paths.out / "recipients" / "test-jp-sato.pdf"
-    assert "佐藤 花子" in page_texts(member)[0]
-
-
 def test_japanese_pages_join_and_read_in_every_engine(japanese: Joined) -> None:
     texts = page_texts(japanese.path)
     assert "送付先" in squash(texts[0]) and "佐藤 花子" in texts[0]
