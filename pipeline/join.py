@@ -823,6 +823,8 @@ def _masked(data: bytes, pack: _Pack) -> bytes:
 def _update_problems(data: bytes, pack: _Pack, pages: int) -> Iterator[str]:
     import pikepdf
 
+    from pipeline.pdf import identification_problems  # a worker has WeasyPrint loaded already
+
     if not data.startswith(pack.data):
         yield "the pack's bytes are not its first part"
         return
@@ -847,19 +849,9 @@ def _update_problems(data: bytes, pack: _Pack, pages: int) -> Iterator[str]:
         # Read through qpdf: the update's objects, and never the pack's (they are blanked;
         # qpdf would read one as null, and warn). The arrays that list the pack's
         # objects by the thousand are read from the text instead.
-        catalog = pdf.Root
         front = yield from _page_problems(pdf, texts, pack, pages)
         yield from _structure_problems(pdf, texts, pack, front)
-        xmp = bytes(catalog.Metadata.read_bytes())
-        for claim, name in (
-            (b'pdfaid:part="3"', "PDF/A-3"),
-            (b'pdfaid:conformance="A"', "level A"),
-            (b'pdfuaid:part="1"', "PDF/UA-1"),
-        ):
-            if claim not in xmp:
-                yield f"its XMP metadata does not declare {name}"
-        if not str(catalog.get("/Lang", "")):
-            yield "it has no document language (/Lang)"
+        yield from identification_problems(pdf)  # the catalog and XMP are the update's
         for warning in pdf.get_warnings()[:2]:  # "stream <file> (object n g, offset o): …"
             yield "qpdf: " + str(warning).partition("> ")[2]
 

@@ -344,7 +344,7 @@ def check_pdf(data: bytes, pages: int, what: str, subsets: bool = True) -> None:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             count = len(pdf.pages)
             problems = [
-                *_identification_problems(pdf),
+                *identification_problems(pdf),
                 *(_font_problems(pdf) if subsets else ()),
                 *_heading_problems(pdf),
             ]
@@ -359,7 +359,8 @@ def check_pdf(data: bytes, pages: int, what: str, subsets: bool = True) -> None:
         )
 
 
-def _identification_problems(pdf: Any) -> Iterator[str]:
+def identification_problems(pdf: Any) -> Iterator[str]:
+    """What a file of this project must declare: PDF/A-3a, PDF/UA-1, a language, tags."""
     xmp = bytes(pdf.Root.Metadata.read_bytes()) if "/Metadata" in pdf.Root else b""
     for claim, name in (
         (b'pdfaid:part="3"', "PDF/A-3"),
