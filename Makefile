@@ -6,6 +6,7 @@ SHELL := /bin/bash
 UV = $(if $(shell command -v uv 2>/dev/null),uv,python3 -m uv)
 RUN = $(UV) run --frozen --no-sync
 STAMP := .venv/.synced
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: build test validate bench lint golden system setup clean
 
@@ -41,7 +42,11 @@ lint: setup
 	$(RUN) mypy --strict pipeline tests bench
 	$(RUN) actionlint .github/workflows/statements.yml
 
-setup: system $(STAMP)
+setup: system $(STAMP) $(NODE_STAMP)
+
+# axe-core (tests of the web edition in Chromium) comes from npm, pinned by package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
 
 system:
 	@scripts/system-packages.sh
@@ -54,4 +59,4 @@ $(STAMP): pyproject.toml uv.lock
 	@touch $@
 
 clean:
-	rm -rf output .cache
+	rm -rf output .cache node_modules
