@@ -42,7 +42,7 @@ from bench.measure import (
 )
 from bench.report import Check, checks_table, error_check, kilobytes, seconds, table
 from bench.scale import measure_scale
-from pipeline.i18n import available_languages
+from pipeline.i18n.languages import available_languages
 
 # Every language the project ships: each catalog under locales/ (no list to keep in step).
 LANGUAGES = tuple(available_languages(REPO / "locales"))

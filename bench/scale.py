@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from bench.corpus import edit_overview, make_corpus, make_recipients
 from bench.measure import REPO, Run, briefing_command, built_files, environment, run
 from bench.report import Check, seconds, table
-from pipeline.i18n import available_languages
+from pipeline.i18n.languages import available_languages
 
 if TYPE_CHECKING:
     from bench.__main__ import Bench

@@ -10,26 +10,26 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from pipeline.version import __version__
 
 _PUBLIC = {
-    "BuildPlan": "pipeline.build",
-    "build_all": "pipeline.build",
-    "plan_build": "pipeline.build",
+    "BuildPlan": "pipeline.build.run",
+    "build_all": "pipeline.build.run",
+    "plan_build": "pipeline.build.run",
     "BuildRequest": "pipeline.config",
     "Finished": "pipeline.config",
     "Paths": "pipeline.config",
     "build_date": "pipeline.config",
     "Cache": "pipeline.cache",
-    "Job": "pipeline.jobs",
-    "KINDS": "pipeline.kinds",
-    "Kind": "pipeline.kinds",
+    "Job": "pipeline.build.jobs",
+    "KINDS": "pipeline.build.kinds",
+    "Kind": "pipeline.build.kinds",
     "Written": "pipeline.config",
-    "Project": "pipeline.project",
-    "check_records": "pipeline.validate",
-    "load_project": "pipeline.validate",
-    "Typeset": "pipeline.workers",
-    "Worker": "pipeline.workers",
+    "Project": "pipeline.records.project",
+    "check_records": "pipeline.records.validate",
+    "load_project": "pipeline.records.validate",
+    "Typeset": "pipeline.build.workers",
+    "Worker": "pipeline.build.workers",
     "BriefingError": "pipeline.errors",
 }
 __all__ = [
@@ -55,15 +55,15 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from pipeline.build import BuildPlan, build_all, plan_build
+    from pipeline.build.jobs import Job
+    from pipeline.build.kinds import KINDS, Kind
+    from pipeline.build.run import BuildPlan, build_all, plan_build
+    from pipeline.build.workers import Typeset, Worker
     from pipeline.cache import Cache
     from pipeline.config import BuildRequest, Finished, Paths, Written, build_date
     from pipeline.errors import BriefingError
-    from pipeline.jobs import Job
-    from pipeline.kinds import KINDS, Kind
-    from pipeline.project import Project
-    from pipeline.validate import check_records, load_project
-    from pipeline.workers import Typeset, Worker
+    from pipeline.records.project import Project
+    from pipeline.records.validate import check_records, load_project
 
 
 def __getattr__(name: str) -> Any:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline import __version__
 from pipeline.errors import BriefingError, UsageError
+from pipeline.version import __version__
 
 if TYPE_CHECKING:
     from pipeline.config import Finished
@@ -60,7 +60,7 @@ def cli() -> None:
 )
 def validate(paths: tuple[Path, ...], output_format: str) -> None:
     """Check the records (default: statements/) and report every problem."""
-    from pipeline.validate import check_records
+    from pipeline.records.validate import check_records
 
     _, problems, checked = check_records(list(paths) or [DEFAULT_RECORDS])
     if output_format == "json":
@@ -84,7 +84,7 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 def list_statements(paths: tuple[Path, ...]) -> None:
     """Print the statements: id, date adopted, place, number of resolutions."""
-    from pipeline.validate import load_project
+    from pipeline.records.validate import load_project
 
     project = load_project(list(paths) or [DEFAULT_RECORDS])
     rows = [
@@ -112,7 +112,7 @@ def list_statements(paths: tuple[Path, ...]) -> None:
 @click.option("--force", is_flag=True, help="Replace an existing file of that name.")
 def new(statement_id: str, folder: Path, force: bool) -> None:
     """Write a skeleton statement to fill in."""
-    from pipeline.skeleton import write_skeleton
+    from pipeline.records.skeleton import write_skeleton
 
     path = write_skeleton(statement_id, folder, force=force)
     click.echo(f"Wrote {path}. Fill in every empty field, then run `briefing validate {path}`.")
@@ -130,7 +130,7 @@ def new(statement_id: str, folder: Path, force: bool) -> None:
 def schema(check: bool, folder: Path | None) -> None:
     """Write the JSON Schema of every kind of record to schemas/."""
     from pipeline.config import DEFAULT_SCHEMAS
-    from pipeline.schema import check_schemas, write_schemas
+    from pipeline.records.schema import check_schemas, write_schemas
 
     folder = folder or DEFAULT_SCHEMAS
     if check:
@@ -219,7 +219,7 @@ def build(
     templates: Path | None,
 ) -> None:
     """Typeset the one-page summaries and the briefing pack of each language."""
-    from pipeline.build import build_all
+    from pipeline.build.run import build_all
     from pipeline.config import BuildRequest, Paths
 
     if out.exists() and not out.is_dir():
@@ -255,8 +255,8 @@ def build(
 @click.argument("folder", type=click.Path(path_type=Path), default=Path("output"))
 def verify(folder: Path) -> None:
     """Check every file in FOLDER against its manifest: missing, changed or unlisted."""
-    from pipeline.transaction import STAGING, leftovers
-    from pipeline.verify import verify as run
+    from pipeline.output.transaction import STAGING, leftovers
+    from pipeline.output.verify import verify as run
 
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder")
@@ -280,8 +280,8 @@ def i18n() -> None:
 @i18n.command()
 def extract() -> None:
     """Extract the interface strings into locales/messages.pot."""
-    from pipeline.catalogs import extract as run
     from pipeline.config import REPO, Paths
+    from pipeline.i18n.catalogs import extract as run
 
     click.echo(f"Wrote {run(REPO, Paths().locales)}")
 
@@ -293,7 +293,7 @@ def extract() -> None:
 def init(code: str, locale: str | None, force: bool) -> None:
     """Start a new language: catalog, vocabulary and coalition skeletons, official UDHR."""
     from pipeline.config import Paths, build_date
-    from pipeline.skeleton import add_language
+    from pipeline.records.skeleton import add_language
 
     paths = Paths()
     for path in add_language(
@@ -319,7 +319,7 @@ def init(code: str, locale: str | None, force: bool) -> None:
 )
 def confirm(files: tuple[Path, ...], records: Path) -> None:
     """Record that each text of FILES translates today's original (check them first)."""
-    from pipeline.originals import confirm_translations
+    from pipeline.records.originals import confirm_translations
 
     for path, count in confirm_translations(records, files):
         click.echo(f"{path}: {count} texts recorded as translations of today's original")
@@ -328,8 +328,8 @@ def confirm(files: tuple[Path, ...], records: Path) -> None:
 @i18n.command()
 def update() -> None:
     """Merge locales/messages.pot into every language's catalog."""
-    from pipeline.catalogs import update as run
     from pipeline.config import Paths
+    from pipeline.i18n.catalogs import update as run
 
     for path in run(Paths().locales):
         click.echo(f"Updated {path}")
@@ -338,8 +338,8 @@ def update() -> None:
 @i18n.command(name="compile")
 def compile_() -> None:
     """Compile the catalogs to .mo files."""
-    from pipeline.catalogs import compile_catalogs
     from pipeline.config import Paths
+    from pipeline.i18n.catalogs import compile_catalogs
 
     for path in compile_catalogs(Paths().locales):
         click.echo(f"Wrote {path}")
@@ -357,7 +357,7 @@ def status(records: Path, strict: bool) -> None:
     out until it is complete (or build it as a draft with --lang).
     """
     from pipeline.config import Paths
-    from pipeline.translation_status import translation_status
+    from pipeline.i18n.status import translation_status
 
     report = translation_status(Paths(records=records))
     click.echo("Interface catalogs")

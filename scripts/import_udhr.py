@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.i18n import available_languages
-from pipeline.udhr import import_udhr
+from pipeline.i18n.languages import available_languages
+from pipeline.records.udhr import import_udhr
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.build import build_all
+from pipeline.build.run import build_all
 from pipeline.config import BuildRequest, Paths, Written
 
 REPO = Path(__file__).resolve().parent.parent

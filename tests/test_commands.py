@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from support import REPO, STATEMENTS
 
 from pipeline.cli import cli
-from pipeline.i18n import available_languages, gettext_for
+from pipeline.i18n.languages import available_languages, gettext_for
 
 
 def test_list_prints_each_statement() -> None:

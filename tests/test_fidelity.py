@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.models import SourceDocument, Statement
-from pipeline.validate import load_project
+from pipeline.records.models import SourceDocument, Statement
+from pipeline.records.validate import load_project
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = REPO / "sources"

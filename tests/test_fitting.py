@@ -8,9 +8,9 @@ import pytest
 from support import REPO
 
 from pipeline import BuildRequest, Paths, Worker, plan_build
-from pipeline.fitting import fit_summary
-from pipeline.kinds import PACK
-from pipeline.pdf import Layout, Typesetter
+from pipeline.build.kinds import PACK
+from pipeline.typeset.fitting import fit_summary
+from pipeline.typeset.pdf import Layout, Typesetter
 
 EXAMPLES = REPO / "examples" / "recipients.yaml"  # one US member: a US Letter pack
 

@@ -28,12 +28,12 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.i18n import Language, available_languages
-from pipeline.instruments import Instruments
-from pipeline.plan import Planner
-from pipeline.project import Project
-from pipeline.render import Renderer
-from pipeline.validate import load_project, load_recipients
+from pipeline.i18n.languages import Language, available_languages
+from pipeline.plan.planner import Planner
+from pipeline.records.instruments import Instruments
+from pipeline.records.project import Project
+from pipeline.records.validate import load_project, load_recipients
+from pipeline.render.renderer import Renderer
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

@@ -118,7 +118,7 @@ def test_a_failure_while_writing_changes_nothing(
     change_a_statement(records)
     edit(records / f"{SEOUL}.yaml", "title: Joint Statement", "title: The Joint Statement")
     import pipeline.files
-    import pipeline.transaction
+    import pipeline.output.transaction
 
     writes = {"count": 0}
     real_create = pipeline.files.create_exclusive
@@ -129,7 +129,7 @@ def test_a_failure_while_writing_changes_nothing(
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         real_create(path, data)
 
-    monkeypatch.setattr(pipeline.transaction, "create_exclusive", failing_create)
+    monkeypatch.setattr(pipeline.output.transaction, "create_exclusive", failing_create)
     with pytest.raises(OSError):
         build(records, out, cache, langs="en", only="summary")
     monkeypatch.undo()
@@ -144,7 +144,7 @@ def test_an_interrupt_before_the_manifest_changes_nothing(
     build(records, out, cache, langs="en", only="summary")
     before = snapshot(out)
     change_a_statement(records)
-    from pipeline.transaction import Transaction
+    from pipeline.output.transaction import Transaction
 
     real_stage = Transaction.stage
 
@@ -234,7 +234,7 @@ def test_an_interrupted_commit_is_completed_by_the_next_build(
     out = tmp_path / "out"
     build(records, out, cache, langs="en", only="summary")
     change_a_statement(records)
-    import pipeline.transaction as transaction
+    import pipeline.output.transaction as transaction
 
     # As if killed once the journal is written: nothing renamed yet.
     monkeypatch.setattr(transaction, "_apply", lambda out, journal: None)
@@ -581,8 +581,8 @@ def test_an_edited_fitting_decision_cannot_change_a_pdf(
     )
 )
 def test_any_manifest_or_journal_is_read_without_a_crash(tmp_path: Path, value: object) -> None:
-    from pipeline.manifest import Manifest
-    from pipeline.transaction import STAGING, pending_state
+    from pipeline.output.manifest import Manifest
+    from pipeline.output.transaction import STAGING, pending_state
 
     out = tmp_path / "fuzz"
     (out / STAGING).mkdir(parents=True, exist_ok=True)
@@ -616,7 +616,7 @@ def test_a_right_to_left_override_is_a_located_error(records: Path) -> None:
 def test_the_policy_refuses_exactly_controls_and_format_characters(character: str) -> None:
     import unicodedata
 
-    from pipeline.textpolicy import refusal
+    from pipeline.records.textpolicy import refusal
 
     category = unicodedata.category(character)
     refused = refusal(character, "en") is not None
@@ -659,7 +659,7 @@ def test_every_hidden_character_is_found_where_it_is(
     path = write_case(text)
     line = next(i for i, row in enumerate(text.splitlines(), 1) if row.startswith("title: 'T "))
     with pytest.raises(RecordError) as error:
-        from pipeline.validate import load_project
+        from pipeline.records.validate import load_project
 
         load_project([path.parent])
     column = len("title: 'T ") + len(before) + 1
@@ -671,7 +671,7 @@ def test_every_hidden_character_is_found_where_it_is(
 
 
 def test_the_gate_fails_a_box_outside_its_page() -> None:
-    from pipeline.pdf import Typesetter, check_overflow
+    from pipeline.typeset.pdf import Typesetter, check_overflow
 
     typesetter = Typesetter(REPO / "templates")
     html = (

@@ -17,7 +17,7 @@ from support import REPO, STATEMENTS, body_text, build, copy_project, squash
 
 from pipeline.cli import cli
 from pipeline.errors import BuildError
-from pipeline.i18n import available_languages
+from pipeline.i18n.languages import available_languages
 
 CORPUS = REPO / "sources" / "udhr"
 NS = {"u": "http://efele.net/udhr"}
@@ -160,7 +160,7 @@ def test_a_catalog_in_progress_is_left_out_or_built_as_a_draft(
 ) -> None:
     """A language being translated blocks no one; asked for by name, it is a marked draft."""
     from pipeline import BuildRequest, Paths, build_all
-    from pipeline.catalogs import catalog_states
+    from pipeline.i18n.catalogs import catalog_states
 
     locales = tmp_path / "locales"
     shutil.copytree(REPO / "locales", locales)
@@ -199,7 +199,7 @@ def test_a_retranslated_udhr_quotation_is_refused(tmp_path: Path) -> None:
 
 def test_a_summary_face_that_is_not_a_role_of_its_group_is_refused(tmp_path: Path) -> None:
     from pipeline.errors import RecordError
-    from pipeline.fonts import load_font_plan
+    from pipeline.typeset.fonts import load_font_plan
 
     text = (REPO / "templates" / "fonts.yaml").read_text(encoding="utf-8")
     (tmp_path / "fonts.yaml").write_text(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from support import REPO, copy_project, edit
 
-from pipeline.i18n import available_languages
+from pipeline.i18n.languages import available_languages
 
 pytestmark = pytest.mark.slow
 

@@ -27,11 +27,11 @@ from full_rewrite import full_rewrite_join
 from readers import disagreements
 from support import FIXTURES, STATEMENTS, page_texts, squash
 
-import pipeline.join as join_module
+import pipeline.typeset.join as join_module
 from pipeline import BuildRequest, Paths, Worker, build_all, plan_build
 from pipeline.errors import BuildError
-from pipeline.join import PACK_SCHEME, check_joined, join_documents, mark_links_into_pack
-from pipeline.pdf import check_pdf
+from pipeline.typeset.join import PACK_SCHEME, check_joined, join_documents, mark_links_into_pack
+from pipeline.typeset.pdf import check_pdf
 
 MUPDF: Any = pymupdf  # untyped: reached through Any
 RECIPIENTS = FIXTURES / "join" / "recipients.yaml"

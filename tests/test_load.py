@@ -22,11 +22,11 @@ from support import (
     shown,
 )
 
-from pipeline import load, yamlsafe
 from pipeline.errors import Problem
-from pipeline.load import format_path, load_file, load_records, paused_gc
-from pipeline.models import Coalition, Statement, StatementTranslation, Vocabulary
-from pipeline.yamlsafe import MAX_BYTES, MAX_DEPTH, YamlProblem, decode, document, parse
+from pipeline.records import load, yamlsafe
+from pipeline.records.load import format_path, load_file, load_records, paused_gc
+from pipeline.records.models import Coalition, Statement, StatementTranslation, Vocabulary
+from pipeline.records.yamlsafe import MAX_BYTES, MAX_DEPTH, YamlProblem, decode, document, parse
 
 
 def only_problem(path: Path) -> Problem:

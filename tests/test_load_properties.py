@@ -16,9 +16,9 @@ from support import CONTEXT, FIXTURE_SOURCES, RECORDS, STATEMENT, TRANSLATION
 
 from pipeline.cli import cli
 from pipeline.errors import Problem
-from pipeline.load import LoadedFile, load_file
-from pipeline.validate import check_records
-from pipeline.yamlsafe import Document, YamlProblem, decode, document, parse, plain_value
+from pipeline.records.load import LoadedFile, load_file
+from pipeline.records.validate import check_records
+from pipeline.records.yamlsafe import Document, YamlProblem, decode, document, parse, plain_value
 
 SETTINGS = settings(
     max_examples=200,

@@ -9,7 +9,7 @@ import pytest
 from click.testing import Result
 from support import STATEMENTS, build, copy_project, edit, page_texts, squash
 
-from pipeline.originals import with_originals
+from pipeline.records.originals import with_originals
 
 # One line of the record (its text is folded over several) and its correction.
 RESOLUTION_3 = "We demand the United Nations and other international organizations investigate the"

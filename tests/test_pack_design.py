@@ -20,10 +20,10 @@ from support import STATEMENTS, build, copy_project
 
 from bench.corpus import dump_yaml, make_corpus
 from pipeline.config import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES
-from pipeline.i18n import available_languages
-from pipeline.instruments import Instruments
-from pipeline.plan import GRID_COLUMNS, Planner, normalise_ask, theme_grids
-from pipeline.validate import load_project
+from pipeline.i18n.languages import available_languages
+from pipeline.plan.planner import GRID_COLUMNS, Planner, normalise_ask, theme_grids
+from pipeline.records.instruments import Instruments
+from pipeline.records.validate import load_project
 
 COUNT = 30
 MOVED = "bench-0030"  # a clone of the 2007 statement, re-dated to 2009

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.i18n import Language, T, available_languages
-from pipeline.instruments import Instruments
-from pipeline.models import Statement, StatementTranslation
-from pipeline.overlay import aligned
-from pipeline.plan import Planner, StatementView, asks_concerning, translated_share
-from pipeline.project import Project
-from pipeline.validate import check_records, load_project, load_recipients
+from pipeline.i18n.languages import Language, T, available_languages
+from pipeline.plan.planner import Planner, StatementView, asks_concerning, translated_share
+from pipeline.records.instruments import Instruments
+from pipeline.records.models import Statement, StatementTranslation
+from pipeline.records.overlay import aligned
+from pipeline.records.project import Project
+from pipeline.records.validate import check_records, load_project, load_recipients
 
 REPO = Path(__file__).resolve().parent.parent
 TOKYO, SEOUL = "ipcnkr-2005-tokyo", "ipcnkr-2007-seoul"

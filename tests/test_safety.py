@@ -11,7 +11,7 @@ from support import STATEMENTS, body_text, build, edit, sha256, squash
 from weasyprint.urls import FatalURLFetchingError
 
 from pipeline.errors import BuildError
-from pipeline.pdf import SafeFetcher, check_pdf
+from pipeline.typeset.pdf import SafeFetcher, check_pdf
 
 EVIL = (
     '<script>alert(1)</script> <img src="file:///etc/passwd"> '

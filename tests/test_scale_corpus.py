@@ -10,7 +10,7 @@ import yaml
 from support import REPO, STATEMENTS
 
 from bench.corpus import coalition_countries, make_corpus, make_recipients
-from pipeline.i18n import available_languages
+from pipeline.i18n.languages import available_languages
 
 LANGUAGES = tuple(available_languages(REPO / "locales"))
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support import STATEMENTS, build, copy_project
 
-import pipeline.validate
+import pipeline.records.validate
 from pipeline.errors import RecordError
 
 
@@ -30,7 +30,7 @@ def test_a_no_op_build_loads_no_record(
     def refuse(paths: object) -> None:
         raise AssertionError("the records were loaded")
 
-    monkeypatch.setattr(pipeline.validate, "load_project", refuse)
+    monkeypatch.setattr(pipeline.records.validate, "load_project", refuse)
     again = build(records, out, cache, langs="en", only="summary")
     assert sorted(w.path.name for w in again) == [
         "ipcnkr-2005-tokyo-summary.pdf",
@@ -65,14 +65,14 @@ def test_any_change_takes_the_full_path(built: tuple[Path, Path, Path], change: 
     else:
         request["statements"] = ["ipcnkr-2007-seoul"]
     loaded: list[object] = []
-    original = pipeline.validate.load_project
+    original = pipeline.records.validate.load_project
 
     def load(paths: list[Path]) -> object:
         loaded.append(paths)
         return original(paths)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline.validate, "load_project", load)
+        patch.setattr(pipeline.records.validate, "load_project", load)
         try:
             build(records, out, cache, **request)
         except RecordError:  # a copied vocabulary is a duplicate: the full path says so

@@ -196,7 +196,7 @@ def test_a_font_subset_is_the_same_whenever_it_is_made(
     import time
 
     from pipeline.cache import Cache
-    from pipeline.fonts import FontCache, find_font
+    from pipeline.typeset.fonts import FontCache, find_font
 
     font = find_font("Noto Sans CJK KR", 400)
     first = FontCache(Cache(tmp_path / "a")).subset(font, "국제의원연맹", ["kern", "ljmo"])

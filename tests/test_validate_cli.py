@@ -15,7 +15,7 @@ from support import BAD_FILES, RECORDS, STATEMENT, TRANSLATION, replace_once, sh
 
 from pipeline.cli import main
 from pipeline.errors import RecordError
-from pipeline.validate import check_records, load_project
+from pipeline.records.validate import check_records, load_project
 
 Briefing = Callable[..., Result]
 BadCase = Callable[[str], Path]

@@ -1,0 +1,232 @@
+"""The documents a build makes, each with the hash of everything it is made from.
+
+A job's `parts` name each input (a record, a template, the catalog, the code)
+with its hash; `inputs` is their digest, which the manifest keeps. Keeping the
+parts too lets a build say which input changed (`briefing build --explain`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from pipeline.build.kinds import LANGUAGE_KINDS, PACK, RECIPIENT_PACK, Kind, Spec
+from pipeline.cache import digest, hash_files
+from pipeline.config import Paths
+from pipeline.i18n.languages import Language
+from pipeline.output.manifest import Manifest
+from pipeline.records.instruments import Instruments
+from pipeline.records.models import Recipient, Recipients
+from pipeline.records.project import Project
+from pipeline.version import __version__
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a worker needs to typeset any job; sent once to each worker."""
+
+    paths: Paths
+    project: Project
+    instruments: Instruments
+    fonts: dict[str, Path]  # the font stylesheet of each language
+    today: dt.date
+    drafts: frozenset[str] = frozenset()  # languages built with an incomplete catalog
+    subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
+
+    def sheets(self, kind: Kind, lang: str, paper: str) -> list[Path]:
+        """The stylesheets of a document, in cascade order, its language's fonts first."""
+        return [self.fonts[lang], *(self.paths.templates / s for s in kind.sheets(paper))]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to make: its kind, which one, where it goes, and its inputs' hashes."""
+
+    kind: Kind
+    spec: Spec
+    path: Path
+    inputs: str
+    parts: Mapping[str, str] = field(default_factory=dict)
+    sources: tuple[Path, ...] = ()
+    base: Path | None = None  # the document this one's pages are joined in front of
+
+    @property
+    def lang(self) -> str:
+        return self.spec.lang
+
+    @property
+    def statements(self) -> tuple[str, ...]:
+        return self.spec.statements
+
+    @property
+    def recipient(self) -> Recipient | None:
+        return self.spec.recipient
+
+
+def plan_jobs(
+    context: Context,
+    languages: list[Language],
+    chosen: list[str],
+    only: str | None,
+    recipients: Recipients | None = None,
+    every_language: Mapping[str, Language] | None = None,
+) -> list[Job]:
+    """List the documents to make, each with the hashes of what it is made from."""
+    paths, project = context.paths, context.project
+    # Many documents share their files and templates: hash and parse each once.
+    hashed = functools.cache(lambda path: hash_files([path]))
+    templates = functools.cache(lambda name: template_files(paths.templates, name))
+    common = {
+        "code": code_hash(),
+        "template fonts.yaml": hashed(paths.templates / "fonts.yaml"),
+        **{f"source {p.name}": hashed(p) for p in project.source_files()},
+    }
+    wanted: list[tuple[Kind, Spec]] = [
+        (kind, spec)
+        for language in languages
+        for kind in LANGUAGE_KINDS
+        if only in (None, kind.name)
+        for spec in kind.documents(language.code, chosen)
+    ]
+    if project.packs is not None and only in (None, PACK.name):
+        ordered = list(project.statements)
+        wanted += [
+            (PACK, spec)
+            for language in languages
+            for spec in PACK.scoped(language.code, project.packs, ordered, chosen)
+        ]
+    if recipients is not None and only in (None, "recipients"):
+        wanted += [
+            (RECIPIENT_PACK, RECIPIENT_PACK.for_recipient(r, chosen)) for r in recipients.recipients
+        ]
+    languages_by_code = every_language or {language.code: language for language in languages}
+
+    def job_for(kind: Kind, spec: Spec) -> Job:
+        files = [
+            *project.record_files(kind.records(spec), spec.lang),
+            *templates(kind.template),
+            *(paths.templates / s for s in kind.sheets(spec.paper)),
+        ]
+        sources = kind.attachments(project, context.instruments, spec)
+        parts = {
+            **common,
+            **{_name(p, paths.records.parent): hashed(p) for p in [*files, *sources]},
+            f"catalog {spec.lang}": hashed(languages_by_code[spec.lang].catalog),
+            f"fonts {spec.lang}": hashed(context.fonts[spec.lang]),
+            **kind.parts(project, spec),
+            "options": digest(
+                __version__,
+                kind.name,
+                spec.lang,
+                *spec.statements,
+                spec.recipient.model_dump_json() if spec.recipient else "",
+                spec.paper,
+                context.today.isoformat(),
+                *((spec.pack, "summaries", *spec.summaries) if spec.pack else ()),
+            ),
+        }
+        inputs = digest(*(f"{name}={value}" for name, value in sorted(parts.items())))
+        return Job(kind, spec, kind.output(spec), inputs, parts, tuple(sources))
+
+    jobs = [job_for(kind, spec) for kind, spec in wanted]
+    return _with_bases(jobs, job_for)
+
+
+def _with_bases(jobs: list[Job], job_for: Callable[[Kind, Spec], Job]) -> list[Job]:
+    """Tie each joined document to the one behind it, adding that one if not planned.
+
+    A recipient pack is rebuilt when its language pack is: the pack's input
+    hash is one of its parts. A pack needed only behind recipients' pages (a
+    language or paper size not otherwise built) is made too, before them.
+    """
+    planned = {job.path: job for job in jobs}
+    added: list[Job] = []
+    tied: list[Job] = []
+    for job in jobs:
+        if job.kind.joined_to is None:
+            tied.append(job)
+            continue
+        base_kind = job.kind.joined_to
+        base_spec = job.kind.base(job.spec)
+        base = planned.get(base_kind.output(base_spec))
+        if base is None:
+            base = planned[base_kind.output(base_spec)] = job_for(base_kind, base_spec)
+            added.append(base)
+        parts = {**job.parts, f"base {base.path}": base.inputs}
+        inputs = digest(*(f"{name}={value}" for name, value in sorted(parts.items())))
+        tied.append(replace(job, parts=parts, inputs=inputs, base=base.path))
+    first_joined = next((i for i, j in enumerate(tied) if j.base is not None), len(tied))
+    return [*tied[:first_joined], *added, *tied[first_joined:]]
+
+
+def _name(path: Path, root: Path) -> str:
+    """Name an input file by its place in the project, so a moved project stays current."""
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def template_files(templates: Path, main: str) -> list[Path]:
+    """Return a template and every template it includes, imports or extends."""
+    from jinja2 import Environment, meta
+
+    environment = Environment(autoescape=True)
+    pending, seen = [main], set()
+    while pending:
+        name = pending.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        path = templates / name
+        if path.is_file():
+            found = meta.find_referenced_templates(
+                environment.parse(path.read_text(encoding="utf-8"))
+            )
+            pending += [n for n in found if n is not None]
+    return [templates / n for n in sorted(seen)]
+
+
+@functools.cache
+def code_hash() -> str:
+    """Hash the pipeline's own source: a code change makes every output out of date."""
+    package = Path(__file__).resolve().parents[1]
+    return hash_files(
+        sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] != "deliver")
+    )
+
+
+def why_built(job: Job, manifest: Manifest, force: bool) -> str | None:
+    """Say why a job must be typeset, or None if its output is up to date."""
+    if force:
+        return "--force"
+    entry = manifest.entries.get(str(job.path))
+    if entry is None:
+        return "not built before into this folder"
+    if entry.inputs == job.inputs:
+        return (
+            None
+            if manifest.is_current(job.path, job.inputs)
+            else ("the file differs from the manifest or is missing")
+        )
+    if not entry.parts:
+        return "its inputs changed (the manifest does not say which)"
+    changed = [name for name, value in job.parts.items() if entry.parts.get(name) != value]
+    gone = [name for name in entry.parts if name not in job.parts]
+    return (
+        "; ".join(
+            [
+                *([f"changed: {', '.join(_short(changed))}"] if changed else []),
+                *([f"no longer used: {', '.join(_short(gone))}"] if gone else []),
+            ]
+        )
+        or "its inputs changed"
+    )
+
+
+def _short(names: Iterable[str], most: int = 6) -> list[str]:
+    names = list(names)
+    return names[:most] + ([f"and {len(names) - most} more"] if len(names) > most else [])

@@ -1,0 +1,218 @@
+"""The kinds of document a build makes, each declaring what it is made from and how.
+
+A new kind of document is a new `Kind` here: its template and stylesheets,
+which documents of it a build makes, where each one goes, which records it is
+made from and carries as attachments, and how it is laid out. The rest of the
+build (hashing, the manifest, the workers, the transaction) works on any kind.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from pipeline.cache import digest
+from pipeline.errors import BuildError
+from pipeline.records.models import DEFAULT_PACK, Packs, Recipient
+
+if TYPE_CHECKING:
+    from pipeline.build.workers import Worker
+    from pipeline.records.instruments import Instruments
+    from pipeline.records.project import Project
+    from pipeline.typeset.pdf import Layout
+
+LETTER = "letter.css"  # added after a kind's own stylesheets for US Letter paper
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One document of a kind, before its inputs are hashed."""
+
+    lang: str
+    statements: tuple[str, ...]
+    recipient: Recipient | None = None
+    paper: str = "A4"
+    pack: str = ""  # a named pack of packs.yaml; "" for today's pack
+    summaries: tuple[str, ...] = ()  # of `statements`, those shown as their summary only
+
+
+class Kind(ABC):
+    """A kind of document; instances are stateless and shared by every job of the kind."""
+
+    name: ClassVar[str]  # as the manifest and `--only` name it
+    template: ClassVar[str]
+    stylesheets: ClassVar[tuple[str, ...]]  # in cascade order, after the generated font CSS
+    joined_to: ClassVar[Kind | None] = None  # typeset alone, then put in front of that kind
+
+    @abstractmethod
+    def documents(self, lang: str, statements: list[str]) -> list[Spec]:
+        """The documents of this kind in one language, for the statements chosen."""
+
+    @abstractmethod
+    def output(self, spec: Spec) -> Path:
+        """Where the document goes, relative to the output folder."""
+
+    def sheets(self, paper: str) -> tuple[str, ...]:
+        return (*self.stylesheets, LETTER) if paper == "Letter" else self.stylesheets
+
+    def records(self, spec: Spec) -> list[str]:
+        """The record keys the document is made from (each with its translation)."""
+        return [*spec.statements, "vocabulary", "coalition"]
+
+    def attachments(self, project: Project, instruments: Instruments, spec: Spec) -> list[Path]:
+        """The record files the PDF carries, so a reader can check it against them."""
+        return [*project.record_files(self.records(spec), spec.lang), *instruments.files]
+
+    @abstractmethod
+    def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
+        """Lay the document out, fitted as this kind must be."""
+
+    def parts(self, project: Project, spec: Spec) -> dict[str, str]:
+        """Named hashes of inputs that are not whole files (a definition in a file)."""
+        return {}
+
+    def base(self, spec: Spec) -> Spec:
+        """The document of `joined_to` that this one's pages go in front of."""
+        return Spec(spec.lang, spec.statements, None, spec.paper)
+
+    def describe(self, spec: Spec) -> str:
+        return f"the {spec.lang} {self.name} of {', '.join(spec.statements)}"
+
+    def __repr__(self) -> str:
+        return f"<kind {self.name}>"
+
+    def __reduce__(self) -> str:  # sent to worker processes as the module's own instance
+        return next(name for name, kind in KINDS_BY_GLOBAL.items() if kind is self)
+
+
+class _Summary(Kind):
+    """One statement on one page, tightened step by step until it fits."""
+
+    name = "summary"
+    template = "summary.html"
+    stylesheets = ("print.css", "summary.css")
+
+    def documents(self, lang: str, statements: list[str]) -> list[Spec]:
+        return [Spec(lang, (statement,)) for statement in statements]
+
+    def output(self, spec: Spec) -> Path:
+        return Path(spec.lang) / f"{spec.statements[0]}-summary.pdf"
+
+    def attachments(self, project: Project, instruments: Instruments, spec: Spec) -> list[Path]:
+        return project.record_files(list(spec.statements), spec.lang)
+
+    def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
+        from pipeline.typeset.fitting import fit_summary
+
+        layout, _ = fit_summary(worker, spec.statements[0], spec.lang, spec.paper)
+        assert layout is not None
+        return layout
+
+
+class _Pack(Kind):
+    """Every chosen statement in full, each with its one-page summary as a chapter opening."""
+
+    name = "pack"
+    template = "pack.html"
+    stylesheets = ("print.css", "summary.css", "pack.css")
+
+    def documents(self, lang: str, statements: list[str]) -> list[Spec]:
+        return [Spec(lang, tuple(statements))]
+
+    def scoped(self, lang: str, packs: Packs, ordered: list[str], chosen: list[str]) -> list[Spec]:
+        """The named packs of packs.yaml in one language, each limited to the statements chosen.
+
+        `latest` and `earlier` mean the same whatever is chosen: `ordered` is
+        every statement of the project, oldest first. A pack left with none of
+        the chosen statements is not made.
+        """
+        specs = []
+        for definition in packs.packs:
+            if definition.id == DEFAULT_PACK:  # today's pack, which `documents` makes
+                continue
+            full, summaries = definition.chosen(ordered)
+            shown = tuple(s for s in ordered if s in chosen and (s in full or s in summaries))
+            if shown:
+                only = tuple(s for s in shown if s in summaries and s not in full)
+                specs.append(Spec(lang, shown, pack=definition.id, summaries=only))
+        return specs
+
+    def output(self, spec: Spec) -> Path:
+        if spec.pack:
+            return Path(spec.lang) / f"{spec.pack}.pdf"
+        letter = "-letter" if spec.paper == "Letter" else ""
+        return Path(spec.lang) / f"{DEFAULT_PACK}{letter}.pdf"
+
+    def parts(self, project: Project, spec: Spec) -> dict[str, str]:
+        """A named pack is made from its definition: editing another one leaves it be."""
+        if not spec.pack or project.packs is None:
+            return {}
+        where = project.files.get("packs", Path("packs.yaml"))
+        definition = next(p for p in project.packs.packs if p.id == spec.pack)
+        return {f"{where}#{spec.pack}": digest(definition.model_dump_json())}
+
+    def describe(self, spec: Spec) -> str:
+        if spec.pack:
+            return f"the {spec.lang} pack {spec.pack}"
+        paper = " (US Letter)" if spec.paper == "Letter" else ""
+        return f"the {spec.lang} briefing pack{paper}"
+
+    def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
+        from pipeline.typeset.fitting import fit_pack
+
+        return fit_pack(worker, spec, self, what)
+
+
+class _RecipientPack(Kind):
+    """A member's own pages (a cover, the asks concerning their country) before the pack.
+
+    Only these pages are typeset for each member; the language pack, typeset
+    once, is joined behind them (pipeline/join.py), keeping its own page numbers.
+    """
+
+    name = "recipient pack"
+    template = "recipient.html"
+    stylesheets = ("print.css", "summary.css", "pack.css", "recipient.css")
+
+    def documents(self, lang: str, statements: list[str]) -> list[Spec]:
+        raise BuildError("a recipient pack is made for a recipient, not for a language")
+
+    def for_recipient(self, recipient: Recipient, statements: list[str]) -> Spec:
+        return Spec(recipient.language, tuple(statements), recipient, recipient.paper)
+
+    def output(self, spec: Spec) -> Path:
+        assert spec.recipient is not None
+        return Path("recipients") / f"{spec.recipient.id}.pdf"
+
+    def attachments(self, project: Project, instruments: Instruments, spec: Spec) -> list[Path]:
+        return []  # the pack behind these pages carries the records
+
+    def describe(self, spec: Spec) -> str:
+        assert spec.recipient is not None
+        return f"the pack for {spec.recipient.id}"
+
+    def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
+        assert spec.recipient is not None
+        planner, renderer = worker.tools(spec.lang)
+        pack = planner.for_recipient(
+            worker.planned_pack(spec.lang, spec.statements), spec.recipient
+        )
+        html = renderer.recipient_pages(pack)
+        return worker.typesetter.layout(
+            html, what, worker.context.sheets(self, spec.lang, spec.paper)
+        )
+
+
+SUMMARY = _Summary()
+PACK = _Pack()
+RECIPIENT_PACK = _RecipientPack()
+KINDS_BY_GLOBAL: dict[str, Kind] = {
+    "SUMMARY": SUMMARY,
+    "PACK": PACK,
+    "RECIPIENT_PACK": RECIPIENT_PACK,
+}
+LANGUAGE_KINDS: tuple[Kind, ...] = (SUMMARY, PACK)  # made in every language built
+KINDS: dict[str, Kind] = {kind.name: kind for kind in KINDS_BY_GLOBAL.values()}
+_RecipientPack.joined_to = PACK

@@ -1,0 +1,201 @@
+"""The build: plan the documents, skip what is up to date, typeset the rest, write them all.
+
+This module only orchestrates; each stage lives in the module named for it:
+the options and folders in `config`, the kinds of document in `kinds`, the
+documents and their input hashes in `jobs`, the font stage in `fontstage`,
+one-page fitting in `fitting`, the typesetting processes in `workers`, the
+remembered work in `cache`, and the output folder in `outputs`. When nothing
+changed, WeasyPrint is never imported; nothing is written until every
+document has been typeset and checked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pipeline.build import snapshot
+from pipeline.config import BuildRequest, Finished, Paths, Written, build_date
+from pipeline.errors import BuildError, UsageError
+
+if TYPE_CHECKING:
+    from pipeline.build.jobs import Context, Job
+    from pipeline.build.workers import Typeset
+    from pipeline.cache import Cache
+    from pipeline.i18n.languages import Language
+    from pipeline.records.models import Recipients
+    from pipeline.records.project import Project
+    from pipeline.typeset.fontstage import Extra
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What a build will make, and what every worker needs to make it."""
+
+    context: Context
+    jobs: list[Job]
+    recipients: Recipients | None
+    relied_on: list[Path]  # files outside the project the build read (fonts)
+
+
+def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
+    """Load and check the records, choose the languages, make the font stage, list the jobs."""
+    from pipeline.build.jobs import Context, plan_jobs
+    from pipeline.cache import Cache
+    from pipeline.i18n.catalogs import languages_in_progress
+    from pipeline.i18n.languages import available_languages, select_languages
+    from pipeline.records.instruments import Instruments
+    from pipeline.records.validate import load_project, load_recipients
+    from pipeline.typeset.fontstage import prepare_document_fonts
+
+    project = load_project([paths.records])
+    cache = Cache(paths.cache)
+    languages = select_languages(paths.locales, request.langs)
+    drafts = languages_in_progress(paths.locales, languages, cache)
+    if request.langs in (None, "", "all"):
+        for code, status in drafts.items():
+            request.notice(
+                f"skipped {code}: its catalog is in progress ({status}); build it "
+                f"as a draft with --lang {code}, or see `briefing i18n status`"
+            )
+        languages = [language for language in languages if language.code not in drafts]
+        drafts = {}
+    chosen = _choose_statements(project, request.statements)
+    instruments = Instruments.load(paths.instruments)
+    recipients = load_recipients(request.recipients) if request.recipients else None
+    every_language = available_languages(paths.locales)
+    fonts, relied_on = prepare_document_fonts(
+        project,
+        instruments,
+        _with_recipient_languages(paths, languages, recipients, cache),
+        paths,
+        subsets=request.subsets,
+        extra=_recipient_texts(recipients),
+    )
+    today = request.today or build_date()
+    context = Context(paths, project, instruments, fonts, today, frozenset(drafts), request.subsets)
+    jobs = plan_jobs(context, languages, chosen, request.only, recipients, every_language)
+    return BuildPlan(context, jobs, recipients, relied_on)
+
+
+def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
+    """Build what is out of date; write nothing unless every document succeeds.
+
+    When no file the last build of this request read or wrote has changed, say
+    so at once (pipeline/snapshot.py): the records are not even loaded.
+    """
+    today = request.today or build_date()
+    kept = snapshot.unchanged(paths, request, today)
+    if kept is not None:
+        return kept
+    request = dataclasses.replace(request, today=today)
+    written = _build(paths, request)
+    return written
+
+
+def _build(paths: Paths, request: BuildRequest) -> list[Written]:
+    from pipeline.build.jobs import why_built
+    from pipeline.build.workers import Typeset, run
+    from pipeline.cache import Cache
+    from pipeline.files import make_folder, read_nofollow
+    from pipeline.i18n.languages import available_languages
+    from pipeline.output.folder import changing, locked, stale_documents, written
+    from pipeline.output.manifest import Manifest
+    from pipeline.output.transaction import recover
+
+    plan = plan_build(paths, request)
+    jobs = plan.jobs
+    make_folder(paths.out)
+    with locked(paths.out):
+        for message in recover(paths.out):
+            request.notice(message)
+        manifest = Manifest.load(paths.out)
+        if manifest.problem:
+            request.notice(
+                f"{paths.out / 'manifest.json'} is unreadable ({manifest.problem}); "
+                "every document is built again and a new one written"
+            )
+        reasons = {job.path: why_built(job, manifest, request.force) for job in jobs}
+        if request.explain is not None:
+            for job in jobs:
+                reason = reasons[job.path]
+                request.explain(
+                    f"{paths.out / job.path}: " + (f"built: {reason}" if reason else "up to date")
+                )
+        todo = [job for job in jobs if reasons[job.path] is not None]
+        gone = stale_documents(
+            manifest,
+            plan.context.project,
+            available_languages(paths.locales),
+            plan.recipients,
+            {str(j.path) for j in jobs},
+        )
+
+        def finished(result: Typeset, done: int) -> None:
+            changes.add(result)  # staged now: its bytes need not stay in memory
+            where = paths.out / result.job.path
+            request.progress(Finished(where, result.seconds, done, len(todo)))
+
+        def behind(path: Path) -> Typeset:  # a document up to date in the output folder
+            entry = manifest.entries[str(path)]
+            data = read_nofollow(paths.out / path)
+            if not manifest.is_current(path, entry.inputs):
+                raise BuildError(f"{paths.out / path} changed while the build ran")
+            return Typeset(next(j for j in jobs if j.path == path), data, entry.pages)
+
+        with changing(paths.out, manifest, gone, request.notice) as changes:
+            if todo:
+                run(plan.context, todo, request.jobs, finished, behind)
+        if todo:
+            Cache(paths.cache).prune()
+        done = [written(manifest, job, job.path in changes.built) for job in jobs]
+        assert request.today is not None
+        snapshot.remember(paths, request, request.today, done, plan.relied_on)
+        return done
+
+
+def _with_recipient_languages(
+    paths: Paths, languages: list[Language], recipients: Recipients | None, cache: Cache
+) -> list[Language]:
+    """Add the recipients' languages to those built (their catalogs must be complete)."""
+    from pipeline.i18n.catalogs import languages_in_progress
+    from pipeline.i18n.languages import select_languages
+
+    if recipients is None:
+        return languages
+    codes = [language.code for language in languages]
+    needed = [r.language for r in recipients.recipients if r.language not in codes]
+    if not needed:
+        return languages
+    extra = select_languages(paths.locales, ",".join(dict.fromkeys(needed)))
+    if drafts := languages_in_progress(paths.locales, extra, cache):
+        raise BuildError(
+            "recipients need languages whose catalogs are in progress: "
+            + "; ".join(f"{code} ({status})" for code, status in drafts.items())
+            + ". Finish them (`briefing i18n status`) before sending packs in them."
+        )
+    return [*languages, *extra]
+
+
+def _recipient_texts(recipients: Recipients | None) -> list[Extra]:
+    if recipients is None:
+        return []
+    return [
+        (f"recipient {r.id}", f, r.language, getattr(r, f))
+        for r in recipients.recipients
+        for f in ("name", "honorific", "chamber")
+    ]
+
+
+def _choose_statements(project: Project, requested: Sequence[str]) -> list[str]:
+    if not requested:
+        return list(project.statements)
+    unknown = [s for s in requested if s not in project.statements]
+    if unknown:
+        raise UsageError(
+            f"unknown statement {', '.join(unknown)}; known: " + ", ".join(project.statements)
+        )
+    return [s for s in project.statements if s in requested]

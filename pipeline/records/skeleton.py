@@ -1,0 +1,144 @@
+"""A new statement file: every field present, every text empty until filled in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import TypeAdapter, ValidationError
+
+from pipeline.errors import UsageError
+from pipeline.files import create_exclusive, make_folder, write_atomically
+from pipeline.records.models import RESERVED_IDS, Id
+
+SKELETON = """\
+# yaml-language-server: $schema=../schemas/statement.schema.json
+# A new joint statement. Fill in every "" and every 0, copy the text word for
+# word from the source, then run: briefing validate {path}
+kind: statement
+id: {id}
+title: ""            # the title the packs use, such as: Joint Statement of the 5th General Meeting
+heading:             # the heading lines exactly as published
+  - ""
+issuing_body: ""
+meeting:
+  ordinal: 0         # 5 for the 5th General Meeting
+  city: ""
+  country: ""        # ISO 3166 code: KR, JP, MN, US, GB...
+  start: 2000-01-01
+  end: 2000-01-01
+adopted: 2000-01-01
+language: en
+sources:
+  - source: ""       # a source id: a record in sources/
+    part: ""
+overview: ""         # editorial: two or three plain sentences on what the statement asks
+themes: []           # ids from vocabulary.yaml
+preamble:
+  - text: ""
+resolutions:
+  - number: 1
+    text: ""
+    addressees: []   # actor ids from vocabulary.yaml
+    themes: []
+    ask:             # editorial: the ask in a few words, for the tables
+      verb: URGE
+      summary: ""
+    items: []        # sub-items: {{action: URGE, text: "...", addressees: [...]}}
+"""
+
+
+def write_skeleton(statement_id: str, folder: Path, force: bool = False) -> Path:
+    """Write `<folder>/<id>.yaml`, refusing a bad id or an existing file unless `force`."""
+    try:
+        TypeAdapter(Id).validate_python(statement_id)
+    except ValidationError:
+        raise UsageError(
+            f"{statement_id!r} is not a valid id: use lowercase words joined by hyphens, "
+            "such as ipcnkr-2008-tokyo"
+        ) from None
+    if statement_id in RESERVED_IDS:
+        raise UsageError(f"{statement_id!r} is the name of another record; choose another id")
+    make_folder(folder)
+    path = folder / f"{statement_id}.yaml"
+    data = SKELETON.format(id=statement_id, path=path).encode()
+    if path.exists() or path.is_symlink():
+        if not force or path.is_symlink() or not path.is_file():
+            raise UsageError(f"{path} already exists (--force replaces a file)")
+        write_atomically(path, data)
+    else:
+        create_exclusive(path, data)
+    return path
+
+
+TRANSLATION_SKELETON = """\
+# yaml-language-server: $schema=../schemas/{kind}.schema.json
+# {what} in {name}, unofficial until the coalition adopts them. Add entries by id
+# (see {original}), name the translator, then run: briefing validate {records}
+kind: {kind}
+translation:
+  language: {code}
+  status: unofficial
+  translator: "not yet named"
+  date: {today}
+{lists}
+"""
+
+
+def add_language(
+    locales: Path,
+    records: Path,
+    instruments: Path,
+    code: str,
+    locale: str,
+    today: str,
+    force: bool = False,
+) -> list[Path]:
+    """Start a language: its catalog, skeleton translations of the vocabulary and the
+    coalition record, and the UN's official UDHR text if the archived collection has it.
+
+    Files that exist are kept; only the catalog can be replaced, with `force`.
+    """
+    from babel import Locale
+
+    from pipeline.i18n.catalogs import init
+    from pipeline.i18n.languages import available_languages
+    from pipeline.records.udhr import corpus_languages, import_udhr
+
+    written = [init(locales, code, locale, force=force)]
+    name = Locale(Locale.parse(locale.replace("-", "_")).language).get_display_name("en") or code
+    for kind, what, original, lists in (
+        (
+            "vocabulary-translation",
+            "Names of the actors and themes",
+            "vocabulary.yaml",
+            "actors: []\nthemes: []",
+        ),
+        (
+            "coalition-translation",
+            "The secretariat's notes on the sources",
+            "coalition.yaml",
+            "notes: []",
+        ),
+    ):
+        stem = kind.split("-")[0]
+        target = records / f"{stem}.{code}.yaml"
+        if target.exists() or target.is_symlink():
+            continue
+        text = TRANSLATION_SKELETON.format(
+            kind=kind,
+            what=what,
+            name=name,
+            original=original,
+            records=records,
+            code=code,
+            today=today,
+            lists=lists,
+        )
+        create_exclusive(target, text.encode("utf-8"))
+        written.append(target)
+    corpus = records.parent / "sources" / "udhr"
+    if corpus.is_dir() and code in corpus_languages(corpus):
+        out = instruments / "udhr.yaml"
+        import_udhr(corpus, out, [*available_languages(locales), code])
+        written.append(out)
+    return written

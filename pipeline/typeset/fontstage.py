@@ -1,0 +1,136 @@
+"""The font stage: glyph coverage checked, subsets made, each language's font CSS written.
+
+It runs before any document is planned, over every text of the project, so a
+character no chosen font can show stops the build before anything is typeset.
+Its result is remembered in the cache under the hash of every input file; a
+build with nothing changed only checks that the files it names are intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline.build.jobs import code_hash
+from pipeline.cache import Cache, FontStage, digest, file_hash, hash_files, system_identity
+from pipeline.config import Paths
+from pipeline.errors import BuildError
+from pipeline.i18n.languages import Language, select_languages
+from pipeline.records.instruments import Instruments
+from pipeline.records.project import Project
+from pipeline.version import __version__
+
+Extra = tuple[str, str, str, str]  # (where, field, language, text) of a text outside the records
+
+
+def prepare_document_fonts(
+    project: Project,
+    instruments: Instruments,
+    languages: list[Language],
+    paths: Paths,
+    subsets: bool = True,
+    extra: Sequence[Extra] = (),
+) -> tuple[dict[str, Path], list[Path]]:
+    """Return each language's font stylesheet and every file the stage relies on.
+
+    The stage is made only if it is not remembered with every file it names intact.
+    """
+    cache = Cache(paths.cache)
+    every_language = select_languages(paths.locales, "all")
+    sources = sorted(
+        [
+            *paths.records.rglob("*.yaml"),
+            *project.source_files(),
+            *paths.locales.rglob("*.po"),
+            *paths.templates.rglob("*"),
+            *instruments.files,
+        ]
+    )
+    key = digest(
+        __version__,
+        str(subsets),
+        code_hash(),
+        hash_files([p for p in sources if p.is_file()]),
+        repr(list(extra)),
+    )
+    stage = _recall(cache, key)
+    if stage is None or any(language.code not in stage.css for language in languages):
+        css, files = _prepare(project, instruments, every_language, paths, cache, subsets, extra)
+        folder = cache.folder.resolve()
+        ours = [p for p in files if p.resolve().is_relative_to(folder)]
+        system = {str(p): system_identity(p) for p in files if p not in ours}
+        stage = FontStage(  # the cache's own files by their place in it: a moved cache holds
+            key=key,
+            css={lang: _inside(cache, Path(p)) for lang, p in css.items()},
+            files={_inside(cache, p): hashlib.sha256(p.read_bytes()).hexdigest() for p in ours},
+            system={p: i for p, i in system.items() if i is not None},
+        )
+        cache.remember("fonts", stage)
+    relied_on = [*(cache.folder / p for p in stage.files), *(Path(p) for p in stage.system)]
+    return {
+        language.code: cache.folder / stage.css[language.code] for language in languages
+    }, relied_on
+
+
+def _inside(cache: Cache, path: Path) -> str:
+    return str(path.resolve().relative_to(cache.folder.resolve()))
+
+
+def _recall(cache: Cache, key: str) -> FontStage | None:
+    """Return the stage if it and every file it names check out."""
+    stage = cache.recall("fonts", key, FontStage)
+    if stage is None:
+        return None
+    if any(name not in stage.files for name in stage.css.values()):
+        return None
+    for name, sha in stage.files.items():
+        path = cache.folder / name
+        if cache.blob(path) is None or file_hash(path) != sha:
+            return None
+    for name, identity in stage.system.items():
+        if system_identity(Path(name)) != identity:
+            return None
+    return stage
+
+
+def _prepare(
+    project: Project,
+    instruments: Instruments,
+    languages: list[Language],
+    paths: Paths,
+    cache: Cache,
+    subsets: bool,
+    extra: Sequence[Extra],
+) -> tuple[dict[str, str], list[Path]]:
+    from pipeline.records.texts import project_texts
+    from pipeline.typeset.fonts import (
+        FontCache,
+        Text,
+        load_font_plan,
+        missing_glyphs,
+        prepare_fonts,
+    )
+
+    plan = load_font_plan(paths.templates)
+    fonts = FontCache(cache)
+    texts = [Text(*t) for t in project_texts(project, instruments, languages, paths.templates)]
+    texts += [Text(*t) for t in extra]
+    missing = missing_glyphs(texts, plan, fonts)
+    if missing:
+        raise BuildError(
+            "characters that no chosen font can show:\n" + "\n".join(f"  {gap}" for gap in missing)
+        )
+    characters: dict[str, set[str]] = {}
+    for text in texts:
+        group = "*" if text.lang == "*" else plan.group_of(text.lang).name
+        characters.setdefault(group, set()).update(text.characters)
+    fontset = prepare_fonts(plan, characters, fonts, subsets=subsets)
+    css_files: dict[str, str] = {}
+    used = [*fontset.files(), *(f.file.path for f in fontset.faces)]
+    for language in languages:
+        css = fontset.css(language.code, subsets=subsets).encode()
+        path = cache.store("fonts", css, ".css", f"fonts-{language.code}")
+        css_files[language.code] = str(path)
+        used.append(path)
+    return css_files, used

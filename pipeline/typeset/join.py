@@ -1,0 +1,1008 @@
+"""Join a recipient's own pages to a language pack typeset once: one tagged PDF/A-3a file.
+
+The pack's bytes are kept as they were typeset and an incremental update
+(ISO 32000-1, 7.5.6) is appended: the recipient's objects, new versions of the
+few pack objects the join changes, and a cross-reference stream pointing back
+at the pack's. A process reads each pack once (`_pack`), so a member's join
+costs about what their own two pages do, not what the 120-page pack does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zlib
+from collections import OrderedDict
+from collections.abc import Generator, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
+from xml.sax.saxutils import escape
+
+from pipeline.errors import BuildError
+
+if TYPE_CHECKING:
+    from pikepdf import Object, Pdf
+
+# A link from a recipient's pages to an anchor of the pack they go in front of.
+# WeasyPrint keeps a link with a scheme of its own as a URI (an `#anchor` it
+# cannot find in the same document is a warning); the join turns it into a
+# link to the pack's destination of that name.
+PACK_SCHEME = "briefing-pack:"
+_HREF = re.compile(r'(\shref=")#([^"]+)"')
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def mark_links_into_pack(html: str) -> str:
+    """Mark each link to an anchor this HTML does not hold as a link into the pack."""
+    own = set(_ID.findall(html))
+
+    def mark(match: re.Match[str]) -> str:
+        anchor = match.group(2)
+        if anchor in own:
+            return match.group(0)
+        return f'{match.group(1)}{PACK_SCHEME}{anchor}"'
+
+    return _HREF.sub(mark, html)
+
+
+def join_documents(front: bytes, body: bytes, *, title: str | None = None) -> bytes:
+    """Return one PDF/A-3a, PDF/UA-1 file: the `front` pages, then `body` as it was typeset.
+
+    Both are the typesetter's own files (pipeline/pdf.py), made in one language
+    on one date. The body keeps its page numbers, attachments, metadata and
+    output intent; the front's pages are numbered i, ii, … in the page labels,
+    its structure elements and bookmarks come before the body's, and its links
+    into the body (`mark_links_into_pack`) go to the body's destinations. The
+    title is `title`, or the front's. The same two files give the same bytes,
+    and the body's bytes are their first part.
+    """
+    import pikepdf
+
+    try:
+        pack = _pack(body)
+        with pikepdf.open(io.BytesIO(front)) as extra:
+            return _Update(pack, extra).write(title)
+    except pikepdf.PdfError as error:
+        raise BuildError(
+            f"the recipient's pages and the pack could not be joined: {error}"
+        ) from None
+
+
+# --- The pack, read once per process ---------------------------------------------------
+
+# A token of qpdf's unparsed text: a literal string (qpdf escapes every parenthesis
+# in one), a hex string, a name, or a reference. Only references are rewritten, so
+# "1 0 R" inside a string or a name is never taken for one.
+_TOKEN = re.compile(
+    rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f]*>|/[^\s/\[\]()<>{}%]*|(?<![\d.])(\d+) (\d+) R\b", re.S
+)
+_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*\Z")
+_INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")  # what a page tree passes down
+_KEEP = 6  # a worker joins members of five languages' packs and the US Letter English one
+
+
+@dataclass(frozen=True)
+class _Dict:
+    """A dictionary of the pack: its object (None if written inside its parent), its keys' text."""
+
+    objgen: tuple[int, int] | None
+    items: Mapping[bytes, bytes]
+
+    @property
+    def ref(self) -> bytes:
+        assert self.objgen is not None
+        return b"%d %d R" % self.objgen
+
+
+@dataclass(frozen=True)
+class _Tree:
+    """A name tree of the pack, flattened: (raw name, name as written, value as written)."""
+
+    node: _Dict
+    entries: tuple[tuple[bytes, bytes, bytes], ...]
+
+
+@dataclass(frozen=True)
+class _Pack:
+    """What the join needs of a pack, as text: read once, never changed, shared by its joins."""
+
+    data: bytes
+    digest: bytes
+    startxref: int
+    size: int
+    first_id: bytes
+    live: frozenset[bytes]  # a reference ("7 0 R") to each object the pack holds
+    root: _Dict
+    info: _Dict | None
+    title: str
+    lang: str | None
+    pages: _Dict
+    page_refs: tuple[bytes, ...]
+    page_count: int
+    struct: _Dict
+    parent_tree: _Dict
+    parent_entries: tuple[bytes, ...]
+    next_key: int
+    maps: Mapping[bytes, Mapping[bytes, bytes]]  # RoleMap, ClassMap
+    document: _Dict
+    document_kids: tuple[bytes, ...]
+    outlines: _Dict | None  # None without bookmarks
+    first_item: _Dict | None
+    outline_count: int
+    names: _Dict | None
+    trees: Mapping[bytes, _Tree]  # /Dests, /EmbeddedFiles
+    af: tuple[bytes, ...]
+    targets: Mapping[str, tuple[bytes | tuple[int, int], ...]]  # indirect parts as objgens
+    metadata: _Dict  # without the filter and length: the join writes it unfiltered
+    xmp: bytes
+
+
+_PACKS: OrderedDict[bytes, _Pack] = OrderedDict()
+
+
+def _pack(data: bytes) -> _Pack:
+    """The pack of these bytes, read the first time this process joins anything to it."""
+    digest = hashlib.sha256(data).digest()
+    pack = _PACKS.get(digest)
+    if pack is None:
+        pack = _PACKS[digest] = _read_pack(data, digest)
+        while len(_PACKS) > _KEEP:
+            _PACKS.popitem(last=False)
+    else:
+        _PACKS.move_to_end(digest)
+    return pack
+
+
+def _read_pack(data: bytes, digest: bytes) -> _Pack:
+    """Read a pack and keep, as text, every part of it a join writes again.
+
+    The pikepdf document is closed afterwards: about 30 MB a pack once its
+    objects are read, where the text kept is a few hundred kB.
+    """
+    import pikepdf
+
+    end = _STARTXREF.search(data, max(0, len(data) - 1024))
+    with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
+        trailer, root = pdf.trailer, pdf.Root
+        if end is None or trailer.get("/Type") != "/XRef" or "/XRefStm" in trailer:
+            raise BuildError("the pack does not end in a cross-reference stream to update")
+        if "/Prev" in trailer:
+            raise BuildError("the pack was updated after it was typeset")
+        if pdf.is_linearized or "/ID" not in trailer:
+            raise BuildError("the pack is linearized or has no file identifier to keep")
+        tree = root.Pages
+        if any(key in tree for key in _INHERITED):
+            raise BuildError("the pack's page tree passes attributes down to its pages")
+        if "/Metadata" not in root or "/StructTreeRoot" not in root:
+            raise BuildError("the pack has no XMP metadata or no structure tree")
+        struct = root.StructTreeRoot
+        if "/ParentTree" not in struct:
+            raise BuildError("the pack's structure tree has no parent tree")
+        entries = list(pikepdf.NumberTree(struct.ParentTree).items())
+        document = _document(struct)
+        outlines = root.get("/Outlines")
+        if outlines is not None and "/First" not in outlines:
+            outlines = None  # the front's bookmarks take its place
+        parts = [tree, struct, struct.ParentTree, document]
+        parts += [outlines, outlines.First] if outlines is not None else []
+        if not all(part.is_indirect for part in parts):
+            raise BuildError("the pack's page, structure or outline tree has a direct node")
+        names = root.get("/Names")
+        metadata = root.Metadata
+        info = trailer.get("/Info")
+        return _Pack(
+            data=data,
+            digest=digest,
+            startxref=int(end.group(1)),
+            size=int(trailer.Size),
+            first_id=_text(trailer.ID[0]),
+            live=frozenset(
+                b"%d %d R" % objgen
+                for objgen, entry in pdf.get_xref_table().items()
+                if entry.type in (1, 2)
+            ),
+            root=_read_dict(root),
+            info=_read_dict(info) if info is not None else None,
+            title=str(info.get("/Title", "")) if info is not None else "",
+            lang=str(root.Lang) if "/Lang" in root else None,
+            pages=_read_dict(tree),
+            page_refs=tuple(_text(kid) for kid in tree.Kids),
+            page_count=int(tree.Count),
+            struct=_read_dict(struct),
+            parent_tree=_read_dict(struct.ParentTree),
+            parent_entries=tuple(b"%d %s" % (key, _text(value)) for key, value in entries),
+            next_key=max((key for key, _ in entries), default=-1) + 1,
+            maps={
+                _name(mapping): _read_dict(struct[mapping]).items
+                for mapping in ("/RoleMap", "/ClassMap")
+                if mapping in struct
+            },
+            document=_read_dict(document),
+            document_kids=tuple(_text(kid) for kid in _kids(document)),
+            outlines=_read_dict(outlines) if outlines is not None else None,
+            first_item=_read_dict(outlines.First) if outlines is not None else None,
+            outline_count=int(outlines.get("/Count", 0)) if outlines is not None else 0,
+            names=_read_dict(names) if names is not None else None,
+            trees={
+                _name(kind): _Tree(_read_dict(names[kind]), tuple(_name_tree(names[kind])))
+                for kind in ("/Dests", "/EmbeddedFiles")
+                if names is not None and kind in names
+            },
+            af=tuple(_text(item) for item in root.get("/AF", ())),
+            targets={
+                name: tuple(
+                    _text(part) if not _is_indirect(part) else part.objgen for part in target
+                )
+                for name, target in _destinations(pdf).items()
+            },
+            metadata=_Dict(
+                metadata.objgen,
+                {
+                    key: value
+                    for key, value in _read_dict(metadata.stream_dict).items.items()
+                    if key not in (b"/Filter", b"/DecodeParms", b"/Length", b"/DL")
+                },
+            ),
+            xmp=metadata.read_bytes(),
+        )
+
+
+def _read_dict(obj: Object) -> _Dict:
+    return _Dict(
+        obj.objgen if obj.is_indirect else None,
+        {_name(key): _text(value) for key, value in obj.items()},
+    )
+
+
+def _text(value: object) -> bytes:
+    """A value as PDF text; pikepdf hands numbers and booleans over as Python's own."""
+    import pikepdf
+
+    if isinstance(value, pikepdf.Object):
+        return bytes(value.unparse())
+    if isinstance(value, bool):
+        return b"true" if value else b"false"
+    if isinstance(value, int):
+        return b"%d" % value
+    if isinstance(value, Decimal):
+        return format(value, "f").encode()
+    if value is None:
+        return b"null"
+    raise BuildError(f"the join met a PDF value it cannot write: {value!r}")
+
+
+def _is_indirect(value: object) -> bool:
+    import pikepdf
+
+    return isinstance(value, pikepdf.Object) and value.is_indirect
+
+
+def _name(key: str) -> bytes:
+    import pikepdf
+
+    return bytes(pikepdf.Name(key).unparse())
+
+
+def _name_tree(node: Object) -> Iterator[tuple[bytes, bytes, bytes]]:
+    """Every (raw name, name as written, value as written) of a name tree, in its order."""
+    for kid in node.get("/Kids", ()):
+        yield from _name_tree(kid)
+    pairs = list(node.get("/Names", ()))
+    for key, value in zip(pairs[::2], pairs[1::2], strict=True):
+        yield bytes(key), key.unparse(), _text(value)
+
+
+def _destinations(pdf: Pdf) -> dict[str, Object]:
+    """Return the named destinations of a file, each as its explicit destination."""
+    import pikepdf
+
+    names = pdf.Root.get("/Names")
+    if names is None or "/Dests" not in names:
+        return {}
+    found: dict[str, Object] = {}
+    for name, value in pikepdf.NameTree(names.Dests).items():
+        target = value.get("/D") if isinstance(value, pikepdf.Dictionary) else value
+        if isinstance(target, pikepdf.Array):
+            found[str(name)] = target
+    return found
+
+
+# --- The join: the front's objects and the pack's changed ones, as an update -----------
+
+
+class _Update:
+    """One join: the front's objects numbered after the pack's, and what changes of the pack.
+
+    The front is this join's own copy and is changed freely (links, structure
+    keys, bookmarks' neighbours); of the pack only the text read once is used.
+    A front object that stands for one of the pack's (its catalog, page tree,
+    structure tree root, Document element, outline root; a page a link goes
+    to) is written as a reference to the pack's object.
+    """
+
+    def __init__(self, pack: _Pack, extra: Pdf) -> None:
+        self.pack, self.extra = pack, extra
+        self.refs: dict[tuple[int, int], bytes] = {}  # front objgen → reference in the join
+        self.stand_ins: dict[tuple[int, int], Object] = {}  # pack objgen → its front stand-in
+        self.queue: list[tuple[int, int]] = []  # front objects to write, as numbered
+        self.next = pack.size
+        self.changed: dict[tuple[int, int], bytes] = {}  # the pack's objects, new versions
+        self.created: dict[int, bytes] = {}  # objects neither the front's nor the pack's
+        self.trailer_info: bytes | None = pack.info.ref if pack.info is not None else None
+
+    def write(self, title: str | None) -> bytes:
+        """Join (the rules of the merge this update replaced), then write the update."""
+        extra, pack = self.extra, self.pack
+        front_tree = extra.Root.Pages  # opened by pikepdf, its pages hold what it passed down
+        pages: list[Object] = [page.obj for page in extra.pages]
+        for page in pages:
+            page.Parent = front_tree
+        _resolve_named_links(extra, _destinations(extra))  # its names may be the body's too
+        self._link_into_body(pages)
+        structure = extra.Root.StructTreeRoot
+        document = _document(structure)
+        for obj, theirs in (
+            (extra.Root, pack.root),
+            (front_tree, pack.pages),
+            (structure, pack.struct),
+            (document, pack.document),
+        ):
+            self._stand_in(obj, theirs)
+        outlines = extra.Root.get("/Outlines")
+        if outlines is not None and "/First" in outlines and pack.outlines is not None:
+            self._stand_in(outlines, pack.outlines)
+        kids = [self._value(page) for page in pages]
+        self.changed[self._objgen(pack.pages)] = _dict_text(
+            {
+                **pack.pages.items,
+                b"/Kids": _array([*kids, *pack.page_refs]),
+                b"/Count": b"%d" % (pack.page_count + len(pages)),
+            }
+        )
+        catalog = dict(pack.root.items)
+        self._merge_structure(pages, structure, document)
+        self._merge_outlines(catalog)
+        self._merge_names(catalog)
+        catalog[b"/PageLabels"] = b"<< /Nums [ 0 << /S /r >> %d << /S /D /St 1 >> ] >>" % len(pages)
+        self.changed[self._objgen(pack.root)] = _dict_text(catalog)
+        return self._serialise(self._metadata(title))
+
+    # The rules of the merge, each on the front and the pack's text.
+
+    def _link_into_body(self, pages: list[Object]) -> None:
+        """Turn each marked link into a link to the body's destination of that name."""
+        import pikepdf
+
+        missing = []
+        for page in pages:
+            for annotation in _annotations(page):
+                action = annotation.get("/A")
+                uri = str(action.get("/URI", "")) if action is not None else ""
+                if not uri.startswith(PACK_SCHEME):
+                    continue
+                anchor = unquote(uri.removeprefix(PACK_SCHEME))
+                target = self.pack.targets.get(anchor)
+                if target is None:
+                    missing.append(anchor)
+                    continue
+                del annotation["/A"]
+                annotation.Dest = pikepdf.Array(
+                    [
+                        self._proxy(part) if isinstance(part, tuple) else pikepdf.Object.parse(part)
+                        for part in target
+                    ]
+                )
+                annotation.Contents = pikepdf.String(anchor)
+        if missing:
+            raise BuildError(
+                "the recipient's pages link to anchors the pack does not hold: "
+                + ", ".join(f"#{anchor}" for anchor in dict.fromkeys(missing))
+            )
+
+    def _merge_structure(self, pages: list[Object], front: Object, theirs: Object) -> None:
+        """One structure tree: the front's elements, then the body's, under one Document.
+
+        The front's parent-tree keys move past the body's, and its pages' and
+        annotations' references to them with them. The front's Document stands
+        for the body's, so every element it was the parent of, listed in its /K
+        or only in the parent tree (WeasyPrint's running heads), is the body's
+        Document's now.
+        """
+        import pikepdf
+
+        pack, extra = self.pack, self.extra
+        shift = pack.next_key
+        entries = [
+            (key + shift, value) for key, value in pikepdf.NumberTree(front.ParentTree).items()
+        ]
+        for obj in _with_struct_parents(pages):
+            for name in ("/StructParents", "/StructParent"):
+                if name in obj:
+                    obj[name] = int(obj[name]) + shift
+        struct = dict(pack.struct.items)
+        keys = [pack.next_key - 1, *(key for key, _ in entries)]
+        struct[b"/ParentTreeNextKey"] = b"%d" % (max(keys) + 1)
+        for mapping in ("/RoleMap", "/ClassMap"):  # the body's meaning wins
+            if mapping in front:
+                merged = {_name(key): self._value(value) for key, value in front[mapping].items()}
+                merged.update(pack.maps.get(_name(mapping), {}))
+                struct[_name(mapping)] = _dict_text(merged)
+        lang = extra.Root.get("/Lang")
+        kids = []
+        for kid in _kids(theirs):
+            if isinstance(kid, pikepdf.Dictionary):
+                kid.P = theirs
+                if lang is not None and str(lang) != pack.lang and "/Lang" not in kid:
+                    kid.Lang = lang
+            kids.append(self._value(kid))
+        self.changed[self._objgen(pack.document)] = _dict_text(
+            {**pack.document.items, b"/K": _array([*kids, *pack.document_kids])}
+        )
+        nums = [*pack.parent_entries, *(b"%d %s" % (k, self._value(v)) for k, v in entries)]
+        tree = {key: value for key, value in pack.parent_tree.items.items() if key != b"/Kids"}
+        tree[b"/Nums"] = _array(nums)
+        self.changed[self._objgen(pack.parent_tree)] = _dict_text(tree)
+        self.changed[self._objgen(pack.struct)] = _dict_text(struct)
+
+    def _merge_outlines(self, catalog: dict[bytes, bytes]) -> None:
+        """The front's bookmarks, then the body's, at one top level."""
+        extra, pack = self.extra, self.pack
+        if "/Outlines" not in extra.Root or "/First" not in extra.Root.Outlines:
+            return
+        front = extra.Root.Outlines
+        if pack.outlines is None or pack.first_item is None:
+            if not front.is_indirect:
+                front = extra.Root.Outlines = extra.make_indirect(front)
+            catalog[b"/Outlines"] = self._value(front)
+            return
+        item = front.First
+        while True:
+            item.Parent = front
+            if "/Next" not in item:
+                break
+            item = item.Next
+        assert pack.first_item.objgen is not None
+        item.Next = self._proxy(pack.first_item.objgen)
+        self.changed[pack.first_item.objgen] = _dict_text(
+            {**pack.first_item.items, b"/Prev": self._value(item)}
+        )
+        count = pack.outline_count + int(front.get("/Count", 0))
+        self.changed[self._objgen(pack.outlines)] = _dict_text(
+            {**pack.outlines.items, b"/First": self._value(front.First), b"/Count": b"%d" % count}
+        )
+
+    def _merge_names(self, catalog: dict[bytes, bytes]) -> None:
+        """Add the front's named destinations and attachments that the body does not have."""
+        theirs = self.extra.Root.get("/Names")
+        if theirs is None:
+            return
+        pack = self.pack
+        names = dict(pack.names.items) if pack.names is not None else {}
+        attached = []
+        for kind in ("/Dests", "/EmbeddedFiles"):
+            if kind not in theirs:
+                continue
+            tree = pack.trees.get(_name(kind))
+            entries = list(tree.entries) if tree is not None else []
+            known = {raw for raw, _, _ in entries}
+            added = False
+            for raw, key, value in _front_name_tree(theirs[kind]):
+                if raw in known:
+                    continue
+                known.add(raw)
+                entries.append((raw, key, self._value(value)))
+                added = True
+                if kind == "/EmbeddedFiles":
+                    attached.append(self._value(value))
+            text = b"<< /Names %s >>" % _array(
+                [key + b" " + value for _, key, value in sorted(entries, key=lambda e: e[0])]
+            )
+            if tree is None:
+                names[_name(kind)] = self._create(text)
+            elif added and tree.node.objgen is None:
+                names[_name(kind)] = text
+            elif added and tree.node.objgen is not None:
+                self.changed[tree.node.objgen] = text
+        if pack.names is None:
+            catalog[b"/Names"] = self._create(_dict_text(names))
+        elif pack.names.objgen is None:
+            catalog[b"/Names"] = _dict_text(names)
+        elif names != pack.names.items:
+            self.changed[pack.names.objgen] = _dict_text(names)
+        if attached:
+            catalog[b"/AF"] = _array([*pack.af, *attached])
+
+    def _metadata(self, title: str | None) -> bytes:
+        """Keep the body's metadata, titled for the recipient alike in Info and XMP.
+
+        Returns the XMP packet, written unfiltered as the new Metadata stream.
+        """
+        import pikepdf
+
+        pack = self.pack
+        if title is None:
+            title = str(self.extra.docinfo.get("/Title", pack.title))
+        info = dict(pack.info.items) if pack.info is not None else {}
+        info[b"/Title"] = pikepdf.String(title).unparse()
+        if pack.info is not None:
+            self.changed[self._objgen(pack.info)] = _dict_text(info)
+        else:
+            self.trailer_info = self._create(_dict_text(info))
+        text = escape(title).encode()
+        xmp, found = _XMP_TITLE.subn(lambda m: m.group(1) + text + m.group(3), pack.xmp, count=1)
+        if not found:
+            raise BuildError("the pack's XMP metadata has no title to name the recipient in")
+        return xmp
+
+    # Numbering and writing.
+
+    def _stand_in(self, obj: Object, theirs: _Dict) -> None:
+        """Write references to this front object as references to the pack's `theirs`."""
+        if not obj.is_indirect:
+            raise BuildError("the recipient's pages have a structure the join cannot merge")
+        self.refs[obj.objgen] = theirs.ref
+
+    def _proxy(self, objgen: tuple[int, int]) -> Object:
+        """A front object that stands for the pack's object `objgen` (a page a link goes to)."""
+        import pikepdf
+
+        stand_in = self.stand_ins.get(objgen)
+        if stand_in is None:
+            stand_in = self.stand_ins[objgen] = self.extra.make_indirect(pikepdf.Dictionary())
+            self.refs[stand_in.objgen] = b"%d %d R" % objgen
+        return stand_in
+
+    def _objgen(self, theirs: _Dict) -> tuple[int, int]:
+        assert theirs.objgen is not None
+        return theirs.objgen
+
+    def _value(self, obj: object) -> bytes:
+        """A front value as written in the join: its references renumbered, each object once."""
+        return _TOKEN.sub(self._renumber, _text(obj))
+
+    def _renumber(self, match: re.Match[bytes]) -> bytes:
+        if match.group(1) is None:
+            return match.group(0)
+        objgen = (int(match.group(1)), int(match.group(2)))
+        ref = self.refs.get(objgen)
+        if ref is None:
+            ref = self.refs[objgen] = b"%d 0 R" % self.next
+            self.next += 1
+            self.queue.append(objgen)
+        return ref
+
+    def _create(self, text: bytes) -> bytes:
+        """Number an object the join makes (a name tree the body had not): its reference."""
+        number = self.next
+        self.next += 1
+        self.created[number] = text
+        return b"%d 0 R" % number
+
+    def _serialise(self, xmp: bytes) -> bytes:
+        """Write the update: the front's objects, the pack's new versions, the cross-reference.
+
+        Dictionaries go into one compressed object stream; streams are written
+        as they are encoded (the XMP unfiltered), each with its /Length.
+        """
+        import pikepdf
+
+        plain: dict[tuple[int, int], bytes] = dict(self.changed)
+        plain.update(((number, 0), text) for number, text in self.created.items())
+        streams: dict[tuple[int, int], tuple[bytes, bytes]] = {}
+        metadata = self.pack.metadata
+        streams[self._objgen(metadata)] = (
+            _dict_text({**metadata.items, b"/Length": b"%d" % len(xmp)}),
+            xmp,
+        )
+        done = 0
+        while done < len(self.queue):  # writing an object numbers those it refers to
+            objgen = self.queue[done]
+            done += 1
+            obj = self.extra.get_object(objgen)
+            number = (int(self.refs[objgen].split()[0]), 0)
+            if isinstance(obj, pikepdf.Stream):
+                data = obj.read_raw_bytes()
+                items = {
+                    _name(key): self._value(value)
+                    for key, value in obj.stream_dict.items()
+                    if key != "/Length"
+                }
+                streams[number] = (_dict_text({**items, b"/Length": b"%d" % len(data)}), data)
+            else:
+                plain[number] = bytes(_TOKEN.sub(self._renumber, obj.unparse(resolved=True)))
+        return _write_update(self.pack, plain, streams, self.next, self.trailer_info)
+
+
+def _write_update(
+    pack: _Pack,
+    plain: dict[tuple[int, int], bytes],
+    streams: dict[tuple[int, int], tuple[bytes, bytes]],
+    number: int,
+    info: bytes | None,
+) -> bytes:
+    """The pack's bytes, then the objects, an object stream, and a cross-reference stream.
+
+    `number` is the first free object number; the object stream and the
+    cross-reference stream take the next two. The second file identifier is
+    a hash of the pack and of everything the update writes before it.
+    """
+    out = bytearray(pack.data)
+    if not out.endswith((b"\n", b"\r")):
+        out += b"\n"
+    where: dict[int, tuple[int, int, int]] = {}  # number → (type, field 2, field 3)
+    for objgen in sorted(streams):
+        head, data = streams[objgen]
+        where[objgen[0]] = (1, len(out), objgen[1])
+        out += b"%d %d obj\n%s\nstream\n%s\nendstream\nendobj\n" % (*objgen, head, data)
+    packed = sorted(objgen for objgen in plain if objgen[1] == 0)
+    for objgen in sorted(set(plain) - set(packed)):
+        where[objgen[0]] = (1, len(out), objgen[1])
+        out += b"%d %d obj\n%s\nendobj\n" % (*objgen, plain[objgen])
+    if packed:
+        offsets, body = [], bytearray()
+        for place, objgen in enumerate(packed):
+            where[objgen[0]] = (2, number, place)
+            offsets.append(b"%d %d" % (objgen[0], len(body)))
+            body += plain[objgen] + b"\n"
+        header = b" ".join(offsets) + b"\n"
+        data = zlib.compress(bytes(header + body), 1)  # 4 ms less than level 6, 10 % larger
+        where[number] = (1, len(out), 0)
+        out += (
+            b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n"
+            b"stream\n%s\nendstream\nendobj\n"
+        ) % (number, len(packed), len(header), len(data), data)
+        number += 1
+    second = hashlib.md5(pack.digest + out[len(pack.data) :]).hexdigest().encode()
+    where[number] = (1, len(out), 0)
+    width = max(1, (max(max(f[1] for f in where.values()), 1).bit_length() + 7) // 8)
+    third = max(1, (max(f[2] for f in where.values()).bit_length() + 7) // 8)
+    index: list[list[int]] = []  # subsections: first number, how many
+    rows = bytearray()
+    for current in sorted(where):
+        if not index or index[-1][0] + index[-1][1] != current:
+            index.append([current, 0])
+        index[-1][1] += 1
+        kind, field2, field3 = where[current]
+        rows += bytes([kind]) + field2.to_bytes(width, "big") + field3.to_bytes(third, "big")
+    data = zlib.compress(bytes(rows), 1)
+    trailer = b"/Root %s /ID [ %s <%s> ] /Prev %d" % (
+        pack.root.ref,
+        pack.first_id,
+        second,
+        pack.startxref,
+    )
+    if info is not None:
+        trailer += b" /Info " + info
+    xref = len(out)
+    out += (
+        b"%d 0 obj\n<< /Type /XRef /Size %d /Index %s /W [ 1 %d %d ] %s "
+        b"/Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n"
+        b"startxref\n%d\n%%%%EOF\n"
+    ) % (
+        number,
+        number + 1,
+        _array([b"%d %d" % (start, count) for start, count in index]),
+        width,
+        third,
+        trailer,
+        len(data),
+        data,
+        xref,
+    )
+    return bytes(out)
+
+
+def _dict_text(items: Mapping[bytes, bytes]) -> bytes:
+    return b"<< " + b" ".join(key + b" " + value for key, value in sorted(items.items())) + b" >>"
+
+
+def _array(parts: list[bytes] | tuple[bytes, ...]) -> bytes:
+    return b"[ " + b" ".join(parts) + b" ]"
+
+
+def _front_name_tree(node: Object) -> Iterator[tuple[bytes, bytes, Object]]:
+    """Every (raw name, name as written, value) of one of the front's name trees."""
+    for kid in node.get("/Kids", ()):
+        yield from _front_name_tree(kid)
+    pairs = list(node.get("/Names", ()))
+    for key, value in zip(pairs[::2], pairs[1::2], strict=True):
+        yield bytes(key), key.unparse(), value
+
+
+def _annotations(page: Object) -> Iterator[Object]:
+    yield from page.get("/Annots", ())
+
+
+def _resolve_named_links(extra: Pdf, names: dict[str, Object]) -> None:
+    """Make the front's links to its own anchors explicit: no name of the body's can catch them."""
+    import pikepdf
+
+    for page in extra.pages:
+        for annotation in _annotations(page.obj):
+            name = annotation.get("/Dest")
+            if isinstance(name, pikepdf.String) and str(name) in names:
+                annotation.Dest = pikepdf.Array(list(names[str(name)]))
+
+
+def _document(root: Object) -> Object:
+    """Return the one element at the top of a structure tree (WeasyPrint's Document)."""
+    import pikepdf
+
+    top = [kid for kid in _kids(root) if isinstance(kid, pikepdf.Dictionary)]
+    if len(top) != 1:
+        raise BuildError(f"a structure tree has {len(top)} top elements, expected one Document")
+    return top[0]
+
+
+def _kids(node: Object) -> list[Object]:
+    import pikepdf
+
+    kids = node.get("/K")
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+
+
+def _with_struct_parents(pages: list[Object]) -> Iterator[Object]:
+    """The pages, their annotations and their form XObjects: what keys the parent tree."""
+    for page in pages:
+        yield page
+        yield from _annotations(page)
+        resources = page.get("/Resources")
+        xobjects = resources.get("/XObject") if resources is not None else None
+        if xobjects is not None:
+            yield from (xobjects[name] for name in xobjects.keys())  # noqa: SIM118
+
+
+_XMP_TITLE = re.compile(rb"(<dc:title>\s*<rdf:Alt>\s*<rdf:li[^>]*>)(.*?)(</rdf:li>)", re.S)
+
+
+# --- The check: the update read back as a reader reads it ------------------------------
+
+_OBJ = re.compile(rb"(\d+) (\d+) obj\n")
+# A reference as the join writes it (qpdf's form); strings and names are matched
+# so that nothing inside them is taken for one. Group 1 is the reference.
+_REF = re.compile(
+    rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f]*>|/[^\s/\[\]()<>{}%]*|(?<![\d.])(\d+ \d+ R)\b"
+)
+# What the check reads from the text the join writes, not through qpdf: the arrays
+# that list the pack's objects by the thousand. The page tree's kids; the parent
+# tree, and one entry of it: a key, then an array of references (a page's marked
+# content) or one reference (a link's).
+_KIDS = re.compile(rb"/Kids \[([^\[\]()<>]*)\]")
+_NUMS = re.compile(rb"<< /Nums \[ (.*) \] >>", re.S)
+_ENTRY = re.compile(rb"(\d+) (\[[^\[\]()<>]*\]|\d+ \d+ R)\s*")
+
+
+def check_joined(data: bytes, body: bytes, pages: int, what: str) -> None:
+    """Refuse a joined file whose update a reader would not read as the join meant.
+
+    Opening the whole file again costs what reading the pack did (0.1 s, most of
+    it qpdf parsing the pack's object stream of 18,000 objects). The check reads
+    the update alone: the pack's bytes must be the file's first part (they were
+    checked when the pack was typeset, and read whole by `_pack`), and qpdf
+    reads every object the update's cross-reference stream lists, at its offset,
+    in a copy of the file whose pack objects are blanked (`_masked`), so that
+    reading one of the pack's is an error, never a silent 0.1 s. Caught so: an
+    offset or a /Length that is wrong, a /Prev that is not the pack's
+    cross-reference, a reference to an object neither the update nor the pack
+    holds (read from the text as written: qpdf would read it as null), a page
+    tree that does not list the front's pages (objects of the update) then
+    exactly the pack's and count them all, a front page or link whose
+    parent-tree entry is missing or holds an element that is not in the update
+    or whose parents do not lead to the Document, and a file that no longer
+    declares PDF/A-3a, PDF/UA-1 and a language.
+    """
+    import pikepdf
+
+    pack = _pack(body)
+    try:
+        problems = list(_update_problems(data, pack, pages))
+    except (pikepdf.PdfError, ValueError, KeyError, TypeError, AttributeError) as error:
+        problems = [f"its update does not read: {error}"]
+    if problems:
+        raise BuildError(f"{what}: the joined PDF is broken: " + "; ".join(problems))
+
+
+def _masked(data: bytes, pack: _Pack) -> bytes:
+    """The joined file with the pack's objects blanked: only its cross-reference stream is kept.
+
+    The update's offsets still hold and its /Prev must lead to that stream, but
+    an object of the pack can no longer be read by mistake (qpdf parses the
+    object stream of 18,000 objects it is in: the 0.1 s this check saves).
+    """
+    head = data[: data.index(b"\n", data.index(b"\n") + 1) + 1]  # %PDF-1.n and the binary line
+    masked = bytearray(b" " * pack.startxref)
+    masked[: len(head)] = head
+    return bytes(masked) + data[pack.startxref :]
+
+
+def _update_problems(data: bytes, pack: _Pack, pages: int) -> Iterator[str]:
+    import pikepdf
+
+    from pipeline.typeset.pdf import (
+        identification_problems,  # a worker has WeasyPrint loaded already
+    )
+
+    if not data.startswith(pack.data):
+        yield "the pack's bytes are not its first part"
+        return
+    tail = _STARTXREF.search(data, max(len(pack.data), len(data) - 64))
+    if tail is None or data.count(b"%%EOF", len(pack.data)) != 1:
+        yield "it does not end in one update, then %%EOF"
+        return
+    with pikepdf.open(
+        io.BytesIO(_masked(data, pack)), attempt_recovery=False, inherit_page_attributes=False
+    ) as pdf:
+        if pdf.trailer.get("/Prev") != pack.startxref or _text(pdf.trailer.ID[0]) != pack.first_id:
+            yield "its cross-reference stream does not continue the pack's"
+        texts = _update_texts(data, pdf, int(tail.group(1)))
+        referred = {ref for text in texts.values() for ref in _REF.findall(text)}
+        referred -= {b"", *(b"%d %d R" % objgen for objgen in texts)}
+        dangling = sorted(referred - pack.live)
+        if dangling:
+            yield "it refers to objects it does not hold: " + ", ".join(
+                str(ref, "ascii") for ref in dangling[:5]
+            )
+            return
+        # Read through qpdf: the update's objects, and never the pack's (they are blanked;
+        # qpdf would read one as null, and warn). The arrays that list the pack's
+        # objects by the thousand are read from the text instead.
+        front = yield from _page_problems(pdf, texts, pack, pages)
+        yield from _structure_problems(pdf, texts, pack, front)
+        yield from identification_problems(pdf)  # the catalog and XMP are the update's
+        for warning in pdf.get_warnings()[:2]:  # "stream <file> (object n g, offset o): …"
+            yield "qpdf: " + str(warning).partition("> ")[2]
+
+
+def _update_texts(data: bytes, pdf: Pdf, offset: int) -> dict[tuple[int, int], bytes]:
+    """Each object of the update as written (a stream's dictionary only), by its objgen.
+
+    qpdf reads every object the update's cross-reference stream lists: one not
+    at its offset, or a stream whose /Length does not end at `endstream`, is an
+    error or a warning. The text is then taken from where qpdf found it.
+    """
+    import pikepdf
+
+    head = _OBJ.match(data, offset)
+    if head is None:
+        raise ValueError("startxref does not point at an object")
+    xref = (int(head.group(1)), int(head.group(2)))
+    stream = pdf.get_object(xref)
+    widths = [int(width) for width in stream.W]
+    index = [int(number) for number in stream.get("/Index", [0, int(stream.Size)])]
+    rows, size = bytes(stream.read_bytes()), sum(widths)
+    if len(rows) != size * sum(index[1::2]):
+        raise ValueError("the cross-reference stream's rows are not the ones it indexes")
+    entries: dict[tuple[int, int], int] = {}  # written as is: its offset
+    packed: dict[tuple[int, int], tuple[int, int]] = {}  # in an object stream: which, where
+    at = 0
+    for start, count in zip(index[::2], index[1::2], strict=True):
+        for number in range(start, start + count):
+            fields = []
+            for width in widths:
+                fields.append(int.from_bytes(rows[at : at + width], "big"))
+                at += width
+            kind = fields[0] if widths[0] else 1
+            if kind == 1:
+                entries[(number, fields[2])] = fields[1]
+            elif kind == 2:
+                packed[(number, 0)] = (fields[1], fields[2])
+    texts: dict[tuple[int, int], bytes] = {}
+    for objgen, where in sorted(entries.items()):
+        header = b"%d %d obj\n" % objgen
+        if not data.startswith(header, where):
+            raise ValueError(f"the cross-reference puts {objgen[0]} {objgen[1]} R where it is not")
+        start = where + len(header)
+        end, head_end = data.find(b"\nendobj", start), data.find(b"\nstream\n", start)
+        obj = pdf.get_object(objgen)
+        if not 0 <= head_end < end:
+            texts[objgen] = data[start:end]
+            continue
+        if not isinstance(obj, pikepdf.Stream):
+            raise ValueError(f"qpdf cannot read the stream {objgen[0]} {objgen[1]} R")
+        texts[objgen] = data[start:head_end]
+        length = len(obj.read_raw_bytes())
+        if not data.startswith(b"\nendstream\nendobj\n", head_end + len(b"\nstream\n") + length):
+            raise ValueError(f"the /Length of {objgen[0]} {objgen[1]} R does not end at endstream")
+        if obj.stream_dict.get("/Type") == "/ObjStm":
+            content, first = bytes(obj.read_bytes()), int(obj.stream_dict.First)
+            numbers = [int(number) for number in content[:first].split()]
+            ends = [*numbers[3::2], len(content) - first]
+            places = zip(numbers[::2], numbers[1::2], ends, strict=True)
+            for place, (number, begin, end) in enumerate(places):
+                if packed.get((number, 0)) == (objgen[0], place):
+                    pdf.get_object((number, 0))  # qpdf reads it from the stream too
+                    texts[(number, 0)] = content[first + begin : first + end].strip()
+    missing = sorted(set(packed) - set(texts))
+    if missing:
+        raise ValueError(f"the cross-reference puts {missing[0][0]} 0 R where it is not")
+    return texts
+
+
+def _page_problems(
+    pdf: Pdf, texts: dict[tuple[int, int], bytes], pack: _Pack, pages: int
+) -> Generator[str, None, list[Object]]:
+    """The front's pages, objects of the update, then exactly the pack's; all counted.
+
+    Returns the front's pages.
+    """
+    tree = pdf.Root.Pages
+    written = _KIDS.search(texts[tree.objgen])
+    kids = [ref for ref in _REF.findall(written.group(1)) if ref] if written else []
+    count, front = int(tree.Count), pages - pack.page_count
+    if count != pages or len(kids) != pages or front < 1:
+        yield f"its page tree counts {count} pages and lists {len(kids)}, not {pages}"
+        return []
+    if kids[front:] != list(pack.page_refs):
+        yield "its page tree does not list the pack's pages after the front's"
+    found = []
+    for kid in kids[:front]:
+        number, generation, _ = kid.split()
+        objgen = (int(number), int(generation))
+        if objgen not in texts:
+            yield f"its page {kid.decode()} is not one of the update's"
+            continue
+        page = pdf.get_object(objgen)
+        if page.get("/Type") != "/Page" or page.Parent.objgen != tree.objgen:
+            yield f"its page {kid.decode()} is not a page of its page tree"
+        found.append(page)
+    return found
+
+
+def _structure_problems(
+    pdf: Pdf, texts: dict[tuple[int, int], bytes], pack: _Pack, pages: list[Object]
+) -> Iterator[str]:
+    """Each front page and link keys a parent-tree entry whose elements reach the Document."""
+    root = pdf.Root.StructTreeRoot
+    if [kid.objgen for kid in _kids(root)] != [pack.document.objgen]:
+        yield "its structure tree does not hold the pack's Document alone"
+        return
+    written = _NUMS.fullmatch(texts.get(root.ParentTree.objgen, b""))
+    if written is None or _ENTRY.sub(b"", written.group(1)):
+        yield "its parent tree is not one array of numbers"
+        return
+    found = _ENTRY.findall(written.group(1))
+    keys = [int(key) for key, _ in found]
+    if keys != sorted(set(keys)) or root.get("/ParentTreeNextKey") != max(keys, default=-1) + 1:
+        yield "its parent tree's keys are not in order, or its next key is not past them"
+    entries = dict(zip(keys, (value for _, value in found), strict=True))
+    reached: set[tuple[int, int]] = set()
+    for page in pages:
+        keyed = [(page, page.get("/StructParents"))]
+        keyed += [(link, link.get("/StructParent")) for link in _annotations(page)]
+        for owner, value in keyed:
+            if value is None:
+                continue
+            key = int(value)
+            if key not in entries:
+                yield f"the parent tree has no entry {key} for {owner.objgen[0]} 0 R"
+                continue
+            for ref in _REF.findall(entries[key]):
+                if ref:
+                    number, generation, _ = ref.split()
+                    element = (int(number), int(generation))
+                    yield from _parent_problems(pdf, texts, element, pack, reached)
+
+
+def _parent_problems(
+    pdf: Pdf,
+    texts: dict[tuple[int, int], bytes],
+    objgen: tuple[int, int],
+    pack: _Pack,
+    reached: set[tuple[int, int]],
+) -> Iterator[str]:
+    """An element of the front's is in the update, and its parents lead to the Document."""
+    while objgen != pack.document.objgen and objgen not in reached:
+        if objgen not in texts:
+            yield f"its structure element {objgen[0]} {objgen[1]} R is not one of the update's"
+            return
+        reached.add(objgen)
+        parent = pdf.get_object(objgen).get("/P")
+        if parent is None:  # or one of the pack's, blanked
+            yield f"its structure element {objgen[0]} {objgen[1]} R has no parent in the update"
+            return
+        objgen = parent.objgen
