@@ -39,8 +39,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import BuildRequest, Job, Paths, Typeset, plan_build
+from pipeline import BuildRequest, Job, Made, Paths, plan_build
 from pipeline import Worker as BuildWorker
+from pipeline.typeset.exporter import PdfExporter
 
 
 @dataclass
@@ -110,11 +111,14 @@ class Worker:
         self.memo = cache / "fit"
         self.timings = Timings()
         self.worker = BuildWorker(plan.context)
+        pdf = self.worker.exporter("pdf")
+        assert isinstance(pdf, PdfExporter)
+        self.pdf = pdf
         self._instrument()
 
     def _instrument(self) -> None:
         """Wrap the typesetter so each job's time splits into layout and PDF writing."""
-        typesetter: Any = self.worker.typesetter
+        typesetter: Any = self.pdf.typesetter
         timings = self.timings
 
         def timed(method: Callable[..., Any], slot: str) -> Callable[..., Any]:
@@ -137,16 +141,16 @@ class Worker:
 
         Fonts, stylesheets and renderers stay warm either way.
         """
-        self.worker.fits.clear()
+        self.pdf.fits.clear()
         if memo:
             shutil.rmtree(self.memo, ignore_errors=True)
 
-    def typeset(self, job: Job, into: Runs, memo: bool) -> Typeset:
+    def typeset(self, job: Job, into: Runs, memo: bool) -> Made:
         self.forget_layouts(memo)
         gc.collect()  # a collection owed by the last run should not land in this one
         self.timings.reset()
         start = time.perf_counter()
-        result = self.worker.typeset(job)
+        result = self.worker.make(job)
         into.seconds.append(time.perf_counter() - start)
         into.layout_seconds.append(self.timings.layout)
         into.pdf_seconds.append(self.timings.pdf)
@@ -154,17 +158,17 @@ class Worker:
         return result
 
     def time_job(self, job: Job, runs: int, fresh: bool) -> JobResult:
-        """Typeset `job` once to warm up, then `runs` more times; with `fresh` (summaries
+        """Made `job` once to warm up, then `runs` more times; with `fresh` (summaries
         only) `runs` more times without the density memo."""
         self.forget_layouts()
         start = time.perf_counter()
-        self.worker.typeset(job)
+        self.worker.make(job)
         result = JobResult(
             job.kind.name, job.lang, list(job.statements), time.perf_counter() - start
         )
         for _ in range(runs):
             typeset = self.typeset(job, result.warm, memo=False)
-            result.bytes, result.pages = len(typeset.data), typeset.pages
+            result.bytes, result.pages = len(typeset.data), typeset.pages or 0
         if fresh and job.kind.name == "summary":
             for _ in range(runs):
                 self.typeset(job, result.fresh, memo=True)
@@ -174,7 +178,7 @@ class Worker:
         """Return cProfile's top functions (by cumulative time) for one warm run of `job`."""
         self.forget_layouts(memo)
         profiler = cProfile.Profile()
-        profiler.runcall(self.worker.typeset, job)
+        profiler.runcall(self.worker.make, job)
         text = io.StringIO()
         pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(top)
         return text.getvalue()

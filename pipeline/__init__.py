@@ -22,13 +22,13 @@ _PUBLIC = {
     "build_date": "pipeline.config",
     "Cache": "pipeline.cache",
     "Job": "pipeline.build.jobs",
-    "KINDS": "pipeline.build.kinds",
-    "Kind": "pipeline.build.kinds",
+    "KINDS": "pipeline.plan.kinds",
+    "Kind": "pipeline.plan.kinds",
     "Written": "pipeline.config",
     "Project": "pipeline.records.project",
     "check_records": "pipeline.records.validate",
     "load_project": "pipeline.records.validate",
-    "Typeset": "pipeline.build.workers",
+    "Made": "pipeline.render.exporter",
     "Worker": "pipeline.build.workers",
     "BriefingError": "pipeline.errors",
 }
@@ -41,9 +41,9 @@ __all__ = [
     "Finished",
     "Job",
     "Kind",
+    "Made",
     "Paths",
     "Project",
-    "Typeset",
     "Worker",
     "Written",
     "__version__",
@@ -55,15 +55,16 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from pipeline.build.jobs import Job
-    from pipeline.build.kinds import KINDS, Kind
     from pipeline.build.run import BuildPlan, build_all, plan_build
-    from pipeline.build.workers import Typeset, Worker
+    from pipeline.build.workers import Worker
     from pipeline.cache import Cache
     from pipeline.config import BuildRequest, Finished, Paths, Written, build_date
     from pipeline.errors import BriefingError
+    from pipeline.plan.documents import Job
+    from pipeline.plan.kinds import KINDS, Kind
     from pipeline.records.project import Project
     from pipeline.records.validate import check_records, load_project
+    from pipeline.render.exporter import Made
 
 
 def __getattr__(name: str) -> Any:

@@ -18,6 +18,7 @@ touched for a month and files a killed build left half-written.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import time
@@ -190,3 +191,12 @@ def system_identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return stat.st_size, stat.st_mtime_ns
+
+
+@functools.cache
+def code_hash() -> str:
+    """Hash the pipeline's own source: a code change makes every output out of date."""
+    package = Path(__file__).resolve().parent
+    return hash_files(
+        sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] != "deliver")
+    )

@@ -218,7 +218,7 @@ def build(
     recipients: Path | None,
     templates: Path | None,
 ) -> None:
-    """Typeset the one-page summaries and the briefing pack of each language."""
+    """Made the one-page summaries and the briefing pack of each language."""
     from pipeline.build.run import build_all
     from pipeline.config import BuildRequest, Paths
 
@@ -319,7 +319,7 @@ def init(code: str, locale: str | None, force: bool) -> None:
 )
 def confirm(files: tuple[Path, ...], records: Path) -> None:
     """Record that each text of FILES translates today's original (check them first)."""
-    from pipeline.records.originals import confirm_translations
+    from pipeline.records.confirm import confirm_translations
 
     for path, count in confirm_translations(records, files):
         click.echo(f"{path}: {count} texts recorded as translations of today's original")
@@ -357,7 +357,7 @@ def status(records: Path, strict: bool) -> None:
     out until it is complete (or build it as a draft with --lang).
     """
     from pipeline.config import Paths
-    from pipeline.i18n.status import translation_status
+    from pipeline.plan.status import translation_status
 
     report = translation_status(Paths(records=records))
     click.echo("Interface catalogs")

@@ -49,7 +49,7 @@ class Written:
     path: Path
     kind: str
     lang: str
-    pages: int
+    pages: int | None  # None for a format without pages
     size: int
     statements: tuple[str, ...]
     built: bool

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from xml.sax.saxutils import escape
 
 from pipeline.errors import BuildError
-from pipeline.typeset.join import PACK_SCHEME
+from pipeline.render.links import PACK_SCHEME
 
 if TYPE_CHECKING:
     from pikepdf import Object, Pdf

@@ -8,7 +8,8 @@ import pytest
 from support import REPO
 
 from pipeline import BuildRequest, Paths, Worker, plan_build
-from pipeline.build.kinds import PACK
+from pipeline.plan.kinds import PACK
+from pipeline.typeset.exporter import PdfExporter
 from pipeline.typeset.fitting import fit_summary
 from pipeline.typeset.pdf import Layout, Typesetter
 
@@ -24,11 +25,11 @@ def test_a_letter_pack_fits_its_summaries_under_their_titles_and_lays_out_once(
     )
     job = next(j for j in plan.jobs if str(j.path) == "en/briefing-pack-letter.pdf")
     worker = Worker(plan.context)
-    alone = {
-        s: fit_summary(worker, s, "en", "Letter", need_layout=False)[1] for s in job.statements
-    }
+    pdf = worker.exporter("pdf")
+    assert isinstance(pdf, PdfExporter)
+    alone = {s: fit_summary(pdf, s, "en", "Letter", need_layout=False)[1] for s in job.statements}
     in_pack = {
-        s: fit_summary(worker, s, "en", "Letter", need_layout=False, pack=PACK)[1]
+        s: fit_summary(pdf, s, "en", "Letter", need_layout=False, pack=PACK)[1]
         for s in job.statements
     }
     # The 2007 statement fits alone on a Letter page but not under its chapter title:
@@ -44,6 +45,6 @@ def test_a_letter_pack_fits_its_summaries_under_their_titles_and_lays_out_once(
         return layout(self, html, what, sheets)
 
     monkeypatch.setattr(Typesetter, "layout", counted)
-    typeset = worker.typeset(job)
+    typeset = worker.make(job)
     assert packs == ["the en briefing pack (US Letter)"]  # once: no summary spilled
-    assert typeset.pages > len(job.statements) * 2
+    assert (typeset.pages or 0) > len(job.statements) * 2

@@ -30,7 +30,8 @@ from support import FIXTURES, STATEMENTS, page_texts, squash
 import pipeline.typeset.join as join_module
 from pipeline import BuildRequest, Paths, Worker, build_all, plan_build
 from pipeline.errors import BuildError
-from pipeline.typeset.join import PACK_SCHEME, check_joined, join_documents, mark_links_into_pack
+from pipeline.render.links import PACK_SCHEME, mark_links_into_pack
+from pipeline.typeset.join import check_joined, join_documents
 from pipeline.typeset.pdf import check_pdf
 
 MUPDF: Any = pymupdf  # untyped: reached through Any
@@ -75,10 +76,10 @@ class Maker:
         return (paths.out / lang / "briefing-pack.pdf").read_bytes()
 
     def front(self, recipient_id: str, statements: tuple[str, ...] = ()) -> bytes:
-        """Typeset a recipient's own pages alone, as a build's worker does before joining."""
+        """Made a recipient's own pages alone, as a build's worker does before joining."""
         plan = plan_build(self.paths(statements), self.request(statements))
         job = next(j for j in plan.jobs if j.recipient and j.recipient.id == recipient_id)
-        return Worker(plan.context).typeset(job).data
+        return Worker(plan.context).make(job).data
 
     def joined(self, recipient_id: str, lang: str) -> Joined:
         body = self.pack(lang)

@@ -18,7 +18,7 @@ from click.testing import Result
 from support import FIXTURES, build, copy_project, edit, shown, squash
 
 from pipeline import BuildRequest, Paths, plan_build
-from pipeline.build.jobs import Job
+from pipeline.plan.documents import Job
 
 PACKS = FIXTURES / "packs" / "packs.yaml"
 EARLIER, LATEST = "ipcnkr-2005-tokyo", "ipcnkr-2007-seoul"

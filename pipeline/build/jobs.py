@@ -7,63 +7,19 @@ parts too lets a build say which input changed (`briefing build --explain`).
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
-from pipeline.build.kinds import LANGUAGE_KINDS, PACK, RECIPIENT_PACK, Kind, Spec
-from pipeline.cache import digest, hash_files
-from pipeline.config import Paths
+from pipeline.cache import code_hash, digest, hash_files
 from pipeline.i18n.languages import Language
 from pipeline.output.manifest import Manifest
-from pipeline.records.instruments import Instruments
-from pipeline.records.models import Recipient, Recipients
-from pipeline.records.project import Project
+from pipeline.plan.documents import Context, Job
+from pipeline.plan.kinds import LANGUAGE_KINDS, PACK, RECIPIENT_PACK, Kind, Spec
+from pipeline.records.models import Recipients
+from pipeline.render.templates import template_files
 from pipeline.version import __version__
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a worker needs to typeset any job; sent once to each worker."""
-
-    paths: Paths
-    project: Project
-    instruments: Instruments
-    fonts: dict[str, Path]  # the font stylesheet of each language
-    today: dt.date
-    drafts: frozenset[str] = frozenset()  # languages built with an incomplete catalog
-    subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
-
-    def sheets(self, kind: Kind, lang: str, paper: str) -> list[Path]:
-        """The stylesheets of a document, in cascade order, its language's fonts first."""
-        return [self.fonts[lang], *(self.paths.templates / s for s in kind.sheets(paper))]
-
-
-@dataclass(frozen=True)
-class Job:
-    """One document to make: its kind, which one, where it goes, and its inputs' hashes."""
-
-    kind: Kind
-    spec: Spec
-    path: Path
-    inputs: str
-    parts: Mapping[str, str] = field(default_factory=dict)
-    sources: tuple[Path, ...] = ()
-    base: Path | None = None  # the document this one's pages are joined in front of
-
-    @property
-    def lang(self) -> str:
-        return self.spec.lang
-
-    @property
-    def statements(self) -> tuple[str, ...]:
-        return self.spec.statements
-
-    @property
-    def recipient(self) -> Recipient | None:
-        return self.spec.recipient
 
 
 def plan_jobs(
@@ -168,35 +124,6 @@ def _name(path: Path, root: Path) -> str:
         return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
         return str(path)
-
-
-def template_files(templates: Path, main: str) -> list[Path]:
-    """Return a template and every template it includes, imports or extends."""
-    from jinja2 import Environment, meta
-
-    environment = Environment(autoescape=True)
-    pending, seen = [main], set()
-    while pending:
-        name = pending.pop()
-        if name in seen:
-            continue
-        seen.add(name)
-        path = templates / name
-        if path.is_file():
-            found = meta.find_referenced_templates(
-                environment.parse(path.read_text(encoding="utf-8"))
-            )
-            pending += [n for n in found if n is not None]
-    return [templates / n for n in sorted(seen)]
-
-
-@functools.cache
-def code_hash() -> str:
-    """Hash the pipeline's own source: a code change makes every output out of date."""
-    package = Path(__file__).resolve().parents[1]
-    return hash_files(
-        sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] != "deliver")
-    )
 
 
 def why_built(job: Job, manifest: Manifest, force: bool) -> str | None:

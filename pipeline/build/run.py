@@ -22,12 +22,12 @@ from pipeline.config import BuildRequest, Finished, Paths, Written, build_date
 from pipeline.errors import BuildError, UsageError
 
 if TYPE_CHECKING:
-    from pipeline.build.jobs import Context, Job
-    from pipeline.build.workers import Typeset
     from pipeline.cache import Cache
     from pipeline.i18n.languages import Language
+    from pipeline.plan.documents import Context, Job
     from pipeline.records.models import Recipients
     from pipeline.records.project import Project
+    from pipeline.render.exporter import Made
     from pipeline.typeset.fontstage import Extra
 
 
@@ -43,10 +43,11 @@ class BuildPlan:
 
 def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
     """Load and check the records, choose the languages, make the font stage, list the jobs."""
-    from pipeline.build.jobs import Context, plan_jobs
+    from pipeline.build.jobs import plan_jobs
     from pipeline.cache import Cache
     from pipeline.i18n.catalogs import languages_in_progress
     from pipeline.i18n.languages import available_languages, select_languages
+    from pipeline.plan.documents import Context
     from pipeline.records.instruments import Instruments
     from pipeline.records.validate import load_project, load_recipients
     from pipeline.typeset.fontstage import prepare_document_fonts
@@ -98,13 +99,14 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
 
 def _build(paths: Paths, request: BuildRequest) -> list[Written]:
     from pipeline.build.jobs import why_built
-    from pipeline.build.workers import Typeset, run
+    from pipeline.build.outputs import changing, locked, stale_documents, written
+    from pipeline.build.workers import run
     from pipeline.cache import Cache
     from pipeline.files import make_folder, read_nofollow
     from pipeline.i18n.languages import available_languages
-    from pipeline.output.folder import changing, locked, stale_documents, written
     from pipeline.output.manifest import Manifest
     from pipeline.output.transaction import recover
+    from pipeline.render.exporter import Made
 
     plan = plan_build(paths, request)
     jobs = plan.jobs
@@ -134,17 +136,17 @@ def _build(paths: Paths, request: BuildRequest) -> list[Written]:
             {str(j.path) for j in jobs},
         )
 
-        def finished(result: Typeset, done: int) -> None:
+        def finished(result: Made, done: int) -> None:
             changes.add(result)  # staged now: its bytes need not stay in memory
             where = paths.out / result.job.path
             request.progress(Finished(where, result.seconds, done, len(todo)))
 
-        def behind(path: Path) -> Typeset:  # a document up to date in the output folder
+        def behind(path: Path) -> Made:  # a document up to date in the output folder
             entry = manifest.entries[str(path)]
             data = read_nofollow(paths.out / path)
             if not manifest.is_current(path, entry.inputs):
                 raise BuildError(f"{paths.out / path} changed while the build ran")
-            return Typeset(next(j for j in jobs if j.path == path), data, entry.pages)
+            return Made(next(j for j in jobs if j.path == path), data, entry.pages)
 
         with changing(paths.out, manifest, gone, request.notice) as changes:
             if todo:

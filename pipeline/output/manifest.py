@@ -31,7 +31,7 @@ class _EntryModel(BaseModel):
     path: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
     sha256: _Hash
     bytes: int
-    pages: int
+    pages: int | None
     lang: str
     kind: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     statements: list[str]
@@ -39,11 +39,12 @@ class _EntryModel(BaseModel):
     recipient: str | None = None
     tool: str
     parts: dict[str, str] = {}
+    format: Annotated[str, StringConstraints(pattern=r"^[a-z]{1,20}$")] = "pdf"
 
     @field_validator("kind")
     @classmethod
     def _known_kind(cls, kind: str) -> str:
-        from pipeline.build.kinds import KINDS
+        from pipeline.plan.kinds import KINDS
 
         if kind not in KINDS:
             raise ValueError(f"unknown kind of document {kind!r}")
@@ -65,7 +66,7 @@ class Entry:
     path: str
     sha256: str
     bytes: int
-    pages: int
+    pages: int | None  # None for a format without pages
     lang: str
     kind: str
     statements: list[str]
@@ -73,19 +74,21 @@ class Entry:
     recipient: str | None = None
     tool: str = __version__
     parts: dict[str, str] = field(default_factory=dict)  # each input's hash, for --explain
+    format: str = "pdf"  # the exporter that made it
 
     @classmethod
     def of(
         cls,
         path: Path,
         data: builtins.bytes,
-        pages: int,
+        pages: int | None,
         lang: str,
         kind: str,
         statements: list[str],
         inputs: str,
         recipient: str | None = None,
         parts: dict[str, str] | None = None,
+        format: str = "pdf",
     ) -> Entry:
         return cls(
             str(path),
@@ -98,6 +101,7 @@ class Entry:
             inputs,
             recipient,
             parts=parts or {},
+            format=format,
         )
 
 

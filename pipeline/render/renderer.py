@@ -11,10 +11,10 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.exceptions import TemplateSyntaxError, UndefinedError
 
-from pipeline.build.kinds import PACK, RECIPIENT_PACK, SUMMARY
 from pipeline.errors import BuildError
 from pipeline.i18n.languages import Formatter, Language, gettext_for
 from pipeline.i18n.scripts import direction_of
+from pipeline.plan.kinds import PACK, RECIPIENT_PACK, SUMMARY
 from pipeline.plan.planner import CountryAsks, PackView, RecipientView, StatementView, SummaryView
 from pipeline.version import __version__
 
@@ -293,7 +293,7 @@ class Renderer:
         Its links to the pack's anchors are marked as such (pipeline/join.py), so
         that WeasyPrint keeps them for the join instead of warning.
         """
-        from pipeline.typeset.join import mark_links_into_pack
+        from pipeline.render.links import mark_links_into_pack
 
         if pack.recipient is None:
             raise BuildError("a recipient's pages need a recipient")

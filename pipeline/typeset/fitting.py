@@ -12,19 +12,36 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from pipeline.build.jobs import code_hash, template_files
-from pipeline.build.kinds import SUMMARY, Kind, Spec
-from pipeline.build.workers import collect_paused
-from pipeline.cache import Fit, digest, hash_files
+from pipeline.cache import Fit, code_hash, digest, hash_files
 from pipeline.errors import BuildError
+from pipeline.plan.kinds import SUMMARY, Kind, Spec
+from pipeline.render.templates import template_files
+from pipeline.typeset.memory import collect_paused
 from pipeline.version import __version__
 
 if TYPE_CHECKING:
-    from pipeline.build.workers import Worker
-    from pipeline.plan.planner import PackView
-    from pipeline.typeset.pdf import Layout
+    from pipeline.cache import Cache
+    from pipeline.plan.documents import Context
+    from pipeline.plan.planner import PackView, Planner
+    from pipeline.render.renderer import Renderer
+    from pipeline.typeset.pdf import Layout, Typesetter
+
+
+class Worker(Protocol):
+    """What fitting uses: the PDF exporter's typesetter and fits, and the plan's tools."""
+
+    typesetter: Typesetter
+    fits: dict[tuple[str, str, str, str], int]  # (statement, lang, paper, kind) → density
+
+    @property
+    def context(self) -> Context: ...
+
+    @property
+    def cache(self) -> Cache: ...
+
+    def tools(self, lang: str) -> tuple[Planner, Renderer]: ...
 
 
 @functools.cache

@@ -12,8 +12,15 @@ import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from pipeline.build.jobs import code_hash
-from pipeline.cache import Cache, FontStage, digest, file_hash, hash_files, system_identity
+from pipeline.cache import (
+    Cache,
+    FontStage,
+    code_hash,
+    digest,
+    file_hash,
+    hash_files,
+    system_identity,
+)
 from pipeline.config import Paths
 from pipeline.errors import BuildError
 from pipeline.i18n.languages import Language, select_languages

@@ -1,9 +1,12 @@
 """The kinds of document a build makes, each declaring what it is made from and how.
 
-A new kind of document is a new `Kind` here: its template and stylesheets,
-which documents of it a build makes, where each one goes, which records it is
-made from and carries as attachments, and how it is laid out. The rest of the
-build (hashing, the manifest, the workers, the transaction) works on any kind.
+A new kind of document is a new `Kind` here: its format, template and
+stylesheets, what it shows, which documents of it a build makes, where each one
+goes, which records it is made from and carries as attachments, how it is
+fitted and what it is joined to. A kind only declares: it reaches neither the
+workers nor an exporter. The exporter of its format (`typeset` for PDF, `web`
+for HTML) makes it; the rest of the build (hashing, the manifest, the workers,
+the transaction) works on any kind.
 """
 
 from __future__ import annotations
@@ -11,19 +14,20 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pipeline.cache import digest
 from pipeline.errors import BuildError
 from pipeline.records.models import DEFAULT_PACK, Packs, Recipient
 
 if TYPE_CHECKING:
-    from pipeline.build.workers import Worker
     from pipeline.records.instruments import Instruments
     from pipeline.records.project import Project
-    from pipeline.typeset.pdf import Layout
 
 LETTER = "letter.css"  # added after a kind's own stylesheets for US Letter paper
+
+Content = Literal["summary", "pack", "member's pages"]  # what the document shows (`render`)
+Fitting = Literal["one page", "chapters", "as it comes"]  # how its exporter makes it fit
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,9 @@ class Kind(ABC):
     """A kind of document; instances are stateless and shared by every job of the kind."""
 
     name: ClassVar[str]  # as the manifest and `--only` name it
+    format: ClassVar[str] = "pdf"  # the exporter that makes it
+    content: ClassVar[Content]
+    fitting: ClassVar[Fitting] = "as it comes"
     template: ClassVar[str]
     stylesheets: ClassVar[tuple[str, ...]]  # in cascade order, after the generated font CSS
     joined_to: ClassVar[Kind | None] = None  # typeset alone, then put in front of that kind
@@ -65,10 +72,6 @@ class Kind(ABC):
         """The record files the PDF carries, so a reader can check it against them."""
         return [*project.record_files(self.records(spec), spec.lang), *instruments.files]
 
-    @abstractmethod
-    def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
-        """Lay the document out, fitted as this kind must be."""
-
     def parts(self, project: Project, spec: Spec) -> dict[str, str]:
         """Named hashes of inputs that are not whole files (a definition in a file)."""
         return {}
@@ -91,6 +94,8 @@ class _Summary(Kind):
     """One statement on one page, tightened step by step until it fits."""
 
     name = "summary"
+    content = "summary"
+    fitting = "one page"
     template = "summary.html"
     stylesheets = ("print.css", "summary.css")
 
@@ -103,18 +108,13 @@ class _Summary(Kind):
     def attachments(self, project: Project, instruments: Instruments, spec: Spec) -> list[Path]:
         return project.record_files(list(spec.statements), spec.lang)
 
-    def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
-        from pipeline.typeset.fitting import fit_summary
-
-        layout, _ = fit_summary(worker, spec.statements[0], spec.lang, spec.paper)
-        assert layout is not None
-        return layout
-
 
 class _Pack(Kind):
     """Every chosen statement in full, each with its one-page summary as a chapter opening."""
 
     name = "pack"
+    content = "pack"
+    fitting = "chapters"
     template = "pack.html"
     stylesheets = ("print.css", "summary.css", "pack.css")
 
@@ -159,11 +159,6 @@ class _Pack(Kind):
         paper = " (US Letter)" if spec.paper == "Letter" else ""
         return f"the {spec.lang} briefing pack{paper}"
 
-    def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
-        from pipeline.typeset.fitting import fit_pack
-
-        return fit_pack(worker, spec, self, what)
-
 
 class _RecipientPack(Kind):
     """A member's own pages (a cover, the asks concerning their country) before the pack.
@@ -173,6 +168,7 @@ class _RecipientPack(Kind):
     """
 
     name = "recipient pack"
+    content = "member's pages"
     template = "recipient.html"
     stylesheets = ("print.css", "summary.css", "pack.css", "recipient.css")
 
@@ -192,17 +188,6 @@ class _RecipientPack(Kind):
     def describe(self, spec: Spec) -> str:
         assert spec.recipient is not None
         return f"the pack for {spec.recipient.id}"
-
-    def lay_out(self, worker: Worker, spec: Spec, what: str) -> Layout:
-        assert spec.recipient is not None
-        planner, renderer = worker.tools(spec.lang)
-        pack = planner.for_recipient(
-            worker.planned_pack(spec.lang, spec.statements), spec.recipient
-        )
-        html = renderer.recipient_pages(pack)
-        return worker.typesetter.layout(
-            html, what, worker.context.sheets(self, spec.lang, spec.paper)
-        )
 
 
 SUMMARY = _Summary()

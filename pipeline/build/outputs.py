@@ -8,17 +8,17 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pipeline.build.jobs import Job
-from pipeline.build.kinds import PACK, RECIPIENT_PACK, SUMMARY, Spec
-from pipeline.build.workers import Typeset
 from pipeline.config import Written
 from pipeline.errors import BuildError
 from pipeline.files import NOFOLLOW, os_error_message
 from pipeline.i18n.languages import Language
 from pipeline.output.manifest import Entry, Manifest
 from pipeline.output.transaction import Transaction, transaction
+from pipeline.plan.documents import Job
+from pipeline.plan.kinds import PACK, RECIPIENT_PACK, SUMMARY, Spec
 from pipeline.records.models import Recipients
 from pipeline.records.project import Project
+from pipeline.render.exporter import Made
 
 
 class Changes:
@@ -35,7 +35,7 @@ class Changes:
         self.manifest = manifest
         self.built: set[Path] = set()
 
-    def add(self, result: Typeset) -> None:
+    def add(self, result: Made) -> None:
         job = result.job
         self.pending.stage(str(job.path), result.data)
         self.manifest.record(
@@ -49,6 +49,7 @@ class Changes:
                 job.inputs,
                 job.recipient.id if job.recipient else None,
                 dict(job.parts),
+                job.kind.format,
             )
         )
         self.built.add(job.path)

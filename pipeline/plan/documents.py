@@ -1,0 +1,60 @@
+"""The documents a build makes, as data: what every exporter needs, and one job each.
+
+Plain data, made by `build.jobs` and read by the exporters (`typeset`, `web`)
+and the output folder; nothing here does any work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.config import Paths
+from pipeline.plan.kinds import Kind, Spec
+from pipeline.records.instruments import Instruments
+from pipeline.records.models import Recipient
+from pipeline.records.project import Project
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a worker needs to typeset any job; sent once to each worker."""
+
+    paths: Paths
+    project: Project
+    instruments: Instruments
+    fonts: dict[str, Path]  # the font stylesheet of each language
+    today: dt.date
+    drafts: frozenset[str] = frozenset()  # languages built with an incomplete catalog
+    subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
+
+    def sheets(self, kind: Kind, lang: str, paper: str) -> list[Path]:
+        """The stylesheets of a document, in cascade order, its language's fonts first."""
+        return [self.fonts[lang], *(self.paths.templates / s for s in kind.sheets(paper))]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document to make: its kind, which one, where it goes, and its inputs' hashes."""
+
+    kind: Kind
+    spec: Spec
+    path: Path
+    inputs: str
+    parts: Mapping[str, str] = field(default_factory=dict)
+    sources: tuple[Path, ...] = ()
+    base: Path | None = None  # the document this one's pages are joined in front of
+
+    @property
+    def lang(self) -> str:
+        return self.spec.lang
+
+    @property
+    def statements(self) -> tuple[str, ...]:
+        return self.spec.statements
+
+    @property
+    def recipient(self) -> Recipient | None:
+        return self.spec.recipient
