@@ -8,7 +8,7 @@ RUN = $(UV) run --frozen --no-sync
 STAMP := .venv/.synced
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: build test validate bench lint golden system setup clean
+.PHONY: build test check validate bench lint golden system setup clean
 
 # Dates in the PDFs come from the last commit, so a build is reproducible.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
@@ -26,9 +26,22 @@ validate: setup
 test: validate
 	$(RUN) briefing schema --check
 	$(RUN) briefing i18n status
+	$(RUN) ruff check pipeline tests bench scripts
 	$(RUN) ruff format --check pipeline tests bench scripts
 	$(RUN) mypy --strict pipeline tests bench
+	$(RUN) lint-imports
 	$(RUN) pytest -q
+
+# The quick tier, while you iterate (about a minute): lint, types, the stages'
+# import contract, and every test that does not lay a document out with WeasyPrint
+# (tests marked `typeset` or `slow` are make test's). BRIEFING_TEST_CACHE=DIR keeps
+# the tests' font cache between sessions.
+check: setup
+	$(RUN) ruff check pipeline tests bench scripts
+	$(RUN) ruff format --check pipeline tests bench scripts
+	$(RUN) mypy --strict pipeline tests bench
+	$(RUN) lint-imports
+	BRIEFING_QUICK=1 $(RUN) pytest -q -m "not typeset and not slow"
 
 bench: setup
 	$(RUN) python -m bench

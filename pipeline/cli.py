@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import json
 import os
 import sys
@@ -23,24 +24,33 @@ from pipeline.config import DEFAULT_RECORDS
 
 
 class _Group(click.Group):
-    """Turn click's usage errors into exit code 2 and keep tracebacks away from users."""
+    """Click's own standalone handling, with two of the project's rules added.
 
-    def main(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    An OS error (a disk, a permission, a path) is one line naming its path, and
+    Ctrl-C exits with 130, as shells expect of an interrupted command (click's
+    default is 1); click reports both as the errors it shows.
+    """
+
+    def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
-        except click.exceptions.Abort:
-            click.echo("Aborted.", err=True)
-            sys.exit(130)
-        except click.UsageError as error:
-            error.show()
-            sys.exit(2)
-        except click.ClickException as error:
-            error.show()
-            sys.exit(error.exit_code)
-        except click.exceptions.Exit as stop:
-            sys.exit(stop.exit_code)
-        except OSError as error:  # a disk, a permission, a path: one line, never a traceback
-            _os_error(error)
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted() from None
+        except OSError as error:
+            if error.errno == errno.EPIPE:  # click's own handling: a closed pipe is quiet
+                raise
+            from pipeline.files import os_error_message
+
+            raise BriefingError(os_error_message(error)) from None
+
+
+class Interrupted(BriefingError):
+    """Ctrl-C: nothing more is done, and what was written before stays."""
+
+    exit_code = 130
+
+    def __init__(self) -> None:
+        super().__init__("interrupted")
 
 
 @click.group(cls=_Group)
@@ -421,22 +431,9 @@ def _echo_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Non
         click.echo("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
 
 
-def _os_error(error: OSError) -> None:
-    from pipeline.files import os_error_message
-
-    click.echo(f"Error: {os_error_message(error)}", err=True)
-    sys.exit(1)
-
-
 def main() -> None:
-    """Run the command line; every error the user can fix exits without a traceback."""
-    try:
-        cli.main(prog_name="briefing")  # type: ignore[no-untyped-call]
-    except BriefingError as error:  # raised outside click's own handling
-        error.show()
-        sys.exit(error.exit_code)
-    except OSError as error:
-        _os_error(error)
+    """Run the command line: click's standalone mode prints errors and sets the exit code."""
+    cli.main(prog_name="briefing")
 
 
 __all__ = ["UsageError", "cli", "main"]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 from click.testing import CliRunner, Result
+from fake_pdf import FakePdf
 from hypothesis.configuration import set_hypothesis_home_dir
 from support import BAD, RECORDS, STATEMENT, add_context, copy_project
 
@@ -25,12 +28,17 @@ atexit.register(shutil.rmtree, _HYPOTHESIS, ignore_errors=True)
 
 @pytest.fixture(scope="session", autouse=True)
 def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """One font and layout cache for the session, in a temporary folder, never `.cache/`.
+    """One font and layout cache for the session, never the project's `.cache/`.
 
+    A temporary folder, unless BRIEFING_TEST_CACHE names a folder to keep between
+    sessions (opt-in: the font stage and fitted densities are then paid once, not
+    every session; the cache is untrusted input, so a stale one costs only time).
     It is also what `briefing` and child processes use (BRIEFING_CACHE), so no test
     writes into the folder it was started from.
     """
-    folder = tmp_path_factory.mktemp("cache")
+    kept = os.environ.get("BRIEFING_TEST_CACHE")
+    folder = Path(kept).resolve() if kept else tmp_path_factory.mktemp("cache")
+    folder.mkdir(parents=True, exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BRIEFING_CACHE", str(folder))
         yield folder
@@ -99,3 +107,38 @@ def write_case(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+# --- The quick tier (`make check`) ------------------------------------------------
+# `make check` sets BRIEFING_QUICK and runs every test not marked `typeset` or
+# `slow`. A test that lays a document out with WeasyPrint there fails at once,
+# naming the mark it lacks, so the quick tier stays quick as tests are added.
+QUICK = os.environ.get("BRIEFING_QUICK") == "1"
+
+
+@pytest.fixture(autouse=True)
+def _no_typesetting_in_the_quick_tier(request: pytest.FixtureRequest) -> Iterator[None]:
+    if not QUICK or request.node.get_closest_marker("typeset") is not None:
+        yield
+        return
+    from pipeline.typeset.pdf import Typesetter
+
+    def refused(*args: object, **kwargs: object) -> NoReturn:
+        pytest.fail(
+            f"{request.node.nodeid} typesets: mark it @pytest.mark.typeset (make test only), "
+            "or build with the `fake_pdf` fixture if it tests decisions rather than pages"
+        )
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Typesetter, "layout", refused)
+        yield
+
+
+@pytest.fixture
+def fake_pdf() -> Iterator[type[FakePdf]]:
+    """Build with a stand-in PDF exporter: every decision of a build, no WeasyPrint."""
+    from pipeline.build import workers
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(workers.EXPORTERS, "pdf", FakePdf)
+        yield FakePdf

@@ -34,6 +34,7 @@ from pipeline.records.instruments import Instruments
 from pipeline.records.project import Project
 from pipeline.records.validate import load_project, load_recipients
 from pipeline.render.renderer import Renderer
+from pipeline.typeset.html import for_weasyprint
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
@@ -80,11 +81,11 @@ def render(language: Language, project: Project, instruments: Instruments) -> It
     code = language.code
     for statement in project.statements.values():
         html = renderer.summary(planner.summary(statement, 0))
-        yield Golden(code, f"{statement.id}-summary", normalise(html))
+        yield Golden(code, f"{statement.id}-summary", normalise(for_weasyprint(html)))
     pack = renderer.pack(planner.pack({}))
-    yield Golden(code, "briefing-pack", normalise(pack))
+    yield Golden(code, "briefing-pack", normalise(for_weasyprint(pack)))
     html = renderer.recipient_pages(planner.pack({}, recipient=recipient))
-    yield Golden(code, f"recipient-{recipient.id}", normalise(html))
+    yield Golden(code, f"recipient-{recipient.id}", normalise(for_weasyprint(html)))
 
 
 def _records() -> tuple[Project, Instruments]:

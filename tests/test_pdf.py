@@ -153,7 +153,7 @@ def test_only_and_statement_select_what_is_written(tmp_path: Path, cache_dir: Pa
 
 
 def test_indentation_between_blocks_is_dropped_and_spaces_between_words_kept() -> None:
-    from pipeline.render.renderer import drop_layout_whitespace
+    from pipeline.typeset.html import drop_layout_whitespace
 
     html = (
         '<ul>\n  <li><span lang="en">IPCNKR</span> <a href="#x">urges</a> China</li>\n'

@@ -19,6 +19,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from pipeline.errors import BuildError
 from pipeline.files import write_atomically
+from pipeline.typeset.html import for_weasyprint
 
 LOGGER = logging.getLogger("weasyprint")
 mimetypes.add_type("application/yaml", ".yaml")  # so attachments say what they are
@@ -193,9 +194,9 @@ class Typesetter:
         try:
             with _no_warnings(what):
                 return Layout(
-                    HTML(string=html, base_url=base_url, url_fetcher=self.fetcher).render(
-                        font_config=self.font_config, stylesheets=sheets, optimize_images=True
-                    )
+                    HTML(
+                        string=for_weasyprint(html), base_url=base_url, url_fetcher=self.fetcher
+                    ).render(font_config=self.font_config, stylesheets=sheets, optimize_images=True)
                 )
         except FatalURLFetchingError as error:
             cause = error.__cause__ or error
