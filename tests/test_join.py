@@ -31,7 +31,8 @@ import pipeline.typeset.join as join_module
 from pipeline import BuildRequest, Paths, Worker, build_all, plan_build
 from pipeline.errors import BuildError
 from pipeline.render.links import PACK_SCHEME, mark_links_into_pack
-from pipeline.typeset.join import check_joined, join_documents
+from pipeline.typeset.join import join_documents
+from pipeline.typeset.join_check import check_joined
 from pipeline.typeset.pdf import check_pdf
 
 MUPDF: Any = pymupdf  # untyped: reached through Any

@@ -92,7 +92,8 @@ class PdfExporter(Exporter):
         was, with an update appended, and `check_joined` reads that update back
         (not the whole file again, which costs three times the join).
         """
-        from pipeline.typeset.join import check_joined, join_documents
+        from pipeline.typeset.join import join_documents
+        from pipeline.typeset.join_check import check_joined
 
         start = time.perf_counter()
         job = front.job

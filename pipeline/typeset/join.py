@@ -3,8 +3,9 @@
 The pack's bytes are kept as they were typeset and an incremental update
 (ISO 32000-1, 7.5.6) is appended: the recipient's objects, new versions of the
 few pack objects the join changes, and a cross-reference stream pointing back
-at the pack's. A process reads each pack once (`_pack`), so a member's join
+at the pack's. A process reads each pack once (`read_pack`), so a member's join
 costs about what their own two pages do, not what the 120-page pack does.
+`join_check.py` reads the update back (`check_joined`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import io
 import re
 import zlib
 from collections import OrderedDict
-from collections.abc import Generator, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -42,7 +43,7 @@ def join_documents(front: bytes, body: bytes, *, title: str | None = None) -> by
     import pikepdf
 
     try:
-        pack = _pack(body)
+        pack = read_pack(body)
         with pikepdf.open(io.BytesIO(front)) as extra:
             return _Update(pack, extra).write(title)
     except pikepdf.PdfError as error:
@@ -59,7 +60,7 @@ def join_documents(front: bytes, body: bytes, *, title: str | None = None) -> by
 _TOKEN = re.compile(
     rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f]*>|/[^\s/\[\]()<>{}%]*|(?<![\d.])(\d+) (\d+) R\b", re.S
 )
-_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*\Z")
+STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*\Z")
 _INHERITED = ("/Resources", "/MediaBox", "/CropBox", "/Rotate")  # what a page tree passes down
 _KEEP = 6  # a worker joins members of five languages' packs and the US Letter English one
 
@@ -86,7 +87,7 @@ class _Tree:
 
 
 @dataclass(frozen=True)
-class _Pack:
+class Pack:
     """What the join needs of a pack, as text: read once, never changed, shared by its joins."""
 
     data: bytes
@@ -120,10 +121,10 @@ class _Pack:
     xmp: bytes
 
 
-_PACKS: OrderedDict[bytes, _Pack] = OrderedDict()
+_PACKS: OrderedDict[bytes, Pack] = OrderedDict()
 
 
-def _pack(data: bytes) -> _Pack:
+def read_pack(data: bytes) -> Pack:
     """The pack of these bytes, read the first time this process joins anything to it."""
     digest = hashlib.sha256(data).digest()
     pack = _PACKS.get(digest)
@@ -136,7 +137,7 @@ def _pack(data: bytes) -> _Pack:
     return pack
 
 
-def _read_pack(data: bytes, digest: bytes) -> _Pack:
+def _read_pack(data: bytes, digest: bytes) -> Pack:
     """Read a pack and keep, as text, every part of it a join writes again.
 
     The pikepdf document is closed afterwards: about 30 MB a pack once its
@@ -144,7 +145,7 @@ def _read_pack(data: bytes, digest: bytes) -> _Pack:
     """
     import pikepdf
 
-    end = _STARTXREF.search(data, max(0, len(data) - 1024))
+    end = STARTXREF.search(data, max(0, len(data) - 1024))
     with pikepdf.open(io.BytesIO(data), inherit_page_attributes=False) as pdf:
         trailer, root = pdf.trailer, pdf.Root
         if end is None or trailer.get("/Type") != "/XRef" or "/XRefStm" in trailer:
@@ -173,12 +174,12 @@ def _read_pack(data: bytes, digest: bytes) -> _Pack:
         names = root.get("/Names")
         metadata = root.Metadata
         info = trailer.get("/Info")
-        return _Pack(
+        return Pack(
             data=data,
             digest=digest,
             startxref=int(end.group(1)),
             size=int(trailer.Size),
-            first_id=_text(trailer.ID[0]),
+            first_id=pdf_text(trailer.ID[0]),
             live=frozenset(
                 b"%d %d R" % objgen
                 for objgen, entry in pdf.get_xref_table().items()
@@ -189,11 +190,11 @@ def _read_pack(data: bytes, digest: bytes) -> _Pack:
             title=str(info.get("/Title", "")) if info is not None else "",
             lang=str(root.Lang) if "/Lang" in root else None,
             pages=_read_dict(tree),
-            page_refs=tuple(_text(kid) for kid in tree.Kids),
+            page_refs=tuple(pdf_text(kid) for kid in tree.Kids),
             page_count=int(tree.Count),
             struct=_read_dict(struct),
             parent_tree=_read_dict(struct.ParentTree),
-            parent_entries=tuple(b"%d %s" % (key, _text(value)) for key, value in entries),
+            parent_entries=tuple(b"%d %s" % (key, pdf_text(value)) for key, value in entries),
             next_key=max((key for key, _ in entries), default=-1) + 1,
             maps={
                 _name(mapping): _read_dict(struct[mapping]).items
@@ -201,7 +202,7 @@ def _read_pack(data: bytes, digest: bytes) -> _Pack:
                 if mapping in struct
             },
             document=_read_dict(document),
-            document_kids=tuple(_text(kid) for kid in _kids(document)),
+            document_kids=tuple(pdf_text(kid) for kid in kids_of(document)),
             outlines=_read_dict(outlines) if outlines is not None else None,
             first_item=_read_dict(outlines.First) if outlines is not None else None,
             outline_count=int(outlines.get("/Count", 0)) if outlines is not None else 0,
@@ -211,10 +212,10 @@ def _read_pack(data: bytes, digest: bytes) -> _Pack:
                 for kind in ("/Dests", "/EmbeddedFiles")
                 if names is not None and kind in names
             },
-            af=tuple(_text(item) for item in root.get("/AF", ())),
+            af=tuple(pdf_text(item) for item in root.get("/AF", ())),
             targets={
                 name: tuple(
-                    _text(part) if not _is_indirect(part) else part.objgen for part in target
+                    pdf_text(part) if not _is_indirect(part) else part.objgen for part in target
                 )
                 for name, target in _destinations(pdf).items()
             },
@@ -233,11 +234,11 @@ def _read_pack(data: bytes, digest: bytes) -> _Pack:
 def _read_dict(obj: Object) -> _Dict:
     return _Dict(
         obj.objgen if obj.is_indirect else None,
-        {_name(key): _text(value) for key, value in obj.items()},
+        {_name(key): pdf_text(value) for key, value in obj.items()},
     )
 
 
-def _text(value: object) -> bytes:
+def pdf_text(value: object) -> bytes:
     """A value as PDF text; pikepdf hands numbers and booleans over as Python's own."""
     import pikepdf
 
@@ -272,7 +273,7 @@ def _name_tree(node: Object) -> Iterator[tuple[bytes, bytes, bytes]]:
         yield from _name_tree(kid)
     pairs = list(node.get("/Names", ()))
     for key, value in zip(pairs[::2], pairs[1::2], strict=True):
-        yield bytes(key), key.unparse(), _text(value)
+        yield bytes(key), key.unparse(), pdf_text(value)
 
 
 def _destinations(pdf: Pdf) -> dict[str, Object]:
@@ -303,7 +304,7 @@ class _Update:
     to) is written as a reference to the pack's object.
     """
 
-    def __init__(self, pack: _Pack, extra: Pdf) -> None:
+    def __init__(self, pack: Pack, extra: Pdf) -> None:
         self.pack, self.extra = pack, extra
         self.refs: dict[tuple[int, int], bytes] = {}  # front objgen → reference in the join
         self.stand_ins: dict[tuple[int, int], Object] = {}  # pack objgen → its front stand-in
@@ -358,7 +359,7 @@ class _Update:
 
         missing = []
         for page in pages:
-            for annotation in _annotations(page):
+            for annotation in page_annotations(page):
                 action = annotation.get("/A")
                 uri = str(action.get("/URI", "")) if action is not None else ""
                 if not uri.startswith(PACK_SCHEME):
@@ -412,7 +413,7 @@ class _Update:
                 struct[_name(mapping)] = _dict_text(merged)
         lang = extra.Root.get("/Lang")
         kids = []
-        for kid in _kids(theirs):
+        for kid in kids_of(theirs):
             if isinstance(kid, pikepdf.Dictionary):
                 kid.P = theirs
                 if lang is not None and str(lang) != pack.lang and "/Lang" not in kid:
@@ -541,7 +542,7 @@ class _Update:
 
     def _value(self, obj: object) -> bytes:
         """A front value as written in the join: its references renumbered, each object once."""
-        return _TOKEN.sub(self._renumber, _text(obj))
+        return _TOKEN.sub(self._renumber, pdf_text(obj))
 
     def _renumber(self, match: re.Match[bytes]) -> bytes:
         if match.group(1) is None:
@@ -597,7 +598,7 @@ class _Update:
 
 
 def _write_update(
-    pack: _Pack,
+    pack: Pack,
     plain: dict[tuple[int, int], bytes],
     streams: dict[tuple[int, int], tuple[bytes, bytes]],
     number: int,
@@ -692,7 +693,7 @@ def _front_name_tree(node: Object) -> Iterator[tuple[bytes, bytes, Object]]:
         yield bytes(key), key.unparse(), value
 
 
-def _annotations(page: Object) -> Iterator[Object]:
+def page_annotations(page: Object) -> Iterator[Object]:
     yield from page.get("/Annots", ())
 
 
@@ -701,7 +702,7 @@ def _resolve_named_links(extra: Pdf, names: dict[str, Object]) -> None:
     import pikepdf
 
     for page in extra.pages:
-        for annotation in _annotations(page.obj):
+        for annotation in page_annotations(page.obj):
             name = annotation.get("/Dest")
             if isinstance(name, pikepdf.String) and str(name) in names:
                 annotation.Dest = pikepdf.Array(list(names[str(name)]))
@@ -711,13 +712,13 @@ def _document(root: Object) -> Object:
     """Return the one element at the top of a structure tree (WeasyPrint's Document)."""
     import pikepdf
 
-    top = [kid for kid in _kids(root) if isinstance(kid, pikepdf.Dictionary)]
+    top = [kid for kid in kids_of(root) if isinstance(kid, pikepdf.Dictionary)]
     if len(top) != 1:
         raise BuildError(f"a structure tree has {len(top)} top elements, expected one Document")
     return top[0]
 
 
-def _kids(node: Object) -> list[Object]:
+def kids_of(node: Object) -> list[Object]:
     import pikepdf
 
     kids = node.get("/K")
@@ -730,7 +731,7 @@ def _with_struct_parents(pages: list[Object]) -> Iterator[Object]:
     """The pages, their annotations and their form XObjects: what keys the parent tree."""
     for page in pages:
         yield page
-        yield from _annotations(page)
+        yield from page_annotations(page)
         resources = page.get("/Resources")
         xobjects = resources.get("/XObject") if resources is not None else None
         if xobjects is not None:
@@ -738,251 +739,3 @@ def _with_struct_parents(pages: list[Object]) -> Iterator[Object]:
 
 
 _XMP_TITLE = re.compile(rb"(<dc:title>\s*<rdf:Alt>\s*<rdf:li[^>]*>)(.*?)(</rdf:li>)", re.S)
-
-
-# --- The check: the update read back as a reader reads it ------------------------------
-
-_OBJ = re.compile(rb"(\d+) (\d+) obj\n")
-# A reference as the join writes it (qpdf's form); strings and names are matched
-# so that nothing inside them is taken for one. Group 1 is the reference.
-_REF = re.compile(
-    rb"\((?:[^\\()]|\\.)*\)|<[0-9A-Fa-f]*>|/[^\s/\[\]()<>{}%]*|(?<![\d.])(\d+ \d+ R)\b"
-)
-# What the check reads from the text the join writes, not through qpdf: the arrays
-# that list the pack's objects by the thousand. The page tree's kids; the parent
-# tree, and one entry of it: a key, then an array of references (a page's marked
-# content) or one reference (a link's).
-_KIDS = re.compile(rb"/Kids \[([^\[\]()<>]*)\]")
-_NUMS = re.compile(rb"<< /Nums \[ (.*) \] >>", re.S)
-_ENTRY = re.compile(rb"(\d+) (\[[^\[\]()<>]*\]|\d+ \d+ R)\s*")
-
-
-def check_joined(data: bytes, body: bytes, pages: int, what: str) -> None:
-    """Refuse a joined file whose update a reader would not read as the join meant.
-
-    Opening the whole file again costs what reading the pack did (0.1 s, most of
-    it qpdf parsing the pack's object stream of 18,000 objects). The check reads
-    the update alone: the pack's bytes must be the file's first part (they were
-    checked when the pack was typeset, and read whole by `_pack`), and qpdf
-    reads every object the update's cross-reference stream lists, at its offset,
-    in a copy of the file whose pack objects are blanked (`_masked`), so that
-    reading one of the pack's is an error, never a silent 0.1 s. Caught so: an
-    offset or a /Length that is wrong, a /Prev that is not the pack's
-    cross-reference, a reference to an object neither the update nor the pack
-    holds (read from the text as written: qpdf would read it as null), a page
-    tree that does not list the front's pages (objects of the update) then
-    exactly the pack's and count them all, a front page or link whose
-    parent-tree entry is missing or holds an element that is not in the update
-    or whose parents do not lead to the Document, and a file that no longer
-    declares PDF/A-3a, PDF/UA-1 and a language.
-    """
-    import pikepdf
-
-    pack = _pack(body)
-    try:
-        problems = list(_update_problems(data, pack, pages))
-    except (pikepdf.PdfError, ValueError, KeyError, TypeError, AttributeError) as error:
-        problems = [f"its update does not read: {error}"]
-    if problems:
-        raise BuildError(f"{what}: the joined PDF is broken: " + "; ".join(problems))
-
-
-def _masked(data: bytes, pack: _Pack) -> bytes:
-    """The joined file with the pack's objects blanked: only its cross-reference stream is kept.
-
-    The update's offsets still hold and its /Prev must lead to that stream, but
-    an object of the pack can no longer be read by mistake (qpdf parses the
-    object stream of 18,000 objects it is in: the 0.1 s this check saves).
-    """
-    head = data[: data.index(b"\n", data.index(b"\n") + 1) + 1]  # %PDF-1.n and the binary line
-    masked = bytearray(b" " * pack.startxref)
-    masked[: len(head)] = head
-    return bytes(masked) + data[pack.startxref :]
-
-
-def _update_problems(data: bytes, pack: _Pack, pages: int) -> Iterator[str]:
-    import pikepdf
-
-    from pipeline.typeset.pdf import (
-        identification_problems,  # a worker has WeasyPrint loaded already
-    )
-
-    if not data.startswith(pack.data):
-        yield "the pack's bytes are not its first part"
-        return
-    tail = _STARTXREF.search(data, max(len(pack.data), len(data) - 64))
-    if tail is None or data.count(b"%%EOF", len(pack.data)) != 1:
-        yield "it does not end in one update, then %%EOF"
-        return
-    with pikepdf.open(
-        io.BytesIO(_masked(data, pack)), attempt_recovery=False, inherit_page_attributes=False
-    ) as pdf:
-        if pdf.trailer.get("/Prev") != pack.startxref or _text(pdf.trailer.ID[0]) != pack.first_id:
-            yield "its cross-reference stream does not continue the pack's"
-        texts = _update_texts(data, pdf, int(tail.group(1)))
-        referred = {ref for text in texts.values() for ref in _REF.findall(text)}
-        referred -= {b"", *(b"%d %d R" % objgen for objgen in texts)}
-        dangling = sorted(referred - pack.live)
-        if dangling:
-            yield "it refers to objects it does not hold: " + ", ".join(
-                str(ref, "ascii") for ref in dangling[:5]
-            )
-            return
-        # Read through qpdf: the update's objects, and never the pack's (they are blanked;
-        # qpdf would read one as null, and warn). The arrays that list the pack's
-        # objects by the thousand are read from the text instead.
-        front = yield from _page_problems(pdf, texts, pack, pages)
-        yield from _structure_problems(pdf, texts, pack, front)
-        yield from identification_problems(pdf)  # the catalog and XMP are the update's
-        for warning in pdf.get_warnings()[:2]:  # "stream <file> (object n g, offset o): …"
-            yield "qpdf: " + str(warning).partition("> ")[2]
-
-
-def _update_texts(data: bytes, pdf: Pdf, offset: int) -> dict[tuple[int, int], bytes]:
-    """Each object of the update as written (a stream's dictionary only), by its objgen.
-
-    qpdf reads every object the update's cross-reference stream lists: one not
-    at its offset, or a stream whose /Length does not end at `endstream`, is an
-    error or a warning. The text is then taken from where qpdf found it.
-    """
-    import pikepdf
-
-    head = _OBJ.match(data, offset)
-    if head is None:
-        raise ValueError("startxref does not point at an object")
-    xref = (int(head.group(1)), int(head.group(2)))
-    stream = pdf.get_object(xref)
-    widths = [int(width) for width in stream.W]
-    index = [int(number) for number in stream.get("/Index", [0, int(stream.Size)])]
-    rows, size = bytes(stream.read_bytes()), sum(widths)
-    if len(rows) != size * sum(index[1::2]):
-        raise ValueError("the cross-reference stream's rows are not the ones it indexes")
-    entries: dict[tuple[int, int], int] = {}  # written as is: its offset
-    packed: dict[tuple[int, int], tuple[int, int]] = {}  # in an object stream: which, where
-    at = 0
-    for start, count in zip(index[::2], index[1::2], strict=True):
-        for number in range(start, start + count):
-            fields = []
-            for width in widths:
-                fields.append(int.from_bytes(rows[at : at + width], "big"))
-                at += width
-            kind = fields[0] if widths[0] else 1
-            if kind == 1:
-                entries[(number, fields[2])] = fields[1]
-            elif kind == 2:
-                packed[(number, 0)] = (fields[1], fields[2])
-    texts: dict[tuple[int, int], bytes] = {}
-    for objgen, where in sorted(entries.items()):
-        header = b"%d %d obj\n" % objgen
-        if not data.startswith(header, where):
-            raise ValueError(f"the cross-reference puts {objgen[0]} {objgen[1]} R where it is not")
-        start = where + len(header)
-        end, head_end = data.find(b"\nendobj", start), data.find(b"\nstream\n", start)
-        obj = pdf.get_object(objgen)
-        if not 0 <= head_end < end:
-            texts[objgen] = data[start:end]
-            continue
-        if not isinstance(obj, pikepdf.Stream):
-            raise ValueError(f"qpdf cannot read the stream {objgen[0]} {objgen[1]} R")
-        texts[objgen] = data[start:head_end]
-        length = len(obj.read_raw_bytes())
-        if not data.startswith(b"\nendstream\nendobj\n", head_end + len(b"\nstream\n") + length):
-            raise ValueError(f"the /Length of {objgen[0]} {objgen[1]} R does not end at endstream")
-        if obj.stream_dict.get("/Type") == "/ObjStm":
-            content, first = bytes(obj.read_bytes()), int(obj.stream_dict.First)
-            numbers = [int(number) for number in content[:first].split()]
-            ends = [*numbers[3::2], len(content) - first]
-            places = zip(numbers[::2], numbers[1::2], ends, strict=True)
-            for place, (number, begin, end) in enumerate(places):
-                if packed.get((number, 0)) == (objgen[0], place):
-                    pdf.get_object((number, 0))  # qpdf reads it from the stream too
-                    texts[(number, 0)] = content[first + begin : first + end].strip()
-    missing = sorted(set(packed) - set(texts))
-    if missing:
-        raise ValueError(f"the cross-reference puts {missing[0][0]} 0 R where it is not")
-    return texts
-
-
-def _page_problems(
-    pdf: Pdf, texts: dict[tuple[int, int], bytes], pack: _Pack, pages: int
-) -> Generator[str, None, list[Object]]:
-    """The front's pages, objects of the update, then exactly the pack's; all counted.
-
-    Returns the front's pages.
-    """
-    tree = pdf.Root.Pages
-    written = _KIDS.search(texts[tree.objgen])
-    kids = [ref for ref in _REF.findall(written.group(1)) if ref] if written else []
-    count, front = int(tree.Count), pages - pack.page_count
-    if count != pages or len(kids) != pages or front < 1:
-        yield f"its page tree counts {count} pages and lists {len(kids)}, not {pages}"
-        return []
-    if kids[front:] != list(pack.page_refs):
-        yield "its page tree does not list the pack's pages after the front's"
-    found = []
-    for kid in kids[:front]:
-        number, generation, _ = kid.split()
-        objgen = (int(number), int(generation))
-        if objgen not in texts:
-            yield f"its page {kid.decode()} is not one of the update's"
-            continue
-        page = pdf.get_object(objgen)
-        if page.get("/Type") != "/Page" or page.Parent.objgen != tree.objgen:
-            yield f"its page {kid.decode()} is not a page of its page tree"
-        found.append(page)
-    return found
-
-
-def _structure_problems(
-    pdf: Pdf, texts: dict[tuple[int, int], bytes], pack: _Pack, pages: list[Object]
-) -> Iterator[str]:
-    """Each front page and link keys a parent-tree entry whose elements reach the Document."""
-    root = pdf.Root.StructTreeRoot
-    if [kid.objgen for kid in _kids(root)] != [pack.document.objgen]:
-        yield "its structure tree does not hold the pack's Document alone"
-        return
-    written = _NUMS.fullmatch(texts.get(root.ParentTree.objgen, b""))
-    if written is None or _ENTRY.sub(b"", written.group(1)):
-        yield "its parent tree is not one array of numbers"
-        return
-    found = _ENTRY.findall(written.group(1))
-    keys = [int(key) for key, _ in found]
-    if keys != sorted(set(keys)) or root.get("/ParentTreeNextKey") != max(keys, default=-1) + 1:
-        yield "its parent tree's keys are not in order, or its next key is not past them"
-    entries = dict(zip(keys, (value for _, value in found), strict=True))
-    reached: set[tuple[int, int]] = set()
-    for page in pages:
-        keyed = [(page, page.get("/StructParents"))]
-        keyed += [(link, link.get("/StructParent")) for link in _annotations(page)]
-        for owner, value in keyed:
-            if value is None:
-                continue
-            key = int(value)
-            if key not in entries:
-                yield f"the parent tree has no entry {key} for {owner.objgen[0]} 0 R"
-                continue
-            for ref in _REF.findall(entries[key]):
-                if ref:
-                    number, generation, _ = ref.split()
-                    element = (int(number), int(generation))
-                    yield from _parent_problems(pdf, texts, element, pack, reached)
-
-
-def _parent_problems(
-    pdf: Pdf,
-    texts: dict[tuple[int, int], bytes],
-    objgen: tuple[int, int],
-    pack: _Pack,
-    reached: set[tuple[int, int]],
-) -> Iterator[str]:
-    """An element of the front's is in the update, and its parents lead to the Document."""
-    while objgen != pack.document.objgen and objgen not in reached:
-        if objgen not in texts:
-            yield f"its structure element {objgen[0]} {objgen[1]} R is not one of the update's"
-            return
-        reached.add(objgen)
-        parent = pdf.get_object(objgen).get("/P")
-        if parent is None:  # or one of the pack's, blanked
-            yield f"its structure element {objgen[0]} {objgen[1]} R has no parent in the update"
-            return
-        objgen = parent.objgen
