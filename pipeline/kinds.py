@@ -36,6 +36,7 @@ class Spec:
     paper: str = "A4"
     pack: str = ""  # a named pack of packs.yaml; "" for today's pack
     summaries: tuple[str, ...] = ()  # of `statements`, those shown as their summary only
+    edition: str = ""  # a member's edition label (pipeline/editions.py), printed on the cover
 
 
 class Kind(ABC):
@@ -199,7 +200,7 @@ class _RecipientPack(Kind):
         pack = planner.for_recipient(
             worker.planned_pack(spec.lang, spec.statements), spec.recipient
         )
-        html = renderer.recipient_pages(pack)
+        html = renderer.recipient_pages(pack, edition=spec.edition)
         return worker.typesetter.layout(
             html, what, worker.context.sheets(self, spec.lang, spec.paper)
         )

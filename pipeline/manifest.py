@@ -39,6 +39,7 @@ class _EntryModel(BaseModel):
     recipient: str | None = None
     tool: str
     parts: dict[str, str] = {}
+    edition: str | None = None  # a member's edition label (pipeline/editions.py)
 
     @field_validator("kind")
     @classmethod
@@ -73,6 +74,7 @@ class Entry:
     recipient: str | None = None
     tool: str = __version__
     parts: dict[str, str] = field(default_factory=dict)  # each input's hash, for --explain
+    edition: str | None = None  # a member's edition label, which delivery sends
 
     @classmethod
     def of(
@@ -86,6 +88,7 @@ class Entry:
         inputs: str,
         recipient: str | None = None,
         parts: dict[str, str] | None = None,
+        edition: str | None = None,
     ) -> Entry:
         return cls(
             str(path),
@@ -98,6 +101,7 @@ class Entry:
             inputs,
             recipient,
             parts=parts or {},
+            edition=edition,
         )
 
 

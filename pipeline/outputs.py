@@ -49,6 +49,7 @@ class Changes:
                 job.inputs,
                 job.recipient.id if job.recipient else None,
                 dict(job.parts),
+                edition=job.spec.edition or None,
             )
         )
         self.built.add(job.path)
