@@ -32,7 +32,7 @@ def member_digest(identity: Mapping[str, str]) -> str:
 
 
 def is_content(name: str) -> bool:
-    """Say whether an input, named as the manifest's `parts` name it, is part of what a pack says."""
+    """Say whether an input, named as in the manifest's `parts`, is part of what a pack says."""
     return not (name.startswith(_NOT_CONTENT_PREFIXES) or name.endswith(_NOT_CONTENT_SUFFIXES))
 
 

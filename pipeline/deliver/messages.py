@@ -155,7 +155,6 @@ def compose(
     message["Subject"] = subject
     message["Date"] = format_datetime(when)
     message["Message-ID"] = message_id(letter.member, letter.edition, sender)
-    message["Content-Language"] = letter.lang
     message["X-Briefing-Member"] = letter.member
     message["X-Briefing-Edition"] = letter.edition
     message.set_content("\n\n".join(lines) + "\n")
@@ -172,4 +171,5 @@ def compose(
             subtype="pdf",
             filename=f"{letter.member}-{letter.edition}.pdf",
         )
+    message["Content-Language"] = letter.lang  # last: setting the content drops Content-*
     return message

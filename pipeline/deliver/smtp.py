@@ -171,7 +171,7 @@ class ConnectionTrouble(BriefingError):
 
 
 def _describe(error: BaseException) -> str:
-    if isinstance(error, socket.timeout | TimeoutError):
+    if isinstance(error, socket.timeout | TimeoutError) or "timed out" in str(error):
         return "the server did not answer in time"
     if isinstance(error, smtplib.SMTPServerDisconnected):
         return "the server closed the connection"
