@@ -169,3 +169,41 @@ def wait_for(condition: Any, seconds: float = 5.0) -> bool:
             return True
         time.sleep(0.02)
     return bool(condition())
+
+
+def clone_members(out: Path, recipients: Path, count: int) -> None:
+    """Make `count` fictional members from the example ones, each with a copy of a built pack.
+
+    Each clone gets its own id, address, manifest entry and edition, as a build
+    would write them, without typesetting a pack for each.
+    """
+    import json
+
+    import yaml
+
+    from pipeline.editions import MEMBER_PART, edition, member_digest
+    from pipeline.models import Recipient
+
+    document = yaml.safe_load(recipients.read_text(encoding="utf-8"))
+    examples = document["recipients"]
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entries = {e["recipient"]: e for e in manifest["files"] if e["recipient"]}
+    clones = []
+    for number in range(count):
+        model = dict(examples[number % len(examples)])
+        base = model["id"]
+        model["id"] = f"{base}-{number}"
+        model["email"] = f"member-{number}@example.org"
+        model.pop("cc", None)
+        clones.append(model)
+        identity = Recipient.model_validate(model, strict=False).identity()
+        entry = json.loads(json.dumps(entries[base]))
+        entry["recipient"] = model["id"]
+        entry["path"] = f"recipients/{model['id']}.pdf"
+        entry["parts"][MEMBER_PART] = member_digest(identity)
+        entry["edition"] = edition(model["id"], entry["parts"])
+        manifest["files"].append(entry)
+        (out / entry["path"]).write_bytes((out / f"recipients/{base}.pdf").read_bytes())
+    document["recipients"] = clones
+    recipients.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
