@@ -49,7 +49,7 @@ class Mailbox:
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: Any
     ) -> str:
         if address in self.refuse:
-            return "550 5.1.1 <%s>: mailbox unavailable" % address
+            return f"550 5.1.1 <{address}>: mailbox unavailable"
         if address in self.defer and address not in self.deferred:
             self.deferred.add(address)
             return "451 4.3.0 try again later"
@@ -60,8 +60,9 @@ class Mailbox:
         first = envelope.rcpt_tos[0]
         if first in self.drop and first not in self.dropped:
             self.dropped.add(first)
-            assert server.transport is not None
-            server.transport.abort()  # the message is lost, and no answer comes
+            transport = server.transport
+            assert isinstance(transport, asyncio.Transport)
+            transport.abort()  # the message is lost, and no answer comes
             return "421 gone"
         data = envelope.original_content or b""
         message = email.message_from_bytes(data, policy=email.policy.default)
