@@ -15,13 +15,16 @@ export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
 
 # FORMAT=github turns the problems into annotations on the offending lines (CI).
 FORMAT ?= text
+# The members whose packs are built: the fictional examples unless pointed at the real list,
+# which lives outside this public repository (`make build RECIPIENTS=~/ipcnkr/members.yaml`).
+RECIPIENTS ?= examples/recipients.yaml
 
 build: validate
-	$(RUN) briefing build --recipients examples/recipients.yaml
+	$(RUN) briefing build --recipients $(RECIPIENTS)
 	$(RUN) briefing verify output
 
 validate: setup
-	$(RUN) briefing validate --format $(FORMAT) statements examples/recipients.yaml
+	$(RUN) briefing validate --format $(FORMAT) statements $(RECIPIENTS)
 
 test: validate
 	$(RUN) briefing schema --check

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import edit_overview, make_corpus
+from bench.deliver import measure_deliver
 from bench.measure import (
     REPO,
     Run,
@@ -642,6 +643,7 @@ SECTIONS: list[tuple[str, str, Measure]] = [
     ("validate", "6 validate 1,000 statements", measure_validate),
     ("jobs", "7 --jobs 2 over --jobs 1", measure_jobs),
     ("scale", "10 scale corpus with recipients, Typst beside it", measure_scale),
+    ("deliver", "11 briefing send: 150 members' packs to a local SMTP server", measure_deliver),
 ]
 
 

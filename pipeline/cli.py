@@ -388,6 +388,99 @@ def status(records: Path, strict: bool) -> None:
         click.echo(message, err=True)
 
 
+@cli.command()
+@click.option(
+    "--recipients",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    required=True,
+    help="The members: the file their packs were built from.",
+)
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True)
+@click.option("--send", "really", is_flag=True, help="Send (without it: a dry run).")
+@click.option(
+    "--outbox",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="Write the messages as .eml files here instead of sending them.",
+)
+@click.option("--resend-uncertain", is_flag=True, help="Send again what may not have arrived.")
+@click.option("--smtp-host", default=None)
+@click.option("--smtp-port", type=click.IntRange(1, 65535), default=None)
+@click.option("--smtp-security", type=click.Choice(["none", "starttls", "tls"]), default=None)
+@click.option("--smtp-user", default=None)
+@click.option("--smtp-ca", type=click.Path(path_type=Path, dir_okay=False), default=None)
+@click.option("--smtp-timeout", type=click.FloatRange(min=0.1), default=None, metavar="SECONDS")
+@click.option("--from", "sender", default=None, help="The sender's address.")
+@click.option("--ledger", type=click.Path(path_type=Path, dir_okay=False), default=None)
+def send(
+    recipients: Path,
+    out: Path,
+    really: bool,
+    outbox: Path | None,
+    resend_uncertain: bool,
+    smtp_host: str | None,
+    smtp_port: int | None,
+    smtp_security: str | None,
+    smtp_user: str | None,
+    smtp_ca: Path | None,
+    smtp_timeout: float | None,
+    sender: str | None,
+    ledger: Path | None,
+) -> None:
+    """Send each member the current edition of their pack, once (a dry run without --send)."""
+    from pipeline.deliver import SendOptions
+    from pipeline.deliver import send as run
+    from pipeline.deliver.settings import load_settings
+
+    settings = load_settings(Path.cwd()).override(
+        smtp_host=smtp_host,
+        smtp_port=smtp_port,
+        smtp_security=smtp_security,
+        smtp_user=smtp_user,
+        smtp_ca=smtp_ca,
+        smtp_timeout=smtp_timeout,
+        sender=sender,
+        ledger=ledger,
+    )
+    report = run(
+        SendOptions(
+            recipients,
+            settings,
+            out=out,
+            send=really,
+            outbox=outbox,
+            resend_uncertain=resend_uncertain,
+            say=click.echo,
+        )
+    )
+    dry = " (dry run: nothing sent; --send sends)" if report.dry_run else ""
+    click.echo(f"{report.summary()}{dry}.", err=True)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.option("--ledger", type=click.Path(path_type=Path, dir_okay=False), default=None)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("output"),
+    show_default=True,
+    help="The output folder whose editions are current (for who is behind).",
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table"
+)
+def deliveries(ledger: Path | None, out: Path, output_format: str) -> None:
+    """Show who holds which edition, who is behind, and who failed."""
+    from pipeline.deliver import deliveries as show
+    from pipeline.deliver.settings import load_settings
+
+    settings = load_settings(Path.cwd()).override(ledger=ledger)
+    text, code = show(settings.ledger, out, output_format)
+    click.echo(text)
+    sys.exit(code)
+
+
 def _size(size: int) -> str:
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1048576:.1f} MB"
 

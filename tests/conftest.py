@@ -142,3 +142,14 @@ def fake_pdf() -> Iterator[type[FakePdf]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(workers.EXPORTERS, "pdf", FakePdf)
         yield FakePdf
+
+
+@pytest.fixture(scope="session")
+def example_packs(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
+    """The example members' packs, built once for every delivery test (WeasyPrint is slow)."""
+    from support import REPO, STATEMENTS, build
+
+    out = tmp_path_factory.mktemp("example-packs") / "output"
+    examples = REPO / "examples" / "recipients.yaml"
+    build(STATEMENTS, out, cache_dir, recipients=examples, only="recipients", jobs=2)
+    return out

@@ -40,6 +40,7 @@ TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 GOLDEN = TESTS / "golden"
 RECIPIENTS = TESTS / "fixtures" / "recipients.yaml"
+EDITION = "K7QM-2XWD"  # a member's edition label, as the build prints it on the cover
 TODAY = dt.date(2026, 1, 15)
 REGENERATE = "make golden (or: .venv/bin/python tests/test_golden.py)"
 DIFF_LINES = 40
@@ -84,7 +85,7 @@ def render(language: Language, project: Project, instruments: Instruments) -> It
         yield Golden(code, f"{statement.id}-summary", normalise(for_weasyprint(html)))
     pack = renderer.pack(planner.pack({}))
     yield Golden(code, "briefing-pack", normalise(for_weasyprint(pack)))
-    html = renderer.recipient_pages(planner.pack({}, recipient=recipient))
+    html = renderer.recipient_pages(planner.pack({}, recipient=recipient), edition=EDITION)
     yield Golden(code, f"recipient-{recipient.id}", normalise(for_weasyprint(html)))
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.cache import code_hash, digest, hash_files
+from pipeline.editions import MEMBER_PART, content, edition, member_digest
 from pipeline.i18n.languages import Language
 from pipeline.output.manifest import Manifest
 from pipeline.plan.documents import Context, Job
@@ -73,12 +74,13 @@ def plan_jobs(
             f"catalog {spec.lang}": hashed(languages_by_code[spec.lang].catalog),
             f"fonts {spec.lang}": hashed(context.fonts[spec.lang]),
             **kind.parts(project, spec),
+            **({MEMBER_PART: member_digest(spec.recipient.identity())} if spec.recipient else {}),
             "options": digest(
                 __version__,
                 kind.name,
                 spec.lang,
                 *spec.statements,
-                spec.recipient.model_dump_json() if spec.recipient else "",
+                spec.recipient.id if spec.recipient else "",  # its details: the member part
                 spec.paper,
                 context.today.isoformat(),
                 *((spec.pack, "summaries", *spec.summaries) if spec.pack else ()),
@@ -113,7 +115,11 @@ def _with_bases(jobs: list[Job], job_for: Callable[[Kind, Spec], Job]) -> list[J
             added.append(base)
         parts = {**job.parts, f"base {base.path}": base.inputs}
         inputs = digest(*(f"{name}={value}" for name, value in sorted(parts.items())))
-        tied.append(replace(job, parts=parts, inputs=inputs, base=base.path))
+        spec = job.spec
+        if spec.recipient is not None:  # what the pack behind says is the member's content too
+            behind = {f"pack {name}": value for name, value in content(base.parts).items()}
+            spec = replace(spec, edition=edition(spec.recipient.id, {**behind, **job.parts}))
+        tied.append(replace(job, spec=spec, parts=parts, inputs=inputs, base=base.path))
     first_joined = next((i for i, j in enumerate(tied) if j.base is not None), len(tied))
     return [*tied[:first_joined], *added, *tied[first_joined:]]
 

@@ -50,6 +50,7 @@ class Changes:
                 job.recipient.id if job.recipient else None,
                 dict(job.parts),
                 job.kind.format,
+                edition=job.spec.edition or None,
             )
         )
         self.built.add(job.path)

@@ -40,6 +40,7 @@ class _EntryModel(BaseModel):
     tool: str
     parts: dict[str, str] = {}
     format: Annotated[str, StringConstraints(pattern=r"^[a-z]{1,20}$")] = "pdf"
+    edition: str | None = None  # a member's edition label (pipeline/editions.py)
 
     @field_validator("kind")
     @classmethod
@@ -75,6 +76,7 @@ class Entry:
     tool: str = __version__
     parts: dict[str, str] = field(default_factory=dict)  # each input's hash, for --explain
     format: str = "pdf"  # the exporter that made it
+    edition: str | None = None  # a member's edition label, which delivery sends
 
     @classmethod
     def of(
@@ -89,6 +91,7 @@ class Entry:
         recipient: str | None = None,
         parts: dict[str, str] | None = None,
         format: str = "pdf",
+        edition: str | None = None,
     ) -> Entry:
         return cls(
             str(path),
@@ -102,6 +105,7 @@ class Entry:
             recipient,
             parts=parts or {},
             format=format,
+            edition=edition,
         )
 
 

@@ -40,6 +40,7 @@ class Spec:
     paper: str = "A4"
     pack: str = ""  # a named pack of packs.yaml; "" for today's pack
     summaries: tuple[str, ...] = ()  # of `statements`, those shown as their summary only
+    edition: str = ""  # a member's edition label (pipeline/editions.py), printed on the cover
 
 
 class Kind(ABC):

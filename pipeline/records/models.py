@@ -13,6 +13,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -44,6 +45,24 @@ LanguageCode = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z]{2,3}$"),
     Field(description="An ISO 639 language code, such as en or ja."),
+]
+
+
+def _email(value: str) -> str:
+    """Check an address's syntax only: the build may run offline, so no DNS look-up."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValueError(f"{value!r} is not an email address: {error}") from None
+
+
+EmailAddress = Annotated[
+    str,
+    StringConstraints(min_length=3, max_length=320),
+    AfterValidator(_email),
+    Field(description="An email address (its syntax is checked; no DNS look-up)."),
 ]
 Verb = Annotated[
     str,
@@ -465,6 +484,30 @@ class Recipient(Record):
     country: CountryCode
     language: LanguageCode
     paper: Literal["A4", "Letter"]
+    email: EmailAddress | None = Field(
+        default=None, description="Where `briefing send` sends the pack (none: not sent)."
+    )
+    cc: list[EmailAddress] = Field(default_factory=list, description="Also sent a copy.")
+    delivery: Literal["attach", "link"] = Field(
+        default="attach",
+        description="Attach the PDF, or send a link to it (a pack over the size limit is linked).",
+    )
+
+    def identity(self) -> dict[str, str]:
+        """Return what the member's pages print: the fields a new edition follows.
+
+        Delivery details (address, copies, attach or link) are left out, so a
+        changed address neither rebuilds the pack nor makes a new edition.
+        """
+        return {
+            "id": self.id,
+            "name": self.name,
+            "honorific": self.honorific,
+            "chamber": self.chamber,
+            "country": self.country,
+            "language": self.language,
+            "paper": self.paper,
+        }
 
 
 class Recipients(Record):

@@ -88,7 +88,9 @@ def _members_pages(bench: Workbench, spec: Spec) -> str:
     assert spec.recipient is not None
     planner, renderer = bench.tools(spec.lang)
     pack = bench.planned_pack(spec.lang, spec.statements)
-    return renderer.recipient_pages(planner.for_recipient(pack, spec.recipient))
+    return renderer.recipient_pages(
+        planner.for_recipient(pack, spec.recipient), edition=spec.edition
+    )
 
 
 _CONTENTS: Mapping[Content, Callable[[Workbench, Spec], str]] = {

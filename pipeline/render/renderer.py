@@ -111,6 +111,7 @@ class RecipientContext(PackContext):
     """The context of recipient.html: a member's own pages, put in front of the pack."""
 
     recipient: RecipientCover | None = None
+    edition: str = ""  # the member's edition label, which they quote back
 
 
 class Renderer:
@@ -230,7 +231,7 @@ class Renderer:
         )
         return self._render(PACK.template, context)
 
-    def recipient_pages(self, pack: PackView) -> str:
+    def recipient_pages(self, pack: PackView, edition: str = "") -> str:
         """Return the HTML of a recipient's own pages, to be joined in front of the pack.
 
         Its links to the pack's anchors are marked as such (pipeline/join.py), so
@@ -252,6 +253,7 @@ class Renderer:
             **_values(page),
             pack=pack,
             recipient=cover,
+            edition=edition,
             pack_date=self.fmt.date(self.today),
             language_name=self.language.name,
         )
