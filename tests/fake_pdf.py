@@ -17,7 +17,10 @@ HEADER = b"%FAKE-PDF "
 
 
 class FakePdf(Exporter):
-    """Writes the document's HTML where its PDF would go: one 'page' per 4,000 bytes."""
+    """Writes the document's HTML where its PDF would go.
+
+    A document fitted on one page has one page; others have one per 4,000 bytes of HTML.
+    """
 
     format = "pdf"
 
@@ -25,7 +28,8 @@ class FakePdf(Exporter):
         html = content_html(self.bench, job.spec, job.kind.content).encode("utf-8")
         sources = b"".join(hashlib.sha256(p.read_bytes()).digest() for p in job.sources)
         data = HEADER + str(job.path).encode() + b"\n" + hashlib.sha256(sources).digest() + html
-        return Made(job, data, 1 + len(html) // 4000, complete=job.base is None)
+        pages = 1 if job.kind.fitting == "one page" else 1 + len(html) // 4000
+        return Made(job, data, pages, complete=job.base is None)
 
     def join(self, front: Made, behind: Made) -> Made:
         assert front.pages is not None and behind.pages is not None

@@ -13,8 +13,11 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from smtp_server import PASSWORD, Mailbox, clone_members, smtp_server, wait_for
 from support import REPO
+
+pytestmark = pytest.mark.typeset  # every test here lays documents out
 
 CONFIG = """[send]
 ledger = "ledger/ledger.sqlite"

@@ -20,6 +20,8 @@ from click.testing import Result
 from smtp_server import PASSWORD, Mailbox, Server, smtp_server, wait_for
 from support import REPO
 
+pytestmark = pytest.mark.typeset  # every test here lays documents out
+
 EXAMPLES = REPO / "examples" / "recipients.yaml"
 MEMBERS = {
     "example-jp-sato": ("sato.hanako@example.org", "ja"),

@@ -17,6 +17,8 @@ from support import REPO, STATEMENTS, body_text, build, sha256
 
 from pipeline.cli import cli
 
+pytestmark = pytest.mark.typeset  # every test here lays documents out
+
 EXAMPLES = REPO / "examples" / "recipients.yaml"
 
 

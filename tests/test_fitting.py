@@ -13,6 +13,8 @@ from pipeline.typeset.exporter import PdfExporter
 from pipeline.typeset.fitting import fit_summary
 from pipeline.typeset.pdf import Layout, Typesetter
 
+pytestmark = pytest.mark.typeset  # every test here lays documents out
+
 EXAMPLES = REPO / "examples" / "recipients.yaml"  # one US member: a US Letter pack
 
 

@@ -109,6 +109,7 @@ def verified(out: Path) -> Result:
 # --- 1. outputs as a transaction --------------------------------------------------------
 
 
+@pytest.mark.typeset
 def test_a_failure_while_writing_changes_nothing(
     records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -137,6 +138,7 @@ def test_a_failure_while_writing_changes_nothing(
     verified(out)
 
 
+@pytest.mark.typeset
 def test_an_interrupt_before_the_manifest_changes_nothing(
     records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -160,6 +162,7 @@ def test_an_interrupt_before_the_manifest_changes_nothing(
     verified(out)
 
 
+@pytest.mark.typeset
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
 def test_a_full_disk_changes_nothing_and_is_one_line(
     records: Path, tmp_path: Path, cache: Path
@@ -211,6 +214,7 @@ def test_a_full_disk_changes_nothing_and_is_one_line(
         subprocess.run(["umount", "-l", str(disk)], check=False)
 
 
+@pytest.mark.typeset
 def test_leftover_temporary_files_are_named_by_verify_and_removed_by_build(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -228,6 +232,7 @@ def test_leftover_temporary_files_are_named_by_verify_and_removed_by_build(
     verified(out)
 
 
+@pytest.mark.typeset
 def test_an_interrupted_commit_is_completed_by_the_next_build(
     records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -252,6 +257,7 @@ def test_an_interrupted_commit_is_completed_by_the_next_build(
     verified(out)
 
 
+@pytest.mark.typeset
 def test_kill_9_at_random_moments_never_loses_the_folder(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -345,6 +351,7 @@ def _writing(out: Path) -> bool:
 # --- 2. never write outside the project, never through a link --------------------------
 
 
+@pytest.mark.typeset
 def test_a_lock_file_that_is_a_link_is_not_followed(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -358,6 +365,7 @@ def test_a_lock_file_that_is_a_link_is_not_followed(
     assert victim.read_text() == "precious"
 
 
+@pytest.mark.typeset
 def test_an_output_subfolder_that_is_a_link_is_not_written_through(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -499,6 +507,7 @@ def test_verify_names_a_tampered_manifest_as_unreadable(
     assert "manifest.json: unreadable" in result.output and named in result.output
 
 
+@pytest.mark.typeset
 def test_a_garbage_manifest_is_replaced_and_the_build_says_so(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -511,6 +520,7 @@ def test_a_garbage_manifest_is_replaced_and_the_build_says_so(
     verified(out)
 
 
+@pytest.mark.typeset
 def test_a_font_subset_replaced_by_garbage_of_the_same_size_is_rebuilt(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -525,6 +535,7 @@ def test_a_font_subset_replaced_by_garbage_of_the_same_size_is_rebuilt(
     assert "The coalition demands" in body_text(tmp_path / "out" / "en" / f"{TOKYO}-summary.pdf")
 
 
+@pytest.mark.typeset
 def test_an_edited_fitting_decision_cannot_change_a_pdf(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -670,6 +681,7 @@ def test_every_hidden_character_is_found_where_it_is(
 # --- 5. nothing outside the page -------------------------------------------------------
 
 
+@pytest.mark.typeset
 def test_the_gate_fails_a_box_outside_its_page() -> None:
     from pipeline.typeset.pdf import Typesetter, check_overflow
 
@@ -687,6 +699,7 @@ def test_the_gate_fails_a_box_outside_its_page() -> None:
     assert ".overview" in message
 
 
+@pytest.mark.typeset
 def test_a_long_word_wraps_in_every_document(records: Path, tmp_path: Path, cache: Path) -> None:
     word = "Hyper" + "x" * 400
     edit(
@@ -702,6 +715,7 @@ def test_a_long_word_wraps_in_every_document(records: Path, tmp_path: Path, cach
 # --- 6. validate proves what build needs -----------------------------------------------
 
 
+@pytest.mark.typeset
 def test_a_missing_vocabulary_is_a_validation_error_not_a_crash(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -727,6 +741,7 @@ def test_a_statement_may_not_take_another_records_name(records: Path) -> None:
 # --- 7. the output folder is exactly this project's documents --------------------------
 
 
+@pytest.mark.typeset
 def test_a_recipient_taken_off_the_list_loses_their_pack(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -759,6 +774,7 @@ def test_a_recipient_taken_off_the_list_loses_their_pack(
     verified(out)
 
 
+@pytest.mark.typeset
 def test_a_removed_statement_loses_its_summaries_and_others_stay(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -786,6 +802,7 @@ def test_a_removed_statement_loses_its_summaries_and_others_stay(
 # --- 8. every operating-system error is one line; usage errors exit 2 -------------------
 
 
+@pytest.mark.typeset
 def test_a_read_only_output_folder_is_one_line(
     records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -811,6 +828,7 @@ def test_a_read_only_output_folder_is_one_line(
     assert "read-only" in lines[-1]
 
 
+@pytest.mark.typeset
 def test_a_read_only_cache_folder_is_one_line(
     records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -840,6 +858,7 @@ def test_a_read_only_cache_folder_is_one_line(
     assert len(error) == 1 and str(cache) in error[0] and "Permission denied" in error[0]
 
 
+@pytest.mark.typeset
 @pytest.mark.parametrize("kind", ["directory", "file-as-out", "empty-lang"])
 def test_usage_and_path_errors_are_messages(
     records: Path, tmp_path: Path, cache: Path, kind: str
@@ -870,6 +889,7 @@ def test_usage_and_path_errors_are_messages(
     assert text in result.output
 
 
+@pytest.mark.typeset
 def test_a_template_asking_for_a_refused_resource_is_a_message(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -890,6 +910,7 @@ def test_a_template_asking_for_a_refused_resource_is_a_message(
     assert not (tmp_path / "out" / "manifest.json").exists()
 
 
+@pytest.mark.typeset
 def test_build_statement_makes_a_pack_of_the_chosen_statements(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:

@@ -41,6 +41,7 @@ def fonts(pdf: Path) -> str:
     return subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
 
 
+@pytest.mark.typeset
 @pytest.mark.parametrize("lang", list(available_languages(REPO / "locales")))
 def test_every_summary_is_one_page_in_every_language(editions: Path, lang: str) -> None:
     for pdf in (editions / lang).glob("*-summary.pdf"):
@@ -49,6 +50,7 @@ def test_every_summary_is_one_page_in_every_language(editions: Path, lang: str) 
     assert (editions / lang / "briefing-pack.pdf").is_file()
 
 
+@pytest.mark.typeset
 @pytest.mark.parametrize(("lang", "corpus"), [("ja", "udhr_jpn.xml"), ("ko", "udhr_kor.xml")])
 def test_the_pack_quotes_the_official_udhr_article_1(
     editions: Path, lang: str, corpus: str
@@ -59,11 +61,13 @@ def test_the_pack_quotes_the_official_udhr_article_1(
         assert squash(official_article(corpus, number).split(" ")[0])[:20] in text
 
 
+@pytest.mark.typeset
 def test_the_mongolian_appendix_has_the_official_mongolian_text(editions: Path) -> None:
     text = squash(body_text(editions / "mn" / "briefing-pack.pdf"))
     assert squash(official_article("udhr_khk.xml", 1)) in text
 
 
+@pytest.mark.typeset
 @pytest.mark.parametrize(
     ("lang", "family"), [("ja", "Noto-Serif-CJK-JP"), ("ko", "Noto-Serif-CJK-KR")]
 )
@@ -74,6 +78,7 @@ def test_cjk_packs_embed_their_own_face(editions: Path, lang: str, family: str) 
     assert other not in listing
 
 
+@pytest.mark.typeset
 @pytest.mark.parametrize(
     ("lang", "family"), [("ja", "Noto-Sans-CJK-JP"), ("ko", "Noto-Sans-CJK-KR")]
 )
@@ -86,6 +91,7 @@ def test_cjk_summaries_are_set_in_one_gothic_face(editions: Path, lang: str, fam
         assert cjk == {f"{family}-subset"}, (pdf.name, cjk)
 
 
+@pytest.mark.typeset
 def test_mongolian_pack_shows_english_statements_under_the_fallback_note(editions: Path) -> None:
     text = body_text(editions / "mn" / "briefing-pack.pdf")
     assert "англи хэл" in text  # the note, in Mongolian
@@ -96,23 +102,27 @@ def test_mongolian_pack_shows_english_statements_under_the_fallback_note(edition
     assert root.get("/Lang") == "mn"
 
 
+@pytest.mark.typeset
 @pytest.mark.parametrize(("lang", "date"), [("ja", "2005年8月1日"), ("ko", "2005년 8월 1일")])
 def test_dates_are_written_as_cldr_writes_them(editions: Path, lang: str, date: str) -> None:
     text = body_text(editions / lang / "ipcnkr-2005-tokyo-summary.pdf")
     assert squash(date) in squash(text)
 
 
+@pytest.mark.typeset
 def test_unofficial_translations_are_marked(editions: Path) -> None:
     assert "非公式" in body_text(editions / "ja" / "ipcnkr-2007-seoul-summary.pdf")
     assert "비공식" in body_text(editions / "ko" / "ipcnkr-2007-seoul-summary.pdf")
 
 
+@pytest.mark.typeset
 def test_no_japanese_line_starts_with_closing_punctuation(editions: Path) -> None:
     lines = body_text(editions / "ja" / "briefing-pack.pdf").splitlines()
     assert len(lines) > 300
     assert [line for line in lines if re.match(r"^\s*[。、」』）]", line)] == []
 
 
+@pytest.mark.typeset
 def test_no_korean_word_is_broken_across_lines(editions: Path) -> None:
     """No word of the Korean texts is split between the end of a line and the next."""
     text = body_text(editions / "ko" / "briefing-pack.pdf")
@@ -132,6 +142,7 @@ def test_no_korean_word_is_broken_across_lines(editions: Path) -> None:
     assert [w for w in joined if w in words] == []
 
 
+@pytest.mark.typeset
 def test_a_character_no_font_has_fails_the_build(tmp_path: Path, cache_dir: Path) -> None:
     records = copy_project(tmp_path)
     path = records / "ipcnkr-2005-tokyo.ja.yaml"
@@ -155,6 +166,7 @@ def test_i18n_status_lists_the_translation_state() -> None:
     )
 
 
+@pytest.mark.typeset
 def test_a_catalog_in_progress_is_left_out_or_built_as_a_draft(
     tmp_path: Path, cache_dir: Path
 ) -> None:
@@ -197,6 +209,7 @@ def test_a_retranslated_udhr_quotation_is_refused(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.typeset
 def test_a_summary_face_that_is_not_a_role_of_its_group_is_refused(tmp_path: Path) -> None:
     from pipeline.errors import RecordError
     from pipeline.typeset.fonts import load_font_plan
@@ -214,6 +227,7 @@ def test_a_summary_face_that_is_not_a_role_of_its_group_is_refused(tmp_path: Pat
     )
 
 
+@pytest.mark.typeset
 @pytest.mark.parametrize(
     ("old", "new", "field", "message"),
     [

@@ -28,30 +28,32 @@ def rebuilt(written: list) -> set[str]:  # type: ignore[type-arg]
     return {f"{w.lang}/{w.path.name}" for w in written if w.built}
 
 
-def test_a_no_op_build_rebuilds_nothing(project: Path, tmp_path: Path, cache: Path) -> None:
+def test_a_no_op_build_rebuilds_nothing(
+    project: Path, tmp_path: Path, cache_dir: Path, fake_pdf: object
+) -> None:
     out = tmp_path / "out"
-    first = build(project, out, cache, langs="en")
+    first = build(project, out, cache_dir, langs="en")
     assert rebuilt(first) == {
         "en/ipcnkr-2005-tokyo-summary.pdf",
         "en/ipcnkr-2007-seoul-summary.pdf",
         "en/briefing-pack.pdf",
     }
     before = {p: sha256(p) for p in out.rglob("*.pdf")}
-    assert rebuilt(build(project, out, cache, langs="en")) == set()
+    assert rebuilt(build(project, out, cache_dir, langs="en")) == set()
     assert {p: sha256(p) for p in out.rglob("*.pdf")} == before
 
 
 def test_editing_one_statement_rebuilds_its_summaries_and_the_packs(
-    project: Path, tmp_path: Path, cache: Path
+    project: Path, tmp_path: Path, cache_dir: Path, fake_pdf: object
 ) -> None:
     out = tmp_path / "out"
-    build(project, out, cache, langs="en,ja")
+    build(project, out, cache_dir, langs="en,ja")
     edit(
         project / "ipcnkr-2005-tokyo.yaml",
         "The coalition demands that North Korea",
         "The coalition demands that the North Korean government",
     )
-    assert rebuilt(build(project, out, cache, langs="en,ja")) == {
+    assert rebuilt(build(project, out, cache_dir, langs="en,ja")) == {
         "en/ipcnkr-2005-tokyo-summary.pdf",
         "ja/ipcnkr-2005-tokyo-summary.pdf",
         "en/briefing-pack.pdf",
@@ -60,14 +62,18 @@ def test_editing_one_statement_rebuilds_its_summaries_and_the_packs(
 
 
 def test_editing_a_template_rebuilds_what_uses_it(
-    project: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+    project: Path,
+    tmp_path: Path,
+    cache_dir: Path,
+    fake_pdf: object,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     out = tmp_path / "out"
     templates = tmp_path / "templates"
     shutil.copytree(REPO / "templates", templates)
     from pipeline import BuildRequest, Paths, build_all
 
-    paths = Paths(records=project, out=out, templates=templates, cache=cache)
+    paths = Paths(records=project, out=out, templates=templates, cache=cache_dir)
     build_all(paths, BuildRequest(langs="en"))
     (templates / "pack.css").write_text((templates / "pack.css").read_text() + "\n/* edit */\n")
     assert rebuilt(build_all(paths, BuildRequest(langs="en"))) == {"en/briefing-pack.pdf"}
@@ -80,16 +86,19 @@ def test_editing_a_template_rebuilds_what_uses_it(
     }
 
 
-def test_a_tampered_output_is_rebuilt(project: Path, tmp_path: Path, cache: Path) -> None:
+def test_a_tampered_output_is_rebuilt(
+    project: Path, tmp_path: Path, cache_dir: Path, fake_pdf: object
+) -> None:
     out = tmp_path / "out"
-    build(project, out, cache, langs="en", only="summary")
+    build(project, out, cache_dir, langs="en", only="summary")
     target = out / "en" / "ipcnkr-2005-tokyo-summary.pdf"
     target.write_bytes(target.read_bytes()[:-10])
-    assert rebuilt(build(project, out, cache, langs="en", only="summary")) == {
+    assert rebuilt(build(project, out, cache_dir, langs="en", only="summary")) == {
         "en/ipcnkr-2005-tokyo-summary.pdf"
     }
 
 
+@pytest.mark.typeset
 def test_a_new_character_rebuilds_the_subset_and_reaches_the_pdf(
     project: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -100,6 +109,7 @@ def test_a_new_character_rebuilds_the_subset_and_reaches_the_pdf(
     assert "(Ω)" in body_text(tmp_path / "out" / "en" / "ipcnkr-2005-tokyo-summary.pdf")
 
 
+@pytest.mark.typeset
 def test_a_truncated_cache_file_is_rebuilt_not_used(
     project: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -119,6 +129,7 @@ def test_a_truncated_cache_file_is_rebuilt_not_used(
     assert "The coalition demands" in text
 
 
+@pytest.mark.typeset
 def test_parallel_output_equals_serial_output(project: Path, tmp_path: Path, cache: Path) -> None:
     serial = build(project, tmp_path / "one", cache, langs="en,ko", jobs=1)
     parallel = build(project, tmp_path / "two", cache, langs="en,ko", jobs=2)
@@ -129,6 +140,7 @@ def test_parallel_output_equals_serial_output(project: Path, tmp_path: Path, cac
         assert sha256(pdf) == sha256(tmp_path / "two" / pdf.relative_to(tmp_path / "one"))
 
 
+@pytest.mark.typeset
 def test_parallel_errors_are_the_serial_errors(project: Path, tmp_path: Path, cache: Path) -> None:
     long = " ".join(["An overview far too long for one page."] * 200)
     edit(project / "ipcnkr-2007-seoul.yaml", "overview: >-\n", f"overview: >-\n  {long}\n")
@@ -141,6 +153,7 @@ def test_parallel_errors_are_the_serial_errors(project: Path, tmp_path: Path, ca
     assert "ipcnkr-2007-seoul" in messages[0]
 
 
+@pytest.mark.typeset
 def test_a_second_build_on_the_same_folder_stops_with_a_message(
     project: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -155,6 +168,7 @@ def test_a_second_build_on_the_same_folder_stops_with_a_message(
     build(project, out, cache, langs="en", only="summary")  # free again
 
 
+@pytest.mark.typeset
 def test_a_no_op_build_does_not_import_weasyprint(
     project: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -177,6 +191,7 @@ def test_a_no_op_build_does_not_import_weasyprint(
     assert "up to date" in result.stdout
 
 
+@pytest.mark.typeset
 def test_each_document_is_reported_when_it_is_finished(
     project: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -198,6 +213,7 @@ def test_each_document_is_reported_when_it_is_finished(
     assert len(seen) == 3  # nothing to do: nothing reported
 
 
+@pytest.mark.typeset
 def test_build_prints_a_line_per_finished_document_then_the_table(
     project: Path, tmp_path: Path
 ) -> None:
@@ -227,6 +243,7 @@ def test_build_prints_a_line_per_finished_document_then_the_table(
     assert result.stdout.splitlines()[0].split() == ["file", "pages", "size"]
 
 
+@pytest.mark.typeset
 def test_explain_names_the_input_that_changed(project: Path, tmp_path: Path, cache: Path) -> None:
     out = tmp_path / "out"
     build(project, out, cache, langs="en", only="summary")

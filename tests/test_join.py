@@ -113,6 +113,7 @@ def _pages(data: bytes) -> int:
 # --- What the reader sees ------------------------------------------------------------
 
 
+@pytest.mark.typeset
 def test_the_recipients_pages_come_first_then_the_pack_as_typeset_alone(english: Joined) -> None:
     assert english.front_pages == 2
     assert _pages(english.data) == english.front_pages + _pages(english.body)
@@ -129,6 +130,7 @@ def test_the_recipients_pages_come_first_then_the_pack_as_typeset_alone(english:
             assert mine.obj.Contents.read_bytes() == page.obj.Contents.read_bytes(), number
 
 
+@pytest.mark.typeset
 def test_page_labels_are_roman_for_the_recipient_and_the_packs_own_after(
     english: Joined,
 ) -> None:
@@ -254,6 +256,7 @@ def _first_page(pdf: pikepdf.Pdf, element: pikepdf.Object) -> int:
     return pages[element.Pg.objgen]
 
 
+@pytest.mark.typeset
 def test_the_attachments_and_metadata_are_the_packs_titled_for_the_recipient(
     english: Joined,
 ) -> None:
@@ -278,6 +281,7 @@ def test_joining_twice_gives_the_same_bytes(english: Joined) -> None:
     assert again == english.data
 
 
+@pytest.mark.typeset
 def test_japanese_pages_join_and_read_in_every_engine(japanese: Joined) -> None:
     texts = page_texts(japanese.path)
     assert "送付先" in squash(texts[0]) and "佐藤 花子" in texts[0]
@@ -287,6 +291,7 @@ def test_japanese_pages_join_and_read_in_every_engine(japanese: Joined) -> None:
     assert disagreements(japanese.path) == []
 
 
+@pytest.mark.typeset
 def test_a_link_to_an_anchor_the_pack_does_not_hold_names_it(maker: Maker) -> None:
     """Recipient's pages made for both statements, a pack of the 2007 one only."""
     body = maker.pack("en", ("ipcnkr-2007-seoul",))
@@ -344,6 +349,7 @@ def _assert_same_file(new: bytes, old: bytes) -> None:
         pytest.fail(f"the files differ first at line {first[0]}: {first[1]!r} != {first[2]!r}")
 
 
+@pytest.mark.typeset
 @pytest.mark.parametrize("language", ["english", "japanese"])
 def test_the_update_makes_the_file_the_full_rewrite_made(
     language: str, request: pytest.FixtureRequest
@@ -568,6 +574,7 @@ def _verapdf() -> str:
     return command
 
 
+@pytest.mark.typeset
 @pytest.mark.parametrize("flavour", ["3a", "ua1"])
 def test_verapdf_passes_the_joined_files(english: Joined, japanese: Joined, flavour: str) -> None:
     command = _verapdf()

@@ -71,6 +71,7 @@ def test_init_keeps_existing_translations(briefing: Callable[..., Result], proje
     assert "vocabulary.ja.yaml" not in result.output
 
 
+@pytest.mark.typeset
 def test_an_untranslated_statement_fits_its_summary_in_every_language(
     tmp_path: Path, cache_dir: Path
 ) -> None:

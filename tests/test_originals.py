@@ -83,6 +83,7 @@ def test_i18n_status_counts_stale_texts(
     assert row.count("1 stale") == len(translations) >= 2, row
 
 
+@pytest.mark.typeset
 def test_the_documents_mark_a_stale_text(statements: Path, tmp_path: Path, cache_dir: Path) -> None:
     overview = "The coalition demands that North Korea end its human rights abuses"
     edit(statements / "ipcnkr-2005-tokyo.yaml", overview, overview.replace("demands", "asks"))

@@ -110,6 +110,7 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Pack:
     return _open(root / "out" / "en" / "briefing-pack.pdf")
 
 
+@pytest.mark.typeset
 def test_the_thirty_statement_pack_builds_with_every_statement(large: Pack) -> None:
     cover = large.reader.pages[0].extract_text()
     assert f"{COUNT} joint statements" in cover
@@ -117,6 +118,7 @@ def test_the_thirty_statement_pack_builds_with_every_statement(large: Pack) -> N
     assert {"Asks by addressee", "Themes over time"} <= set(large.sections)
 
 
+@pytest.mark.typeset
 def test_the_themes_tables_stay_inside_the_page(large: Pack) -> None:
     first, last = large.sections["Themes over time"]
     starts: list[tuple[float, str]] = []
@@ -137,6 +139,7 @@ def test_the_themes_tables_stay_inside_the_page(large: Pack) -> None:
     assert years.count("2009") == 1
 
 
+@pytest.mark.typeset
 def test_the_verdicts_compare_the_latest_statement_with_the_one_before(large: Pack) -> None:
     text = " ".join(large.text("Themes over time").split())
     # Only the 2005 statement asks for the aid workers' protection: the latest
@@ -150,11 +153,13 @@ def test_the_verdicts_compare_the_latest_statement_with_the_one_before(large: Pa
     assert row.groups() == ("15", str(COUNT), "2007", "5", "5", "recurs")
 
 
+@pytest.mark.typeset
 def test_asks_by_addressee_stay_within_their_page_budget(large: Pack, small: Pack) -> None:
     assert large.pages("Asks by addressee") <= ASKS_PAGE_BUDGET
     assert large.pages("Asks by addressee") <= small.pages("Asks by addressee") * 3 // 2
 
 
+@pytest.mark.typeset
 def test_a_repeated_ask_is_listed_once_with_its_years_and_a_link_for_each(
     corpus: Path, large: Pack
 ) -> None:

@@ -13,6 +13,8 @@ from pypdf.generic import Destination, DictionaryObject
 from support import STATEMENTS, body_text, build, page_texts, squash
 from test_fidelity import SEED_CASES, sentences, statement_lines
 
+pytestmark = pytest.mark.typeset  # every test here lays documents out
+
 
 @pytest.fixture(scope="module")
 def english(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:

@@ -19,6 +19,8 @@ import pymupdf
 import pytest
 from support import REPO, STATEMENTS
 
+pytestmark = pytest.mark.typeset  # every test here lays documents out
+
 MUPDF: Any = pymupdf  # untyped: reached through Any
 
 FIXTURE = Path(__file__).parent / "fixtures" / "arabic"

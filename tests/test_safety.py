@@ -19,6 +19,7 @@ EVIL = (
 )
 
 
+@pytest.mark.typeset
 def test_markup_in_a_statement_is_shown_as_text(
     project: Path, tmp_path: Path, cache_dir: Path
 ) -> None:
@@ -77,6 +78,7 @@ def test_the_fetcher_refuses_dot_dot_and_symlinks_out(tmp_path: Path) -> None:
         fetcher.fetch((templates / "gone.css").as_uri())
 
 
+@pytest.mark.typeset
 def test_a_missing_stylesheet_stops_the_build_and_names_it(
     project: Path, tmp_path: Path, cache_dir: Path
 ) -> None:
@@ -91,6 +93,7 @@ def test_a_missing_stylesheet_stops_the_build_and_names_it(
     assert list((tmp_path / "out").rglob("*.pdf")) == []
 
 
+@pytest.mark.typeset
 def test_a_missing_template_is_an_error_naming_it(
     project: Path, tmp_path: Path, cache_dir: Path
 ) -> None:
@@ -104,6 +107,7 @@ def test_a_missing_template_is_an_error_naming_it(
         build_all(paths, BuildRequest(langs="en", only="summary"))
 
 
+@pytest.mark.typeset
 def test_a_summary_that_cannot_fit_fails_and_says_how_far_over(
     project: Path, tmp_path: Path, cache_dir: Path
 ) -> None:
@@ -117,6 +121,7 @@ def test_a_summary_that_cannot_fit_fails_and_says_how_far_over(
     assert "does not fit on one page" in message and "mm over" in message
 
 
+@pytest.mark.typeset
 def test_a_failed_build_leaves_earlier_pdfs_untouched(
     project: Path, tmp_path: Path, cache_dir: Path
 ) -> None:
@@ -142,6 +147,7 @@ def test_a_failed_build_leaves_earlier_pdfs_untouched(
     ]
 
 
+@pytest.mark.typeset
 def test_a_written_pdf_that_does_not_parse_or_has_other_pages_is_refused(
     tmp_path: Path, cache_dir: Path
 ) -> None:

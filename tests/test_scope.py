@@ -38,6 +38,7 @@ def _packs(statements: Path, body: str) -> Path:
     return path
 
 
+@pytest.mark.typeset
 def test_the_example_packs_file_is_valid(project: Path, briefing: Callable[..., Result]) -> None:
     shutil.copy(PACKS, project / "packs.yaml")
     result = briefing("validate", project)
@@ -196,6 +197,7 @@ def _text(pdf: Path) -> str:
     return squash(" ".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages))
 
 
+@pytest.mark.typeset
 def test_the_scoped_pack_has_the_summary_but_not_the_full_text(built: Built) -> None:
     full, scoped = _text(built.full), _text(built.scoped)
     summary, full_text, latest = (
@@ -224,6 +226,7 @@ def _links(pdf: pikepdf.Pdf) -> Iterator[tuple[int, str, int | None]]:
             yield number, name, landing
 
 
+@pytest.mark.typeset
 def test_every_link_of_the_scoped_pack_lands_on_one_of_its_pages(built: Built) -> None:
     with pikepdf.open(built.scoped) as pdf:
         links = list(_links(pdf))
@@ -239,6 +242,7 @@ def test_every_link_of_the_scoped_pack_lands_on_one_of_its_pages(built: Built) -
     assert any(name.startswith(f"{LATEST}-r-") for _, name, _ in links)
 
 
+@pytest.mark.typeset
 def test_a_pack_no_longer_defined_is_removed_and_the_build_says_so(
     built: Built, tmp_path: Path
 ) -> None:

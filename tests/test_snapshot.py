@@ -13,7 +13,7 @@ from pipeline.errors import RecordError
 
 
 @pytest.fixture
-def built(tmp_path: Path, cache_dir: Path) -> tuple[Path, Path, Path]:
+def built(tmp_path: Path, cache_dir: Path, fake_pdf: object) -> tuple[Path, Path, Path]:
     records = copy_project(tmp_path)
     cache = tmp_path / "cache"
     shutil.copytree(cache_dir, cache)

@@ -41,6 +41,7 @@ def written(tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> list[P
     return files
 
 
+@pytest.mark.typeset
 def test_four_engines_draw_the_same_pages(written: list[Path]) -> None:
     problems = [problem for pdf in written for problem in disagreements(pdf)]
     assert problems == []
@@ -53,6 +54,7 @@ def test_the_comparison_sees_glyphs_a_reader_could_not_find() -> None:
     assert engines == {"MuPDF", "Ghostscript"}, problems
 
 
+@pytest.mark.typeset
 def test_every_embedded_font_is_a_project_subset(written: list[Path]) -> None:
     """As poppler lists them: no face fontconfig chose on this machine."""
     for pdf in written:
@@ -67,6 +69,7 @@ def test_every_embedded_font_is_a_project_subset(written: list[Path]) -> None:
         assert strangers == [], (pdf, strangers)
 
 
+@pytest.mark.typeset
 def test_japanese_and_korean_are_drawn_from_their_own_subsets(written: list[Path]) -> None:
     for pdf in written:
         lang = pdf.parent.name
@@ -95,6 +98,7 @@ def _joined(text: str) -> str:
     return " ".join(text.split())
 
 
+@pytest.mark.typeset
 def test_a_sentence_copied_from_the_english_pack_is_the_sentence(written: list[Path]) -> None:
     """poppler, PDFium and MuPDF extract every sentence of the sources verbatim."""
     pack = next(p for p in written if p.parent.name == "en" and p.name == "briefing-pack.pdf")
@@ -131,6 +135,7 @@ def _verapdf() -> str:
     return command
 
 
+@pytest.mark.typeset
 @pytest.mark.parametrize("flavour", ["3a", "ua1", "wcag2"])
 def test_verapdf_passes_every_file(written: list[Path], flavour: str) -> None:
     """PDF/A-3a, PDF/UA-1 and WCAG 2.2 (machine-checkable): zero failed rules."""
@@ -160,6 +165,7 @@ def _build_with(tmp_path: Path, templates: Path) -> None:
     build_all(paths, BuildRequest(langs="en", only="summary", statements=["ipcnkr-2005-tokyo"]))
 
 
+@pytest.mark.typeset
 def test_a_face_the_project_did_not_choose_stops_the_build(tmp_path: Path) -> None:
     templates = _templates_with(
         tmp_path,
@@ -172,6 +178,7 @@ def test_a_face_the_project_did_not_choose_stops_the_build(tmp_path: Path) -> No
     assert not (tmp_path / "out" / "en").exists()
 
 
+@pytest.mark.typeset
 def test_a_heading_that_skips_a_level_stops_the_build(tmp_path: Path) -> None:
     templates = _templates_with(
         tmp_path,
@@ -189,6 +196,7 @@ def test_a_heading_that_skips_a_level_stops_the_build(tmp_path: Path) -> None:
         _build_with(tmp_path, templates)
 
 
+@pytest.mark.typeset
 def test_a_font_subset_is_the_same_whenever_it_is_made(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
