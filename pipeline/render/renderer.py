@@ -170,6 +170,37 @@ class RecipientContext(PackContext):
     recipient: RecipientCover | None = None
 
 
+@dataclass(frozen=True)
+class SiteLanguage:
+    """A language of the web edition, as the language switcher names and links it."""
+
+    code: str
+    name: str  # in its own language
+    dir: str
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """Where a page of the web edition is, what it is about, and what it links to."""
+
+    file: str  # its file name in the language's folder
+    languages: tuple[SiteLanguage, ...]  # every language of the site, its own among them
+    pack_pdf: str  # the file name of the language's pack, served beside the pages
+    statement: str = ""  # the statement a statement page shows
+    country: str = ""  # the country code of a country's page
+    pdf_suffix: str = "-summary.pdf"  # a statement's summary: its id and this
+    countries: tuple[str, ...] = ()  # the countries with a page of their asks
+
+
+@dataclass(frozen=True)
+class SiteContext(RecipientContext):
+    """The context of a page of the web edition (templates/web/): the pack's, and the page's."""
+
+    site: SitePage | None = None
+    statement: StatementView | None = None
+    countries: tuple[tuple[str, str], ...] = ()  # (code, name) of each country's page
+
+
 class Renderer:
     """Turn the planned views of one language into HTML: the catalog's words, CLDR's formats."""
 
@@ -314,6 +345,35 @@ class Renderer:
         )
         return mark_links_into_pack(self._render(RECIPIENT_PACK.template, context))
 
+    def site_page(self, template: str, pack: PackView, page: SitePage) -> str:
+        """Return the HTML of a page of the web edition: the pack's views, one page's part."""
+        title = self._("IPCNKR briefing pack")
+        subject = self._(
+            "The joint statements of the general meetings, %(first)s–%(last)s",
+            first=pack.years[0],
+            last=pack.years[-1],
+        )
+        statement = next((s for s in pack.statements if s.id == page.statement), None)
+        cover = None
+        if page.country:
+            from pipeline.plan.planner import asks_concerning
+
+            name = self.fmt.country(page.country)
+            asks = asks_concerning(pack.statements, page.country)
+            title_of = self._("Asks concerning %(country)s", country=name)
+            cover = RecipientCover("", "", name, title_of, asks)
+        context = SiteContext(
+            **_values(self._page(title, subject, title, coalition=True)),
+            pack=pack,
+            pack_date=self.fmt.date(self.today),
+            language_name=self.language.name,
+            recipient=cover,
+            site=page,
+            statement=statement,
+            countries=tuple((code, self.fmt.country(code)) for code in page.countries),
+        )
+        return self._render(template, context, for_print=False)
+
     def _recipient(self, view: RecipientView) -> RecipientCover:
         recipient = view.recipient
         return RecipientCover(
@@ -326,10 +386,15 @@ class Renderer:
             asks=view.asks,
         )
 
-    def _render(self, name: str, context: Page) -> str:
+    def _render(self, name: str, context: Page, for_print: bool = True) -> str:
+        """Render a template; for print, with the typesetter's word joiners in Korean.
+
+        A browser keeps Korean words whole with CSS (`word-break: keep-all`), and
+        the joiners would be copied with the text, so the web has none.
+        """
         try:
-            html = self.env.get_template(name).render(_values(context))
-            return keep_hangul_words(drop_layout_whitespace(html))
+            html = drop_layout_whitespace(self.env.get_template(name).render(_values(context)))
+            return keep_hangul_words(html) if for_print else html
         except TemplateNotFound as error:
             raise BuildError(
                 f"template not found: {error.name} (searched {self.templates})"
