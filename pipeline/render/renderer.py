@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -213,16 +214,15 @@ class Renderer:
         self.fmt = Formatter(language)
         self.today = today
         self.gettext = gettext_for(language)
-        self.env = Environment(
-            loader=FileSystemLoader(str(templates)),
-            autoescape=True,  # every template, whatever its name: statement text is data
-            undefined=StrictUndefined,
-            extensions=["jinja2.ext.i18n"],
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.install_gettext_translations(self.gettext, newstyle=True)  # type: ignore[attr-defined]
-        self.env.globals.update(
+        self.env = _environment(templates)
+        words = Environment(extensions=["jinja2.ext.i18n"])
+        words.install_gettext_translations(self.gettext, newstyle=True)  # type: ignore[attr-defined]
+        # The language's words and formats, given to each render: the environment,
+        # and each template compiled in it, serve every language.
+        self.words: dict[str, Any] = {
+            name: words.globals[name] for name in _GETTEXT if name in words.globals
+        }
+        self.words.update(
             direction=direction_of,
             meeting_name=self.meeting_name,
             translation_mark=self.translation_mark,
@@ -393,7 +393,8 @@ class Renderer:
         the joiners would be copied with the text, so the web has none.
         """
         try:
-            html = drop_layout_whitespace(self.env.get_template(name).render(_values(context)))
+            values = {**self.words, **_values(context)}
+            html = drop_layout_whitespace(self.env.get_template(name).render(values))
             return keep_hangul_words(html) if for_print else html
         except TemplateNotFound as error:
             raise BuildError(
@@ -405,6 +406,28 @@ class Renderer:
             ) from None
         except UndefinedError as error:
             raise BuildError(f"{name}: {error.message}") from None
+
+
+_GETTEXT = ("gettext", "ngettext", "pgettext", "npgettext", "_")
+
+
+@functools.cache
+def _environment(templates: Path) -> Environment:
+    """One environment per templates folder and process, whatever the language.
+
+    Compiling the templates is most of the time the web edition takes: once
+    per language, five languages' pages took five times as long to make.
+    """
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=True,  # every template, whatever its name: statement text is data
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 def _values(context: Page) -> dict[str, Any]:
