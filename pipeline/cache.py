@@ -80,6 +80,8 @@ class FontStage(Record):
     css: dict[str, str]
     files: dict[str, Hash]
     system: dict[str, tuple[int, int]] = {}
+    # each language's own faces and its default group's: (family, CSS family, weight, subset)
+    faces: dict[str, list[tuple[str, str, int, str]]] = {}
 
 
 class Fit(Record):
@@ -103,6 +105,12 @@ class Subset(Record):
 
     blob: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]*[0-9a-f]{64}\.otf$")]
     characters: int = Field(ge=0)
+
+
+class Converted(Record):
+    """A blob made from another by a fixed conversion (a font subset as WOFF2): its name."""
+
+    blob: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]*[0-9a-f]{64}\.[a-z0-9]{1,8}$")]
 
 
 R = TypeVar("R", bound=Record)

@@ -167,9 +167,10 @@ def schema(check: bool, folder: Path | None) -> None:
 )
 @click.option(
     "--only",
-    type=click.Choice(["summary", "pack", "recipients"]),
+    type=click.Choice(["summary", "pack", "recipients", "web"]),
     default=None,
-    help="Build only the one-page summaries, the packs, or the recipients' packs.",
+    help="Build only the one-page summaries, the packs, the recipients' packs, or the web "
+    "edition (with the PDFs it serves).",
 )
 @click.option(
     "--out",
@@ -255,7 +256,12 @@ def build(
     _echo_table(
         ("file", "pages", "size", ""),
         [
-            (str(w.path), str(w.pages), _size(w.size), "" if w.built else "up to date")
+            (
+                str(w.path),
+                "" if w.pages is None else str(w.pages),
+                _size(w.size),
+                "" if w.built else "up to date",
+            )
             for w in written
         ],
     )

@@ -469,7 +469,7 @@ def test_new_and_schema_refuse_a_file_as_folder_and_links(tmp_path: Path) -> Non
                     }
                 ],
             },
-            "'../outside.pdf' is not a PDF inside",
+            "'../outside.pdf' is not a document (.pdf, .html, .css, .woff2) inside",
         ),
         (
             {

@@ -17,7 +17,7 @@ from pipeline.editions import MEMBER_PART, content, edition, member_digest
 from pipeline.i18n.languages import Language
 from pipeline.output.manifest import Manifest
 from pipeline.plan.documents import Context, Job
-from pipeline.plan.kinds import LANGUAGE_KINDS, PACK, RECIPIENT_PACK, Kind, Spec
+from pipeline.plan.kinds import LANGUAGE_KINDS, PACK, RECIPIENT_PACK, Kind, Listing, Spec
 from pipeline.records.models import Recipients
 from pipeline.render.templates import template_files
 from pipeline.version import __version__
@@ -41,14 +41,20 @@ def plan_jobs(
         "template fonts.yaml": hashed(paths.templates / "fonts.yaml"),
         **{f"source {p.name}": hashed(p) for p in project.source_files()},
     }
+    languages_by_code = every_language or {language.code: language for language in languages}
+    listing = Listing(
+        project,
+        {lang: tuple(face.name for face in faces) for lang, faces in context.faces.items()},
+        tuple(languages_by_code),
+    )
     wanted: list[tuple[Kind, Spec]] = [
         (kind, spec)
         for language in languages
         for kind in LANGUAGE_KINDS
-        if only in (None, kind.name)
-        for spec in kind.documents(language.code, chosen)
+        if kind.chosen_by(only)
+        for spec in kind.listed(language.code, chosen, listing)
     ]
-    if project.packs is not None and only in (None, PACK.name):
+    if project.packs is not None and PACK.chosen_by(only):
         ordered = list(project.statements)
         wanted += [
             (PACK, spec)
@@ -59,12 +65,11 @@ def plan_jobs(
         wanted += [
             (RECIPIENT_PACK, RECIPIENT_PACK.for_recipient(r, chosen)) for r in recipients.recipients
         ]
-    languages_by_code = every_language or {language.code: language for language in languages}
 
     def job_for(kind: Kind, spec: Spec) -> Job:
         files = [
             *project.record_files(kind.records(spec), spec.lang),
-            *templates(kind.template),
+            *(templates(kind.template) if kind.template else []),
             *(paths.templates / s for s in kind.sheets(spec.paper)),
         ]
         sources = kind.attachments(project, context.instruments, spec)
@@ -84,6 +89,7 @@ def plan_jobs(
                 spec.paper,
                 context.today.isoformat(),
                 *((spec.pack, "summaries", *spec.summaries) if spec.pack else ()),
+                *((spec.page, "site", *spec.site) if spec.page or spec.site else ()),
             ),
         }
         inputs = digest(*(f"{name}={value}" for name, value in sorted(parts.items())))

@@ -15,7 +15,7 @@ from pipeline.i18n.languages import Language
 from pipeline.output.manifest import Entry, Manifest
 from pipeline.output.transaction import Transaction, transaction
 from pipeline.plan.documents import Job
-from pipeline.plan.kinds import PACK, RECIPIENT_PACK, SUMMARY, Spec
+from pipeline.plan.kinds import KINDS, PACK, RECIPIENT_PACK, Spec
 from pipeline.records.models import Recipients
 from pipeline.records.project import Project
 from pipeline.render.exporter import Made
@@ -95,10 +95,11 @@ def stale_documents(
 ) -> dict[str, str]:
     """Return the listed documents whose source is gone, and why each is.
 
-    A summary of a statement no longer in the records, any document in a
-    language without a catalog, a named pack no longer defined, and, when a
-    recipients list is given, the pack of anyone not on it. Documents merely
-    left out of this build (another language, another statement) stay as they are.
+    A summary (or another document of one statement: its web page) of a
+    statement no longer in the records, any document in a language without a
+    catalog, a named pack no longer defined, and, when a recipients list is
+    given, the pack of anyone not on it. Documents merely left out of this
+    build (another language, another statement) stay as they are.
     """
     members = {r.id for r in recipients.recipients} if recipients is not None else None
     packs = {PACK.output(Spec("", (), paper=paper)).stem for paper in ("A4", "Letter")}
@@ -110,7 +111,7 @@ def stale_documents(
         missing = [s for s in entry.statements if s not in project.statements]
         if entry.lang not in languages:
             gone[name] = f"there is no {entry.lang!r} catalog any more"
-        elif entry.kind == SUMMARY.name and missing:
+        elif KINDS[entry.kind].per_statement and missing:
             gone[name] = f"statement {missing[0]} is no longer in the records"
         elif entry.kind == PACK.name and Path(name).stem not in packs:
             gone[name] = f"pack {Path(name).stem} is no longer defined (packs.yaml)"

@@ -68,7 +68,7 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
     instruments = Instruments.load(paths.instruments)
     recipients = load_recipients(request.recipients) if request.recipients else None
     every_language = available_languages(paths.locales)
-    fonts, relied_on = prepare_document_fonts(
+    fonts, relied_on, faces = prepare_document_fonts(
         project,
         instruments,
         _with_recipient_languages(paths, languages, recipients, cache),
@@ -77,7 +77,9 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
         extra=_recipient_texts(recipients),
     )
     today = request.today or build_date()
-    context = Context(paths, project, instruments, fonts, today, frozenset(drafts), request.subsets)
+    context = Context(
+        paths, project, instruments, fonts, today, frozenset(drafts), request.subsets, faces
+    )
     jobs = plan_jobs(context, languages, chosen, request.only, recipients, every_language)
     return BuildPlan(context, jobs, recipients, relied_on)
 

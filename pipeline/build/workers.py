@@ -22,6 +22,7 @@ from pipeline.plan.documents import Context, Job
 from pipeline.plan.kinds import SUMMARY
 from pipeline.render.exporter import Exporter, Made, Workbench
 from pipeline.typeset.exporter import PdfExporter
+from pipeline.web.exporter import HtmlExporter
 
 if TYPE_CHECKING:
     from pipeline.plan.planner import PackView, Planner
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 EXPORTERS: Mapping[str, Callable[[Workbench], Exporter]] = {
     PdfExporter.format: PdfExporter,
+    HtmlExporter.format: HtmlExporter,
 }
 
 

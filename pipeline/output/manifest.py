@@ -20,6 +20,8 @@ from pipeline.files import confined, read_nofollow
 from pipeline.version import __version__
 
 NAME = "manifest.json"
+# What an output folder holds: the PDFs, and the web edition's pages, styles and fonts.
+SUFFIXES = (".pdf", ".html", ".css", ".woff2")
 MAX_BYTES = 64 * 1024 * 1024
 
 _Hash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
@@ -150,8 +152,11 @@ class Manifest:
             return manifest
         for item in model.files:
             target = confined(folder, item.path)
-            if target is None or not item.path.endswith(".pdf"):
-                manifest.problem = f"entry {item.path!r} is not a PDF inside {folder}/"
+            if target is None or not item.path.endswith(SUFFIXES):
+                manifest.problem = (
+                    f"entry {item.path!r} is not a document ({', '.join(SUFFIXES)}) "
+                    f"inside {folder}/"
+                )
                 manifest.entries.clear()
                 return manifest
             if item.path in manifest.entries:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.files import read_nofollow
-from pipeline.output.manifest import NAME, Manifest
+from pipeline.output.manifest import NAME, SUFFIXES, Manifest
 from pipeline.output.transaction import STAGING, leftovers, pending_state
 
 
@@ -49,7 +49,7 @@ def verify(folder: Path) -> tuple[int, list[Finding]]:
         digest = hashlib.sha256(read_nofollow(path)).hexdigest()
         if digest != entry.sha256:
             findings.append(Finding(name, f"changed (sha256 {digest}, manifest {entry.sha256})"))
-    for path in sorted(folder.rglob("*.pdf")):
+    for path in sorted(p for p in folder.rglob("*") if p.name.endswith(SUFFIXES)):
         name = str(path.relative_to(folder))
         if name not in manifest.entries and not name.startswith(f"{STAGING}/"):
             findings.append(Finding(name, f"not in {NAME}"))

@@ -19,6 +19,20 @@ from pipeline.records.project import Project
 
 
 @dataclass(frozen=True)
+class FontFace:
+    """A face of the font stage, as the web edition serves it."""
+
+    family: str  # as fonts.yaml names it
+    css_family: str  # as the font stylesheet names it
+    weight: int
+    file: Path  # the subset, in the cache
+
+    @property
+    def name(self) -> str:
+        return f"{self.family.replace(' ', '')}-{self.weight}"
+
+
+@dataclass(frozen=True)
 class Context:
     """What a worker needs to typeset any job; sent once to each worker."""
 
@@ -29,6 +43,7 @@ class Context:
     today: dt.date
     drafts: frozenset[str] = frozenset()  # languages built with an incomplete catalog
     subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
+    faces: Mapping[str, tuple[FontFace, ...]] = field(default_factory=dict)  # for the web
 
     def sheets(self, kind: Kind, lang: str, paper: str) -> list[Path]:
         """The stylesheets of a document, in cascade order, its language's fonts first."""

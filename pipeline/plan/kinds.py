@@ -12,7 +12,8 @@ the transaction) works on any kind.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Literal
 
@@ -26,8 +27,18 @@ if TYPE_CHECKING:
 
 LETTER = "letter.css"  # added after a kind's own stylesheets for US Letter paper
 
-Content = Literal["summary", "pack", "member's pages"]  # what the document shows (`render`)
+Content = Literal[
+    "summary",
+    "pack",
+    "member's pages",
+    "site page",  # a page of the web edition, from the language's planned pack
+    "site style",  # the web edition's stylesheet, with the language's @font-face rules
+    "site font",  # a face the language's pages use, as WOFF2
+    "copy",  # the bytes of the document it is joined to (a PDF served with the site)
+]  # what the document shows (`render`, `web`)
 Fitting = Literal["one page", "chapters", "as it comes"]  # how its exporter makes it fit
+Edition = Literal["print", "web"]  # `--only web` builds every kind of the web edition
+SITE = Path("site")  # the web edition's folder inside the output folder
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,17 @@ class Spec:
     pack: str = ""  # a named pack of packs.yaml; "" for today's pack
     summaries: tuple[str, ...] = ()  # of `statements`, those shown as their summary only
     edition: str = ""  # a member's edition label (pipeline/editions.py), printed on the cover
+    page: str = ""  # what a document of the web edition is about (a country, a face)
+    site: tuple[str, ...] = ()  # the languages a web page links between
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a kind may read, beyond its language and statements, to list its documents."""
+
+    project: Project
+    faces: Mapping[str, tuple[str, ...]]  # each language's font faces (`FontFace.name`)
+    languages: tuple[str, ...]  # every language the output folder may hold
 
 
 class Kind(ABC):
@@ -53,10 +75,20 @@ class Kind(ABC):
     template: ClassVar[str]
     stylesheets: ClassVar[tuple[str, ...]]  # in cascade order, after the generated font CSS
     joined_to: ClassVar[Kind | None] = None  # typeset alone, then put in front of that kind
+    edition: ClassVar[Edition] = "print"
+    per_statement: ClassVar[bool] = False  # one document per statement: gone with it
 
     @abstractmethod
     def documents(self, lang: str, statements: list[str]) -> list[Spec]:
         """The documents of this kind in one language, for the statements chosen."""
+
+    def listed(self, lang: str, statements: list[str], listing: Listing) -> list[Spec]:
+        """The documents of this kind, for a kind that needs more than the statements to say."""
+        return self.documents(lang, statements)
+
+    def chosen_by(self, only: str | None) -> bool:
+        """Whether `--only` asks for this kind: by its name or by its edition."""
+        return only is None or only in (self.name, self.edition)
 
     @abstractmethod
     def output(self, spec: Spec) -> Path:
@@ -97,6 +129,7 @@ class _Summary(Kind):
     name = "summary"
     content = "summary"
     fitting = "one page"
+    per_statement = True
     template = "summary.html"
     stylesheets = ("print.css", "summary.css")
 
@@ -191,14 +224,232 @@ class _RecipientPack(Kind):
         return f"the pack for {spec.recipient.id}"
 
 
+class _SitePage(Kind):
+    """A page of the web edition of one language: the same plan as the PDFs, as HTML."""
+
+    format = "html"
+    edition = "web"
+    content: ClassVar[Content] = "site page"
+    stylesheets: ClassVar[tuple[str, ...]] = ()
+    stem: ClassVar[str]  # its file name, without .html
+
+    def documents(self, lang: str, statements: list[str]) -> list[Spec]:
+        return [Spec(lang, tuple(statements))]
+
+    def listed(self, lang: str, statements: list[str], listing: Listing) -> list[Spec]:
+        site = tuple(sorted(listing.languages))
+        return [replace(s, site=site) for s in self.documents(lang, statements)]
+
+    def output(self, spec: Spec) -> Path:
+        return SITE / spec.lang / f"{self.stem}.html"
+
+    def attachments(self, project: Project, instruments: Instruments, spec: Spec) -> list[Path]:
+        return list(instruments.files)  # not attached: what the instruments page reads
+
+    def describe(self, spec: Spec) -> str:
+        return f"the {spec.lang} web page {self.output(spec).name}"
+
+
+class _SiteIndex(_SitePage):
+    name = "web index"
+    template = "web/index.html"
+    stem = "index"
+
+
+class _SiteStatement(_SitePage):
+    """One statement: its summary, then its full text, with an anchor per paragraph."""
+
+    name = "web statement"
+    template = "web/statement.html"
+    per_statement = True
+    stem = ""
+
+    def documents(self, lang: str, statements: list[str]) -> list[Spec]:
+        return [Spec(lang, (statement,)) for statement in statements]
+
+    def output(self, spec: Spec) -> Path:
+        return SITE / spec.lang / f"{spec.statements[0]}.html"
+
+
+class _SiteAsks(_SitePage):
+    name = "web asks"
+    template = "web/asks.html"
+    stem = "asks"
+
+
+class _SiteThemes(_SitePage):
+    name = "web themes"
+    template = "web/themes.html"
+    stem = "themes"
+
+
+class _SiteInstruments(_SitePage):
+    name = "web instruments"
+    template = "web/instruments.html"
+    stem = "instruments"
+
+
+class _SiteSources(_SitePage):
+    name = "web sources"
+    template = "web/sources.html"
+    stem = "sources"
+
+
+class _SiteCountry(_SitePage):
+    """The asks concerning one country: what a member's pack opens with, for no one person."""
+
+    name = "web country"
+    template = "web/country.html"
+    stem = ""
+
+    def listed(self, lang: str, statements: list[str], listing: Listing) -> list[Spec]:
+        site = tuple(sorted(listing.languages))
+        return [
+            Spec(lang, tuple(statements), page=c, site=site) for c in countries(listing.project)
+        ]
+
+    def output(self, spec: Spec) -> Path:
+        return SITE / spec.lang / f"country-{spec.page.lower()}.html"
+
+
+def countries(project: Project) -> list[str]:
+    """The countries whose government or legislature an actor of the vocabulary is."""
+    vocabulary = project.vocabulary
+    actors = vocabulary.actors if vocabulary is not None else []
+    return sorted({country for actor in actors for country in actor.countries})
+
+
+class _SiteStyle(_SitePage):
+    """The site's stylesheet, with @font-face rules for the language's own faces."""
+
+    name = "web style"
+    template = ""
+    stylesheets = ("web/site.css",)
+    content = "site style"
+
+    def output(self, spec: Spec) -> Path:
+        return SITE / spec.lang / "site.css"
+
+    def records(self, spec: Spec) -> list[str]:
+        return []
+
+    def attachments(self, project: Project, instruments: Instruments, spec: Spec) -> list[Path]:
+        return []
+
+
+class _SiteFont(_SitePage):
+    """One face, cut to the project's characters as the PDFs' are, as WOFF2."""
+
+    name = "web font"
+    template = ""
+    stylesheets = ()
+    content = "site font"
+
+    def documents(self, lang: str, statements: list[str]) -> list[Spec]:
+        return []
+
+    def listed(self, lang: str, statements: list[str], listing: Listing) -> list[Spec]:
+        return [Spec(lang, (), page=face) for face in listing.faces.get(lang, ())]
+
+    def output(self, spec: Spec) -> Path:
+        return SITE / spec.lang / "fonts" / f"{spec.page}.woff2"
+
+    def records(self, spec: Spec) -> list[str]:
+        return []
+
+    def attachments(self, project: Project, instruments: Instruments, spec: Spec) -> list[Path]:
+        return []
+
+
+class _SitePdf(Kind):
+    """A PDF served with the site: the bytes of the PDF built beside it, copied after it."""
+
+    format = "html"  # the web exporter copies it
+    edition = "web"
+    content = "copy"
+    template = ""
+    stylesheets = ()
+
+    def records(self, spec: Spec) -> list[str]:
+        return []
+
+    def attachments(self, project: Project, instruments: Instruments, spec: Spec) -> list[Path]:
+        return []
+
+    def base(self, spec: Spec) -> Spec:
+        return spec
+
+    def output(self, spec: Spec) -> Path:
+        assert self.joined_to is not None
+        return SITE / self.joined_to.output(spec)
+
+    def describe(self, spec: Spec) -> str:
+        return f"the copy of {self.output(spec).name} in the {spec.lang} web edition"
+
+
+class _SiteSummaryPdf(_SitePdf):
+    name = "web summary pdf"
+    per_statement = True
+
+    def documents(self, lang: str, statements: list[str]) -> list[Spec]:
+        return [Spec(lang, (statement,)) for statement in statements]
+
+
+class _SitePackPdf(_SitePdf):
+    name = "web pack pdf"
+
+    def documents(self, lang: str, statements: list[str]) -> list[Spec]:
+        return [Spec(lang, tuple(statements))]
+
+
 SUMMARY = _Summary()
 PACK = _Pack()
 RECIPIENT_PACK = _RecipientPack()
+WEB_INDEX = _SiteIndex()
+WEB_STATEMENT = _SiteStatement()
+WEB_ASKS = _SiteAsks()
+WEB_THEMES = _SiteThemes()
+WEB_INSTRUMENTS = _SiteInstruments()
+WEB_SOURCES = _SiteSources()
+WEB_COUNTRY = _SiteCountry()
+WEB_STYLE = _SiteStyle()
+WEB_FONT = _SiteFont()
+WEB_SUMMARY_PDF = _SiteSummaryPdf()
+WEB_PACK_PDF = _SitePackPdf()
 KINDS_BY_GLOBAL: dict[str, Kind] = {
     "SUMMARY": SUMMARY,
     "PACK": PACK,
     "RECIPIENT_PACK": RECIPIENT_PACK,
+    "WEB_INDEX": WEB_INDEX,
+    "WEB_STATEMENT": WEB_STATEMENT,
+    "WEB_ASKS": WEB_ASKS,
+    "WEB_THEMES": WEB_THEMES,
+    "WEB_INSTRUMENTS": WEB_INSTRUMENTS,
+    "WEB_SOURCES": WEB_SOURCES,
+    "WEB_COUNTRY": WEB_COUNTRY,
+    "WEB_STYLE": WEB_STYLE,
+    "WEB_FONT": WEB_FONT,
+    "WEB_SUMMARY_PDF": WEB_SUMMARY_PDF,
+    "WEB_PACK_PDF": WEB_PACK_PDF,
 }
-LANGUAGE_KINDS: tuple[Kind, ...] = (SUMMARY, PACK)  # made in every language built
+# Made in every language built, in this order.
+LANGUAGE_KINDS: tuple[Kind, ...] = (
+    SUMMARY,
+    PACK,
+    WEB_STYLE,
+    WEB_FONT,
+    WEB_INDEX,
+    WEB_STATEMENT,
+    WEB_ASKS,
+    WEB_THEMES,
+    WEB_INSTRUMENTS,
+    WEB_SOURCES,
+    WEB_COUNTRY,
+    WEB_SUMMARY_PDF,
+    WEB_PACK_PDF,
+)
 KINDS: dict[str, Kind] = {kind.name: kind for kind in KINDS_BY_GLOBAL.values()}
+EDITIONS: tuple[str, ...] = tuple(dict.fromkeys(kind.edition for kind in KINDS.values()))
 _RecipientPack.joined_to = PACK
+_SiteSummaryPdf.joined_to = SUMMARY
+_SitePackPdf.joined_to = PACK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -114,6 +115,37 @@ class RecipientContext(PackContext):
     edition: str = ""  # the member's edition label, which they quote back
 
 
+@dataclass(frozen=True)
+class SiteLanguage:
+    """A language of the web edition, as the language switcher names and links it."""
+
+    code: str
+    name: str  # in its own language
+    dir: str
+
+
+@dataclass(frozen=True)
+class SitePage:
+    """Where a page of the web edition is, what it is about, and what it links to."""
+
+    file: str  # its file name in the language's folder
+    languages: tuple[SiteLanguage, ...]  # every language of the site, its own among them
+    pack_pdf: str  # the file name of the language's pack, served beside the pages
+    statement: str = ""  # the statement a statement page shows
+    country: str = ""  # the country code of a country's page
+    pdf_suffix: str = "-summary.pdf"  # a statement's summary: its id and this
+    countries: tuple[str, ...] = ()  # the countries with a page of their asks
+
+
+@dataclass(frozen=True)
+class SiteContext(RecipientContext):
+    """The context of a page of the web edition (templates/web/): the pack's, and the page's."""
+
+    site: SitePage | None = None
+    statement: StatementView | None = None
+    countries: tuple[tuple[str, str], ...] = ()  # (code, name) of each country's page
+
+
 class Renderer:
     """Turn the planned views of one language into HTML: the catalog's words, CLDR's formats."""
 
@@ -126,16 +158,15 @@ class Renderer:
         self.fmt = Formatter(language)
         self.today = today
         self.gettext = gettext_for(language)
-        self.env = Environment(
-            loader=FileSystemLoader(str(templates)),
-            autoescape=True,  # every template, whatever its name: statement text is data
-            undefined=StrictUndefined,
-            extensions=["jinja2.ext.i18n"],
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.install_gettext_translations(self.gettext, newstyle=True)  # type: ignore[attr-defined]
-        self.env.globals.update(
+        self.env = _environment(templates)
+        words = Environment(extensions=["jinja2.ext.i18n"])
+        words.install_gettext_translations(self.gettext, newstyle=True)  # type: ignore[attr-defined]
+        # The language's words and formats, given to each render: the environment,
+        # and each template compiled in it, serve every language.
+        self.words: dict[str, Any] = {
+            name: words.globals[name] for name in _GETTEXT if name in words.globals
+        }
+        self.words.update(
             direction=direction_of,
             meeting_name=self.meeting_name,
             translation_mark=self.translation_mark,
@@ -259,6 +290,35 @@ class Renderer:
         )
         return mark_links_into_pack(self._render(RECIPIENT_PACK.template, context))
 
+    def site_page(self, template: str, pack: PackView, page: SitePage) -> str:
+        """Return the HTML of a page of the web edition: the pack's views, one page's part."""
+        title = self._("IPCNKR briefing pack")
+        subject = self._(
+            "The joint statements of the general meetings, %(first)s–%(last)s",
+            first=pack.years[0],
+            last=pack.years[-1],
+        )
+        statement = next((s for s in pack.statements if s.id == page.statement), None)
+        cover = None
+        if page.country:
+            from pipeline.plan.planner import asks_concerning
+
+            name = self.fmt.country(page.country)
+            asks = asks_concerning(pack.statements, page.country)
+            title_of = self._("Asks concerning %(country)s", country=name)
+            cover = RecipientCover("", "", name, title_of, asks)
+        context = SiteContext(
+            **_values(self._page(title, subject, title, coalition=True)),
+            pack=pack,
+            pack_date=self.fmt.date(self.today),
+            language_name=self.language.name,
+            recipient=cover,
+            site=page,
+            statement=statement,
+            countries=tuple((code, self.fmt.country(code)) for code in page.countries),
+        )
+        return self._render(template, context)
+
     def _recipient(self, view: RecipientView) -> RecipientCover:
         recipient = view.recipient
         return RecipientCover(
@@ -272,8 +332,13 @@ class Renderer:
         )
 
     def _render(self, name: str, context: Page) -> str:
+        """Render a template; for print, with the typesetter's word joiners in Korean.
+
+        A browser keeps Korean words whole with CSS (`word-break: keep-all`), and
+        the joiners would be copied with the text, so the web has none.
+        """
         try:
-            return self.env.get_template(name).render(_values(context))
+            return self.env.get_template(name).render({**self.words, **_values(context)})
         except TemplateNotFound as error:
             raise BuildError(
                 f"template not found: {error.name} (searched {self.templates})"
@@ -284,6 +349,28 @@ class Renderer:
             ) from None
         except UndefinedError as error:
             raise BuildError(f"{name}: {error.message}") from None
+
+
+_GETTEXT = ("gettext", "ngettext", "pgettext", "npgettext", "_")
+
+
+@functools.cache
+def _environment(templates: Path) -> Environment:
+    """One environment per templates folder and process, whatever the language.
+
+    Compiling the templates is most of the time the web edition takes: once
+    per language, five languages' pages took five times as long to make.
+    """
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=True,  # every template, whatever its name: statement text is data
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    return env
 
 
 def _values(context: Page) -> dict[str, Any]:

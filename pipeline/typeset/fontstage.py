@@ -24,6 +24,7 @@ from pipeline.cache import (
 from pipeline.config import Paths
 from pipeline.errors import BuildError
 from pipeline.i18n.languages import Language, select_languages
+from pipeline.plan.documents import FontFace
 from pipeline.records.instruments import Instruments
 from pipeline.records.project import Project
 from pipeline.version import __version__
@@ -38,8 +39,11 @@ def prepare_document_fonts(
     paths: Paths,
     subsets: bool = True,
     extra: Sequence[Extra] = (),
-) -> tuple[dict[str, Path], list[Path]]:
-    """Return each language's font stylesheet and every file the stage relies on.
+) -> tuple[dict[str, Path], list[Path], dict[str, tuple[FontFace, ...]]]:
+    """Return each language's font stylesheet, every file the stage relies on, and its faces.
+
+    The faces are those the web edition serves with a language's pages: its
+    own group's and the default group's (for the English fallback).
 
     The stage is made only if it is not remembered with every file it names intact.
     """
@@ -63,7 +67,9 @@ def prepare_document_fonts(
     )
     stage = _recall(cache, key)
     if stage is None or any(language.code not in stage.css for language in languages):
-        css, files = _prepare(project, instruments, every_language, paths, cache, subsets, extra)
+        css, files, faces = _prepare(
+            project, instruments, every_language, paths, cache, subsets, extra
+        )
         folder = cache.folder.resolve()
         ours = [p for p in files if p.resolve().is_relative_to(folder)]
         system = {str(p): system_identity(p) for p in files if p not in ours}
@@ -72,12 +78,22 @@ def prepare_document_fonts(
             css={lang: _inside(cache, Path(p)) for lang, p in css.items()},
             files={_inside(cache, p): hashlib.sha256(p.read_bytes()).hexdigest() for p in ours},
             system={p: i for p, i in system.items() if i is not None},
+            faces={
+                lang: [(f.family, f.css_family, f.weight, _inside(cache, f.file)) for f in own]
+                for lang, own in faces.items()
+            },
         )
         cache.remember("fonts", stage)
     relied_on = [*(cache.folder / p for p in stage.files), *(Path(p) for p in stage.system)]
-    return {
-        language.code: cache.folder / stage.css[language.code] for language in languages
-    }, relied_on
+    fonts = {language.code: cache.folder / stage.css[language.code] for language in languages}
+    served = {
+        language.code: tuple(
+            FontFace(family, css_family, weight, cache.folder / file)
+            for family, css_family, weight, file in stage.faces.get(language.code, [])
+        )
+        for language in languages
+    }
+    return fonts, relied_on, served
 
 
 def _inside(cache: Cache, path: Path) -> str:
@@ -109,7 +125,7 @@ def _prepare(
     cache: Cache,
     subsets: bool,
     extra: Sequence[Extra],
-) -> tuple[dict[str, str], list[Path]]:
+) -> tuple[dict[str, str], list[Path], dict[str, list[FontFace]]]:
     from pipeline.records.texts import project_texts
     from pipeline.typeset.fonts import (
         FontCache,
@@ -134,10 +150,19 @@ def _prepare(
         characters.setdefault(group, set()).update(text.characters)
     fontset = prepare_fonts(plan, characters, fonts, subsets=subsets)
     css_files: dict[str, str] = {}
+    faces: dict[str, list[FontFace]] = {}
     used = [*fontset.files(), *(f.file.path for f in fontset.faces)]
+    default = plan.groups[plan.default_group]
     for language in languages:
         css = fontset.css(language.code, subsets=subsets).encode()
         path = cache.store("fonts", css, ".css", f"fonts-{language.code}")
         css_files[language.code] = str(path)
         used.append(path)
-    return css_files, used
+        own = plan.group_of(language.code)
+        families = {*own.text, *own.heading, *default.text, *default.heading}
+        faces[language.code] = [
+            FontFace(face.family, face.css_family, face.weight, face.subset)
+            for face in fontset.faces
+            if face.family in families and face.subset is not None
+        ]
+    return css_files, used, faces
