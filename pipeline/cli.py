@@ -91,7 +91,7 @@ def list_statements(paths: tuple[Path, ...]) -> None:
         (
             s.id,
             s.adopted.isoformat(),
-            f"{s.meeting.city}, {s.meeting.country}",
+            ", ".join(p for p in (s.meeting.city, s.meeting.country) if p) or "not stated",
             str(len(s.resolutions)),
         )
         for s in project.statements.values()
