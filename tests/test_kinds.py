@@ -117,8 +117,7 @@ def test_place_and_year_are_checked_against_the_coalition_record_at_their_line(
         result.output
     )
     assert (
-        f"{path}:13:1: adopted: adopted in 2012, but the coalition record dates the meeting "
-        "to 2010"
+        f"{path}:13:1: adopted: adopted in 2012, but the coalition record dates the meeting to 2010"
     ) in result.output
 
 

@@ -315,7 +315,9 @@ class PackView:
     recipient: RecipientView | None = None
     summary_only: frozenset[str] = frozenset()  # statements shown without their full text
     theme_grids: list[ThemeGrid] = field(default_factory=list)  # statements as rows, by year
-    uncompared: list[StatementView] = field(default_factory=list)  # incomplete, among the latest two
+    uncompared: list[StatementView] = field(
+        default_factory=list
+    )  # incomplete, among the latest two
 
     @property
     def commitments(self) -> list[StatementView]:
@@ -469,9 +471,9 @@ class Planner:
 
     def _issuers(self, statement: Statement) -> list[IssuerView]:
         """Return who issued the statement: the coalition (named by the page), then the others."""
-        issuers = statement.issuers or [
-            a.id for a in self.actors.values() if a.kind == "coalition"
-        ][:1]
+        issuers = (
+            statement.issuers or [a.id for a in self.actors.values() if a.kind == "coalition"][:1]
+        )
         out = [
             IssuerView(self.actors[a].kind == "coalition", self.actors[a].name)
             for a in issuers

@@ -178,8 +178,6 @@ def printed_verb(text: str, action: str | None, ask: Ask | None) -> str | None:
 
 def _kind_problems(
     kind: str,
-    text: str,
-    action: str | None,
     addressees: list[str],
     ask: Ask | None,
     commitment: str | None,
@@ -196,14 +194,6 @@ def _kind_problems(
         return f"only an ask has `ask`; a {kind} is not asked of anyone"
     if kind != "commitment" and commitment is not None:
         return f"only a commitment has `commitment`; this paragraph is an {kind}"
-    if ask is not None and printed_verb(text, action, ask) is None:
-        verb = ask.printed or ask.verb
-        if verb is None:
-            return "the ask needs a verb: give it as printed in `ask.printed`"
-        return (
-            f"the verb {verb!r} is not in the paragraph; give the verb as the document prints "
-            "it in `ask.printed`"
-        )
     return None
 
 
@@ -234,9 +224,7 @@ class Item(Record):
 
     @model_validator(mode="after")
     def _fits_its_kind(self) -> Item:
-        problem = _kind_problems(
-            self.kind, self.text, self.action, self.addressees, self.ask, self.commitment
-        )
+        problem = _kind_problems(self.kind, self.addressees, self.ask, self.commitment)
         if problem:
             raise ValueError(problem)
         return self
@@ -264,9 +252,7 @@ class Resolution(Record):
 
     @model_validator(mode="after")
     def _fits_its_kind(self) -> Resolution:
-        problem = _kind_problems(
-            self.kind, self.text, None, self.addressees, self.ask, self.commitment
-        )
+        problem = _kind_problems(self.kind, self.addressees, self.ask, self.commitment)
         if problem:
             raise ValueError(problem)
         return self

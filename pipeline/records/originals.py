@@ -76,7 +76,10 @@ def text_pairs(original: Statement, translation: StatementTranslation) -> Iterat
             translation.meeting.city,
         )
         yield from pair(
-            ("meeting", "name"), ("meeting", "name"), original.meeting.name, translation.meeting.name
+            ("meeting", "name"),
+            ("meeting", "name"),
+            original.meeting.name,
+            translation.meeting.name,
         )
     yield from pair(("overview",), ("overview",), original.overview, translation.overview)
     yield from pair(("opening",), ("opening",), original.opening, translation.opening)
@@ -125,7 +128,10 @@ def _resolution_pairs(
     yield from _ask_pairs(where, source, ours, theirs)
     if theirs.commitment is not None and ours.commitment is not None:
         yield TextPair(
-            (*where, "commitment"), _key((*source, "commitment")), ours.commitment, theirs.commitment
+            (*where, "commitment"),
+            _key((*source, "commitment")),
+            ours.commitment,
+            theirs.commitment,
         )
     for index, item in enumerate(theirs.items or []):
         if index < len(ours.items):
@@ -144,7 +150,10 @@ def _item_pairs(
     yield from _ask_pairs(where, source, ours, theirs)
     if theirs.commitment is not None and ours.commitment is not None:
         yield TextPair(
-            (*where, "commitment"), _key((*source, "commitment")), ours.commitment, theirs.commitment
+            (*where, "commitment"),
+            _key((*source, "commitment")),
+            ours.commitment,
+            theirs.commitment,
         )
 
 

@@ -40,7 +40,9 @@ themes: []           # ids from vocabulary.yaml
 """
 
 SKELETONS = {
-    "joint-statement": ("joint statement", """\
+    "joint-statement": (
+        "joint statement",
+        """\
 preamble:
   - text: ""
 resolutions:
@@ -57,8 +59,11 @@ resolutions:
     kind: expression # concern, condemnation, welcome: no addressees
     text: ""
     concerns: []
-"""),
-    "action-programme": ("action programme", """\
+""",
+    ),
+    "action-programme": (
+        "action programme",
+        """\
 resolutions:
   - number: 1
     kind: commitment # the coalition's own undertaking
@@ -66,8 +71,11 @@ resolutions:
     concerns: []     # actor ids: whom it concerns
     themes: []
     commitment: ""   # editorial: the commitment in a few words
-"""),
-    "resolution": ("resolution in the UN's style", """\
+""",
+    ),
+    "resolution": (
+        "resolution in the UN's style",
+        """\
 opening: ""          # the opening line, as printed (The Coalition,)
 preamble:
   - leading: ""      # the clause's leading words, as printed (Reaffirming)
@@ -83,7 +91,8 @@ resolutions:
     ask:
       printed: ""    # Calls upon
       summary: ""
-"""),
+""",
+    ),
 }
 
 

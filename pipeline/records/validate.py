@@ -22,6 +22,7 @@ from pipeline.records.load import (
 from pipeline.records.models import (
     DEFAULT_PACK,
     RESERVED_IDS,
+    Ask,
     Coalition,
     CoalitionTranslation,
     MeetingRecord,
@@ -34,6 +35,7 @@ from pipeline.records.models import (
     StatementTranslation,
     Vocabulary,
     VocabularyTranslation,
+    printed_verb,
 )
 from pipeline.records.overlay import Aligned, aligned
 from pipeline.records.project import Project
@@ -326,8 +328,31 @@ def _references(loaded_file: LoadedFile, vocabulary: Vocabulary) -> list[Problem
     check(("themes",), statement.themes, themes, "theme")
     for p_index, paragraph in enumerate(statement.preamble):
         check(("preamble", p_index, "themes"), paragraph.themes, themes, "theme")
+
+    def printed(
+        where: tuple[str | int, ...], text: str, action: str | None, ask: Ask | None
+    ) -> None:
+        if ask is None or printed_verb(text, action, ask) is not None:
+            return
+        verb = ask.printed or ask.verb
+        problems.append(
+            loaded_file.problem(
+                (*where, "ask"),
+                (
+                    f"the verb {verb!r} is not in the paragraph, so the documents show no verb "
+                    "for this ask; give the verb as the document prints it in `ask.printed`"
+                )
+                if verb
+                else "the ask has no verb: give it as the document prints it in `ask.printed`",
+                severity="warning",
+            )
+        )
+
     for r_index, resolution in enumerate(statement.resolutions):
         base: tuple[str | int, ...] = ("resolutions", r_index)
+        printed(base, resolution.text, None, resolution.ask)
+        for i_index, item in enumerate(resolution.items):
+            printed((*base, "items", i_index), item.text, item.action, item.ask)
         check((*base, "addressees"), resolution.addressees, actors, "actor")
         check((*base, "concerns"), resolution.concerns, actors, "actor")
         check((*base, "themes"), resolution.themes, themes, "theme")
@@ -443,7 +468,9 @@ def _statement_against_coalition(
     given = statement.meeting
     problems: list[Problem] = []
     if given.kind == "conference":
-        meeting = next((m for m in meetings if m.kind == "conference" and m.name == given.name), None)
+        meeting = next(
+            (m for m in meetings if m.kind == "conference" and m.name == given.name), None
+        )
         if meeting is None:
             return [
                 loaded_file.problem(
