@@ -1,4 +1,4 @@
-"""The records carry every sentence of their archived sources' statements, word for word, and no other."""
+"""The records carry every sentence of their archived sources' statements, and no other."""
 
 from __future__ import annotations
 
