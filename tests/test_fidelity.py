@@ -47,7 +47,7 @@ def statements() -> dict[str, Statement]:
 
 
 # Lines inside a statement's part of its source that are not statement text.
-NOT_STATEMENT_TEXT = {
+NOT_STATEMENT_TEXT: dict[str, tuple[str, ...]] = {
     # The photo caption (printed twice) is the article's, not the statement's.
     "lfnkr-2007-kato-article": ("111 representatives from 36 different countries attended",),
 }
@@ -59,7 +59,7 @@ def archived_cases() -> list[tuple[str, Path, str, tuple[str, ...]]]:
     The statement's text starts in its source at its first heading line.
     """
     project = load_project([REPO / "statements"])
-    cases = []
+    cases: list[tuple[str, Path, str, tuple[str, ...]]] = []
     for statement in project.statements.values():
         for ref in statement.sources:
             source = project.sources.get(ref.source)
