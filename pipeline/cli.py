@@ -101,7 +101,7 @@ def list_statements(paths: tuple[Path, ...]) -> None:
         (
             s.id,
             s.adopted.isoformat(),
-            f"{s.meeting.city}, {s.meeting.country}",
+            ", ".join(p for p in (s.meeting.city, s.meeting.country) if p) or "not stated",
             str(len(s.resolutions)),
         )
         for s in project.statements.values()
@@ -120,11 +120,18 @@ def list_statements(paths: tuple[Path, ...]) -> None:
     help="Where to write the file.",
 )
 @click.option("--force", is_flag=True, help="Replace an existing file of that name.")
-def new(statement_id: str, folder: Path, force: bool) -> None:
+@click.option(
+    "--kind",
+    type=click.Choice(["joint-statement", "action-programme", "resolution"]),
+    default="joint-statement",
+    show_default=True,
+    help="The kind of document: one skeleton each.",
+)
+def new(statement_id: str, folder: Path, force: bool, kind: str) -> None:
     """Write a skeleton statement to fill in."""
     from pipeline.records.skeleton import write_skeleton
 
-    path = write_skeleton(statement_id, folder, force=force)
+    path = write_skeleton(statement_id, folder, force=force, kind=kind)
     click.echo(f"Wrote {path}. Fill in every empty field, then run `briefing validate {path}`.")
 
 

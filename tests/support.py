@@ -69,7 +69,7 @@ BAD_FILES: list[tuple[str, int, int, str, str]] = [
         "resolutions[1].items[1].adressees",
         "unknown field 'adressees'; did you mean 'addressees'?",
     ),
-    ("missing-field", 9, 3, "meeting.city", "missing required field 'city'"),
+    ("missing-field", 35, 7, "resolutions[0].ask.summary", "missing required field 'summary'"),
     ("anchor", 32, 17, "", "YAML anchors (&name) are not allowed"),
     ("alias", 39, 17, "", "YAML aliases (*name) are not allowed"),
     (
@@ -87,7 +87,8 @@ BAD_FILES: list[tuple[str, int, int, str, str]] = [
         37,
         5,
         "resolutions[1].number",
-        "resolutions are numbered [1, 3]; expected [1, 2]",
+        "resolutions are numbered [1, 3]; expected [1, 2, 3]; if paragraphs [2] are not "
+        "available, say so in `incomplete.missing`",
     ),
 ]
 

@@ -35,7 +35,7 @@ def test_new_writes_a_skeleton_that_validates_once_filled_in(project: Path) -> N
     filled = (
         text.replace('title: ""', "title: Joint Statement of the 6th General Meeting")
         .replace('  - ""', "  - Joint Statement")
-        .replace('issuing_body: ""', "issuing_body: IPCNKR")
+        .replace('printed: ""', "printed: urge")
         .replace("ordinal: 0", "ordinal: 2")
         .replace('city: ""', "city: Tokyo")
         .replace('country: ""', "country: JP")
@@ -49,6 +49,13 @@ def test_new_writes_a_skeleton_that_validates_once_filled_in(project: Path) -> N
         .replace('summary: ""', "summary: Act.")
     )
     path.write_text(filled, encoding="utf-8")
+    coalition = folder / "coalition.yaml"  # a second document of the 2nd General Meeting
+    coalition.write_text(
+        coalition.read_text(encoding="utf-8").replace(
+            "statement: ipcnkr-2005-tokyo", "statements: [ipcnkr-2005-tokyo, ipcnkr-2009-tokyo]"
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(cli, ["validate", str(path)])
     assert result.exit_code == 0, result.output
     again = runner.invoke(cli, ["new", "ipcnkr-2009-tokyo", "--dir", str(folder)])

@@ -1,4 +1,4 @@
-"""The records carry every sentence of both source statements, word for word, and no other."""
+"""The records carry every sentence of their archived sources' statements, and no other."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ def sentences(line: str) -> list[str]:
 
 def record_text(statement: Statement) -> str:
     pieces = list(statement.heading)
+    if statement.opening:
+        pieces.append(statement.opening)
     pieces += [p.text for p in statement.preamble]
     for resolution in statement.resolutions:
         pieces.append(f"{resolution.number}. {resolution.text}")
@@ -44,16 +46,37 @@ def statements() -> dict[str, Statement]:
     return load_project([REPO / "statements"]).statements
 
 
-SEED_CASES = [
-    ("ipcnkr-2005-tokyo", SEED_2005, "Joint Statement by IPCNKR*", ()),
+# Lines inside a statement's part of its source that are not statement text.
+NOT_STATEMENT_TEXT: dict[str, tuple[str, ...]] = {
     # The photo caption (printed twice) is the article's, not the statement's.
-    (
-        "ipcnkr-2007-seoul",
-        SEED_2007,
-        "Joint Statement issued on 29 August 2007",
-        ("111 representatives from 36 different countries attended",),
-    ),
-]
+    "lfnkr-2007-kato-article": ("111 representatives from 36 different countries attended",),
+}
+
+
+def archived_cases() -> list[tuple[str, Path, str, tuple[str, ...]]]:
+    """Every statement under statements/ with each archived source it cites.
+
+    The statement's text starts in its source at its first heading line.
+    """
+    project = load_project([REPO / "statements"])
+    cases: list[tuple[str, Path, str, tuple[str, ...]]] = []
+    for statement in project.statements.values():
+        for ref in statement.sources:
+            source = project.sources.get(ref.source)
+            if source is not None and source.statement_text:
+                skip = NOT_STATEMENT_TEXT.get(source.id, ())
+                cases.append((statement.id, SOURCES / source.file, statement.heading[0], skip))
+    return cases
+
+
+SEED_CASES = archived_cases()
+
+
+def test_the_seeds_are_among_the_cases() -> None:
+    assert [(c[0], c[1]) for c in SEED_CASES[:2]] == [
+        ("ipcnkr-2005-tokyo", SEED_2005),
+        ("ipcnkr-2007-seoul", SEED_2007),
+    ]
 
 
 @pytest.mark.parametrize(("statement_id", "seed", "first", "skip"), SEED_CASES)

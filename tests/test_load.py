@@ -185,11 +185,12 @@ def test_typo_in_a_required_field_is_one_problem(write_case: Callable[..., Path]
 def test_unrelated_unknown_field_and_missing_field_are_both_reported(
     write_case: Callable[..., Path],
 ) -> None:
-    path = write_case(replace_once(good_statement(), "  city: Tokyo\n", "  venue: Tokyo\n"))
+    text = replace_once(good_statement(), "  city: Tokyo\n", "  venue: Tokyo\n")
+    path = write_case(replace_once(text, "language: en\n", ""))
     record, problems = load_file(path)
     assert record is None
     assert [str(p) for p in sorted(problems)] == [
-        shown(path, 9, 3, "meeting.city", "missing required field 'city'"),
+        shown(path, 1, 1, "language", "missing required field 'language'"),
         shown(path, 10, 3, "meeting.venue", "unknown field 'venue'"),
     ]
 
@@ -247,7 +248,10 @@ def test_resolutions_starting_at_two(write_case: Callable[..., Path]) -> None:
     text = replace_once(text, "  - number: 2\n    text: We ask", "  - number: 3\n    text: We ask")
     problem = only_problem(write_case(text))
     assert (problem.line, problem.column, problem.field) == (30, 5, "resolutions[0].number")
-    assert problem.message == "resolutions are numbered [2, 3]; expected [1, 2]"
+    assert problem.message == (
+        "resolutions are numbered [2, 3]; expected [1, 2, 3]; if paragraphs [1] are not "
+        "available, say so in `incomplete.missing`"
+    )
 
 
 def test_id_must_match_the_file_name(write_case: Callable[..., Path]) -> None:

@@ -179,7 +179,10 @@ def test_translated_share(project: Project) -> None:
     fields = 3 + len(statement.preamble)
     for resolution in statement.resolutions:
         fields += 1 + (resolution.ask is not None)
-        fields += sum(1 + (i.action is not None) + (i.ask is not None) for i in resolution.items)
+        fields += sum(
+            1 + (i.action is not None) + (i.ask is not None or i.commitment is not None)
+            for i in resolution.items
+        )
     missing = 1 + len(statement.preamble)
     assert translated_share(statement, partial) == pytest.approx((fields - missing) / fields)
 
@@ -194,14 +197,17 @@ def test_an_ask_per_resolution_or_item(project: Project, instruments: Instrument
     ]
     seoul = plan(project, instruments, "en", SEOUL)
     record = project.statements[SEOUL]
-    assert len(seoul.asks) == sum(len(r.items) for r in record.resolutions)
+    items = [i for r in record.resolutions for i in r.items]
+    assert len(seoul.asks) == sum(1 for i in items if i.kind == "ask") == len(items) - 2
+    assert len(seoul.commitments) == 2  # IPCNKR's own undertakings are not asks
     first = seoul.asks[0]
     assert (first.resolution, first.anchor) == (1, f"{SEOUL}-r-1-i-1")
     assert first.verb == T("STRENGTHEN", "en")  # an item's action is its ask's verb
     assert [a.id for a in seoul.asks[1].concerns] == ["prc-government"]
     last = seoul.asks[-1]
-    assert (last.anchor, last.verb) == (f"{SEOUL}-r-5-i-3", T("COOPERATE", "en"))
+    assert (last.anchor, last.verb) == (f"{SEOUL}-r-5-i-2", T("COOPERATE", "en"))
     assert seoul.resolutions[4].items[2].action is None
+    assert seoul.commitments[-1].anchor == f"{SEOUL}-r-5-i-3"  # "IPCNKR will cooperate…"
 
 
 def test_asks_concerning_a_country(project: Project, instruments: Instruments) -> None:

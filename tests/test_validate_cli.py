@@ -150,7 +150,8 @@ def test_resolutions_out_of_sequence_are_reported(briefing: Briefing, bad_case: 
             37,
             5,
             "resolutions[1].number",
-            "resolutions are numbered [1, 3]; expected [1, 2]",
+            "resolutions are numbered [1, 3]; expected [1, 2, 3]; if paragraphs [2] are not "
+            "available, say so in `incomplete.missing`",
         )
         + "\n"
     )
@@ -228,7 +229,7 @@ def test_meeting_dates_must_agree_with_the_coalition(briefing: Briefing, records
     assert result.exit_code == 1
     [reported] = result.stdout.splitlines()
     assert reported.startswith(f"{records / STATEMENT}:12:3: meeting.start: ")
-    assert "differ from the coalition record" in reported
+    assert "differs from the coalition record (2005-11-18)" in reported
 
 
 def test_unknown_source(briefing: Briefing, records: Path) -> None:

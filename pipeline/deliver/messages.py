@@ -91,13 +91,13 @@ def message_id(member: str, edition: str, sender: str) -> str:
 
 def paragraphs(letter: Letter, locales: Path = DEFAULT_LOCALES) -> tuple[str, list[str]]:
     """Return the subject and the paragraphs of a letter, in its language."""
-    _ = _catalog(locales, letter.lang)
-    date = format_date(letter.prepared, format="long", locale=_.locale)
-    subject = _("IPCNKR briefing pack, edition %(edition)s", edition=letter.edition)
-    lines = [_("Dear %(honorific)s %(name)s,", honorific=letter.honorific, name=letter.name)]
+    say = _catalog(locales, letter.lang)
+    date = format_date(letter.prepared, format="long", locale=say.locale)
+    subject = say("IPCNKR briefing pack, edition %(edition)s", edition=letter.edition)
+    lines = [say("Dear %(honorific)s %(name)s,", honorific=letter.honorific, name=letter.name)]
     if letter.link is None:
         lines.append(
-            _(
+            say(
                 "Please find attached your briefing pack, edition %(edition)s, "
                 "prepared on %(date)s.",
                 edition=letter.edition,
@@ -106,7 +106,7 @@ def paragraphs(letter: Letter, locales: Path = DEFAULT_LOCALES) -> tuple[str, li
         )
     else:
         lines.append(
-            _(
+            say(
                 "Your briefing pack, edition %(edition)s, prepared on %(date)s, "
                 "is too large to attach; it is here:",
                 edition=letter.edition,
@@ -114,21 +114,21 @@ def paragraphs(letter: Letter, locales: Path = DEFAULT_LOCALES) -> tuple[str, li
             )
             + f"\n{letter.link}"
         )
-    changes = [_(_CHANGES[c.what], statement=c.statement) for c in letter.changes]
+    changes = [say(_CHANGES[c.what], statement=c.statement) for c in letter.changes]
     if letter.held is not None:
-        heading = _("What changed since the edition you hold (%(edition)s):", edition=letter.held)
+        heading = say("What changed since the edition you hold (%(edition)s):", edition=letter.held)
         lines.append(heading + "\n" + "\n".join(f"- {c}" for c in changes))
     else:
         lines.extend(changes)
     lines.append(
-        _(
+        say(
             "Please quote the edition %(edition)s when you write to us about this pack.",
             edition=letter.edition,
         )
     )
-    lines.append(_("SHA-256 of the file: %(sha256)s", sha256=letter.sha256))
+    lines.append(say("SHA-256 of the file: %(sha256)s", sha256=letter.sha256))
     lines.append(
-        _(
+        say(
             "The secretariat of the International Parliamentarians' Coalition "
             "for North Korean Refugees"
         )

@@ -130,8 +130,13 @@ class Formatter:
     def country(self, code: str) -> str:
         return str(self.locale.territories.get(code, code))
 
-    def place(self, city: str | None, country: str) -> str:
-        """Return "Tokyo, Japan", or the catalog's own order for a city in a country."""
+    def place(self, city: str | None, country: str | None) -> str:
+        """Return "Tokyo, Japan", or the catalog's own order for a city in a country.
+
+        A place the document does not name is "not stated", never guessed.
+        """
+        if not country:
+            return city or gettext_for(self.language).gettext("place not stated")
         if not city:
             return self.country(country)
         pattern = gettext_for(self.language).gettext("%(city)s, %(country)s")

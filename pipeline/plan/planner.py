@@ -33,6 +33,7 @@ from pipeline.records.models import (
     StatementTranslation,
     Theme,
     VocabularyTranslation,
+    printed_verb,
 )
 from pipeline.records.originals import stale_texts
 from pipeline.records.overlay import Aligned, Where, aligned
@@ -54,6 +55,7 @@ class Segment:
 
     text: str
     link: str | None = None
+    lead: bool = False  # a preambular clause's leading words (Reaffirming)
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,13 @@ class ItemView:
     anchor: str
     action: T | None
     text: T
-    verb: T | None
+    verb: T | None  # the verb as the document prints it (or its translation)
     ask: T | None
     addressees: list[ActorView]
     concerns: list[ActorView]
+    kind: str = "ask"  # ask, commitment, expression
+    commitment: T | None = None
+    group: str = ""  # the verb asks are grouped by
 
 
 @dataclass(frozen=True)
@@ -84,6 +89,27 @@ class ResolutionView:
     addressees: list[ActorView]
     concerns: list[ActorView]
     items: list[ItemView]
+    kind: str = "ask"
+    commitment: T | None = None
+    group: str = ""
+    missing_before: list[int] = field(default_factory=list)  # declared gaps before it
+
+
+@dataclass(frozen=True)
+class Cite:
+    """How a document is cited where one year may hold several: by year, kind, then date."""
+
+    year: int
+    document: str | None = None  # its kind, where its year holds documents of other kinds
+    date: str | None = None  # its date, where its year holds others of its kind
+
+
+@dataclass(frozen=True)
+class IssuerView:
+    """One issuer; the coalition is named by the page (as printed, or translated)."""
+
+    coalition: bool
+    name: T
 
 
 @dataclass(frozen=True)
@@ -97,6 +123,19 @@ class AskRow:
     addressees: list[ActorView]
     concerns: list[ActorView]
     verb: T | None
+    summary: T
+    cite: Cite = Cite(0)
+    group: str = ""  # the verb it is grouped by: the normalised verb, or the printed one
+
+
+@dataclass(frozen=True)
+class CommitmentRow:
+    """One of the coalition's own undertakings, with whom it concerns."""
+
+    statement_id: str
+    resolution: int
+    anchor: str
+    concerns: list[ActorView]
     summary: T
 
 
@@ -117,8 +156,8 @@ class StatementView:
     title: T
     heading: list[T]
     issuing_body: T
-    meeting_ordinal: int
-    place: str
+    meeting_ordinal: int | None
+    place: str  # "place not stated" where the document names none
     adopted: str
     overview: T
     preamble: list[ParagraphView]
@@ -128,14 +167,24 @@ class StatementView:
     state: TranslationState
     density: int = 0
     documents: list[SourceDocument] = field(default_factory=list)  # the sources, as archived
+    document: str = "joint-statement"  # its kind
+    issuers: list[IssuerView] = field(default_factory=list)
+    conference: T | None = None  # the conference's name, if a conference adopted it
+    cite: Cite = Cite(0)
+    kinds_shown: bool = False  # the project holds documents of several kinds: say which
+    opening: T | None = None
+    commitments: list[CommitmentRow] = field(default_factory=list)
+    incomplete: T | None = None  # what of the text is missing
+    truncated: bool = False  # the text stops before its end
 
 
 @dataclass(frozen=True)
 class AskYear:
-    """The places one year's statements make an ask: one a statement, newest first."""
+    """The places one document makes an ask, cited by document (not by year alone)."""
 
     year: int
     rows: list[AskRow]
+    cite: Cite = Cite(0)
 
 
 @dataclass(frozen=True)
@@ -172,7 +221,7 @@ class ThemeTrend:
     theme: T
     description: T | None
     counts: list[int]
-    verdict: str  # new, returns, recurs, strengthened, weakened, dropped, constant
+    verdict: str  # new, returns, recurs, strengthened, weakened, dropped, constant, incomplete
     first: int  # the year of the first statement that asks under it
 
     @property
@@ -221,10 +270,12 @@ class MeetingRow:
     """One general meeting; it links to its statement only if the pack holds it."""
 
     when: str
-    ordinal: int
+    ordinal: int | None
     place: str
     statement: str | None
     note: str | None
+    name: str | None = None  # a conference's name
+    documents: list[tuple[str, str]] = field(default_factory=list)  # (anchor, kind) in the pack
 
 
 @dataclass(frozen=True)
@@ -264,6 +315,19 @@ class PackView:
     recipient: RecipientView | None = None
     summary_only: frozenset[str] = frozenset()  # statements shown without their full text
     theme_grids: list[ThemeGrid] = field(default_factory=list)  # statements as rows, by year
+    uncompared: list[StatementView] = field(
+        default_factory=list
+    )  # incomplete, among the latest two
+
+    @property
+    def commitments(self) -> list[StatementView]:
+        """Return the documents with commitments of the coalition's own."""
+        return [s for s in self.statements if s.commitments]
+
+    @property
+    def general_meetings_only(self) -> bool:
+        """Return whether every document is a joint statement of a general meeting."""
+        return all(s.document == "joint-statement" and not s.conference for s in self.statements)
 
 
 def anchor_for(*parts: object) -> str:
@@ -361,6 +425,8 @@ class Planner:
             else set()
         )
         over = Overlay(statement, tr, statement.language, self.lang, stale)
+        meeting = statement.meeting
+        city = over.text("meeting", "city").text if meeting.city else None
         view = StatementView(
             id=statement.id,
             anchor=statement.id,
@@ -368,9 +434,9 @@ class Planner:
             year=statement.year,
             title=over.text("title"),
             heading=[over.text("heading", i) for i in range(len(statement.heading))],
-            issuing_body=T(statement.issuing_body, statement.language),
-            meeting_ordinal=statement.meeting.ordinal,
-            place=self.fmt.place(over.text("meeting", "city").text, statement.meeting.country),
+            issuing_body=T(statement.issuing_body or self._coalition_name(), statement.language),
+            meeting_ordinal=meeting.ordinal,
+            place=self.fmt.place(city, meeting.country),
             adopted=self.fmt.date(statement.adopted),
             overview=over.text("overview"),
             preamble=[self._paragraph(over, i, p) for i, p in enumerate(statement.preamble)],
@@ -386,9 +452,44 @@ class Planner:
                 for ref in statement.sources
                 if ref.source in self.project.sources
             ],
+            document=statement.document,
+            issuers=self._issuers(statement),
+            conference=over.text("meeting", "name") if meeting.name else None,
+            cite=self._cite(statement),
+            kinds_shown=len({s.document for s in self.project.statements.values()}) > 1,
+            opening=over.text("opening") if statement.opening else None,
+            incomplete=over.text("incomplete", "where") if statement.incomplete else None,
+            truncated=bool(statement.incomplete and statement.incomplete.truncated),
         )
         view.asks.extend(_asks(view))
+        view.commitments.extend(_commitments(view))
         return view
+
+    def _coalition_name(self) -> str:
+        coalition = self.project.coalition
+        return coalition.name if coalition else ""
+
+    def _issuers(self, statement: Statement) -> list[IssuerView]:
+        """Return who issued the statement: the coalition (named by the page), then the others."""
+        issuers = (
+            statement.issuers or [a.id for a in self.actors.values() if a.kind == "coalition"][:1]
+        )
+        out = [
+            IssuerView(self.actors[a].kind == "coalition", self.actors[a].name)
+            for a in issuers
+            if a in self.actors
+        ]
+        return out or [IssuerView(True, T(self._coalition_name(), SOURCE_LANGUAGE))]
+
+    def _cite(self, statement: Statement) -> Cite:
+        """Cite by year where the year holds this document alone; else by kind, then date."""
+        same_year = [s for s in self.project.statements.values() if s.year == statement.year]
+        if len(same_year) <= 1:
+            return Cite(statement.year)
+        same_kind = [s for s in same_year if s.document == statement.document]
+        if len(same_kind) <= 1:
+            return Cite(statement.year, statement.document)
+        return Cite(statement.year, statement.document, self.fmt.date(statement.adopted, "medium"))
 
     def summary(self, statement: Statement, density: int = 0) -> SummaryView:
         """Return what the one-page summary of `statement` shows, at `density`."""
@@ -404,7 +505,17 @@ class Planner:
             for q, quotation in enumerate(paragraph.quotations)
         ]
         links = [self.instruments.anchor(q.instrument, q.article) for q in paragraph.quotations]
-        return ParagraphView(shown.lang, _segments(shown.text, quotes, links), shown.stale)
+        segments = _segments(shown.text, quotes, links)
+        leading = (
+            over.text(*where, "leading").text
+            if paragraph.leading and (over.given(*where, "leading") or not translated)
+            else None
+        )
+        first = segments[0] if segments else None
+        if leading and first and first.link is None and first.text.startswith(leading):
+            rest = first.text[len(leading) :]
+            segments[:1] = [Segment(leading, lead=True), *([Segment(rest)] if rest else [])]
+        return ParagraphView(shown.lang, segments, shown.stale)
 
     def _resolution(
         self, statement: Statement, index: int, resolution: Resolution, over: Overlay
@@ -412,11 +523,12 @@ class Planner:
         where: Where = ("resolutions", index)
         anchor = anchor_for(statement.id, "r", resolution.number)
         ask = resolution.ask
+        before = statement.resolutions[index - 1].number if index else 0
         return ResolutionView(
             number=resolution.number,
             anchor=anchor,
             text=over.text(*where, "text"),
-            verb=over.text(*where, "ask", "verb") if ask and ask.verb else None,
+            verb=_verb(over, where, resolution.text, None, ask),
             ask=over.text(*where, "ask", "summary") if ask else None,
             addressees=[self.actors[a] for a in resolution.addressees if a in self.actors],
             concerns=[self.actors[a] for a in resolution.concerns if a in self.actors],
@@ -424,23 +536,25 @@ class Planner:
                 self._item(anchor, (*where, "items", i), i, item, over)
                 for i, item in enumerate(resolution.items)
             ],
+            kind=resolution.kind,
+            commitment=_commitment(over, where, resolution.commitment),
+            group=_group(resolution.text, None, ask),
+            missing_before=list(range(before + 1, resolution.number)),
         )
 
     def _item(self, parent: str, where: Where, index: int, item: Item, over: Overlay) -> ItemView:
         action = over.text(*where, "action") if item.action else None
-        verb: T | None = None
-        if item.ask and item.ask.verb:
-            verb = over.text(*where, "ask", "verb")
-        elif action is not None:
-            verb = action
         return ItemView(
             anchor=anchor_for(parent, "i", index + 1),
             action=action,
             text=over.text(*where, "text"),
-            verb=verb,
+            verb=_verb(over, where, item.text, item.action, item.ask),
             ask=over.text(*where, "ask", "summary") if item.ask else None,
             addressees=[self.actors[a] for a in item.addressees if a in self.actors],
             concerns=[self.actors[a] for a in item.concerns if a in self.actors],
+            kind=item.kind,
+            commitment=_commitment(over, where, item.commitment),
+            group=_group(item.text, item.action, item.ask),
         )
 
     def _state(
@@ -504,6 +618,7 @@ class Planner:
             summary_only=frozenset(s.id for s in statements if s.id in summaries),
         )
         planned.theme_grids = theme_grids(planned)
+        planned.uncompared = [s for s in chronological(statements)[-2:] if s.incomplete]
         return planned
 
     def for_recipient(self, pack: PackView, recipient: Recipient) -> PackView:
@@ -542,19 +657,27 @@ class Planner:
             when = format_interval(meeting.start, meeting.end, "yMMMd", locale=self.fmt.locale)
         else:
             when = str(meeting.year)
+        documents = [d for d in meeting.documents if d in in_pack]
+        city = self._city(meeting.documents[:1], meeting.city)
+        statements = self.project.statements
         return MeetingRow(
             when=when,
             ordinal=meeting.ordinal,
-            place=self.fmt.place(self._city(meeting.statement, meeting.city), meeting.country),
-            statement=meeting.statement if meeting.statement in in_pack else None,
-            note=next((n.id for n in notes if meeting.ordinal in n.meetings), None),
+            place=self.fmt.place(city, meeting.country),
+            statement=documents[0] if documents else None,
+            note=next(
+                (n.id for n in notes if meeting.ordinal and meeting.ordinal in n.meetings), None
+            ),
+            name=meeting.name,
+            documents=[(d, statements[d].document) for d in documents if d in statements],
         )
 
-    def _city(self, statement_id: str | None, city: str | None) -> str | None:
+    def _city(self, statement_ids: list[str], city: str | None) -> str | None:
         """Return a meeting's city as its statement's translation writes it, if it does."""
-        translation = self.project.translations.get((statement_id or "", self.lang))
-        if translation is not None and translation.meeting is not None:
-            return translation.meeting.city
+        for statement_id in statement_ids:
+            translation = self.project.translations.get((statement_id, self.lang))
+            if translation is not None and translation.meeting and translation.meeting.city:
+                return translation.meeting.city if city else None
         return city
 
     def _notes(self) -> dict[str, T]:
@@ -602,34 +725,65 @@ def _segments(text: str, quotes: list[str], links: list[str]) -> list[Segment]:
     return segments
 
 
+def _verb(over: Overlay, where: Where, text: str, action: str | None, ask: Any) -> T | None:
+    """Return an ask's verb in the document's own words, or as its translation gives it."""
+    printed = printed_verb(text, action, ask) if ask is not None else None
+    if printed is None:
+        return None
+    for field_where in ((*where, "ask", "printed"), (*where, "ask", "verb"), (*where, "action")):
+        if field_where in over.fields and over.given(*field_where):
+            translated = over.text(*field_where)
+            if translated.lang != over.source:
+                return translated
+    return T(printed, over.source)
+
+
+def _group(text: str, action: str | None, ask: Any) -> str:
+    """Return the verb an ask is grouped by: its normalised verb, or the verb as printed."""
+    if ask is None:
+        return ""
+    return normalise_ask(ask.verb or printed_verb(text, action, ask) or "")
+
+
+def _commitment(over: Overlay, where: Where, commitment: str | None) -> T | None:
+    return over.text(*where, "commitment") if commitment is not None else None
+
+
 def _asks(statement: StatementView) -> list[AskRow]:
+    """Return the statement's asks: only paragraphs that ask someone something."""
     rows: list[AskRow] = []
     for resolution in statement.resolutions:
-        if resolution.ask is not None:
-            rows.append(
-                AskRow(
-                    statement.id,
-                    statement.year,
-                    resolution.number,
-                    resolution.anchor,
-                    resolution.addressees,
-                    resolution.concerns,
-                    resolution.verb,
-                    resolution.ask,
-                )
-            )
-        for item in resolution.items:
-            if item.ask is not None:
+        parts: list[ResolutionView | ItemView] = [resolution, *resolution.items]
+        for part in parts:
+            if part.kind == "ask" and part.ask is not None:
                 rows.append(
                     AskRow(
                         statement.id,
                         statement.year,
                         resolution.number,
-                        item.anchor,
-                        item.addressees,
-                        item.concerns,
-                        item.verb,
-                        item.ask,
+                        part.anchor,
+                        part.addressees,
+                        part.concerns,
+                        part.verb,
+                        part.ask,
+                        statement.cite,
+                        part.group,
+                    )
+                )
+    return rows
+
+
+def _commitments(statement: StatementView) -> list[CommitmentRow]:
+    """Return the coalition's own undertakings in the statement, in its words or summarised."""
+    rows = []
+    for resolution in statement.resolutions:
+        parts: list[ResolutionView | ItemView] = [resolution, *resolution.items]
+        for part in parts:
+            if part.kind == "commitment":
+                summary = part.commitment or part.text
+                rows.append(
+                    CommitmentRow(
+                        statement.id, resolution.number, part.anchor, part.concerns, summary
                     )
                 )
     return rows
@@ -639,7 +793,11 @@ GRID_COLUMNS = 14  # themes per grid: each column keeps 8 mm, a two-digit count 
 
 
 def chronological(statements: list[StatementView]) -> list[StatementView]:
-    """Return the statements oldest first; those of one year keep the pack's order (adoption)."""
+    """Return the statements oldest first; those of one year keep the pack's order.
+
+    The pack's order is the project's: by date adopted, then as the coalition
+    record lists a meeting's documents.
+    """
     return sorted(statements, key=lambda s: s.year)
 
 
@@ -654,7 +812,7 @@ def normalise_ask(text: str) -> str:
 
 
 def _ask_key(row: AskRow, concerning: bool) -> tuple[str, ...]:
-    verb = normalise_ask(row.verb.text) if row.verb else ""
+    verb = row.group or (normalise_ask(row.verb.text) if row.verb else "")
     key = (row.summary.lang, verb, normalise_ask(row.summary.text), "c" if concerning else "a")
     # Asked of others: the same words asked of someone else are another ask.
     return key + tuple(a.id for a in row.addressees) if concerning else key
@@ -704,10 +862,10 @@ def repeated_asks(
         newest, concerning = found[0][2], found[0][3]
         years: list[AskYear] = []
         for _, _, row, _ in found:
-            if years and years[-1].year == row.year:
+            if years and years[-1].rows[0].statement_id == row.statement_id:
                 years[-1].rows.append(row)
             else:
-                years.append(AskYear(row.year, [row]))
+                years.append(AskYear(row.year, [row], row.cite))
         ask = RepeatedAsk(newest.verb, newest.summary, newest.addressees, concerning, years)
         asks.append(((-found[0][0], found[0][1]), ask))
     asks.sort(key=lambda pair: pair[0])  # by its newest statement, then its place there
@@ -728,10 +886,12 @@ def _themes_over_time(
     for index, view in enumerate(ordered):
         statement = records[view.id]
         for resolution in statement.resolutions:
-            if not resolution.items:  # a resolution without items is itself one ask
+            if not resolution.items and resolution.kind == "ask":  # itself one ask
                 for theme in resolution.themes:
                     counts[theme][index] += 1
             for item in resolution.items:
+                if item.kind != "ask":  # commitments and expressions ask nothing
+                    continue
                 for theme in set(item.themes) | set(resolution.themes):
                     counts[theme][index] += 1
     trends: list[ThemeTrend] = []
@@ -741,7 +901,8 @@ def _themes_over_time(
             continue
         name, description = planner.theme_name(entry)
         first = next(s.year for s, count in zip(ordered, row, strict=True) if count)
-        trends.append(ThemeTrend(len(trends) + 1, name, description, row, _verdict(row), first))
+        verdict = "incomplete" if any(s.incomplete for s in ordered[-2:]) else _verdict(row)
+        trends.append(ThemeTrend(len(trends) + 1, name, description, row, verdict, first))
     return trends
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from pipeline.errors import Problem, RecordError
 from pipeline.records.models import (
+    PATTERN_WORDS,
     Coalition,
     CoalitionTranslation,
     Instrument,
@@ -450,7 +451,10 @@ def _problem(
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             message += "; remove the quotes"
     elif kind == "string_pattern_mismatch":
-        message = f"{value!r} is not valid here: {error['msg'].lower()}"
+        pattern = str((error.get("ctx") or {}).get("pattern", ""))
+        words = PATTERN_WORDS.get(pattern)
+        expected = f"expected {words} (pattern {pattern!r})" if words else error["msg"]
+        message = f"{value!r} is not valid here: {expected}"
     elif kind in {"int_type", "bool_type"}:
         message = f"{error['msg']}, got {value!r}"
     return Problem(path, line, column, format_path(loc), message)

@@ -10,6 +10,7 @@ and the documents label them so.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -66,9 +67,20 @@ EmailAddress = Annotated[
 ]
 Verb = Annotated[
     str,
-    StringConstraints(pattern=r"^[A-Z]+$"),
-    Field(description="An action verb in capitals, as the 2007 statement prints them (URGE)."),
+    StringConstraints(pattern=r"^[A-Z]+( [A-Z]+)*$"),
+    Field(description="An action verb in capitals, such as URGE or CALL UPON."),
 ]
+# What a pattern asks for, in words: `validate` says this, not the regular expression alone.
+PATTERN_WORDS = {
+    r"^[a-z0-9]+(-[a-z0-9]+)*$": "lowercase words joined by hyphens, such as ipcnkr-2005-tokyo",
+    r"^[A-Z]{2}$": "two capital letters, such as KR",
+    r"^[a-z]{2,3}$": "two or three lowercase letters, such as en or ja",
+    r"^[A-Z]+( [A-Z]+)*$": "a verb in capital letters, such as URGE or CALL UPON",
+    r"^[0-9a-f]{64}$": "64 lowercase hexadecimal digits",
+    r"^\d{4}-\d{2}$": "a year and month, such as 2003-04",
+}
+DocumentKind = Literal["joint-statement", "action-programme", "resolution"]
+ParagraphKind = Literal["ask", "commitment", "expression"]
 
 
 class Record(BaseModel):
@@ -137,11 +149,18 @@ class Paragraph(Record):
     """One preamble paragraph, with the quotations it contains."""
 
     text: Text
+    leading: Text | None = Field(
+        default=None,
+        description="A preambular clause's leading words as printed (Reaffirming), which the "
+        "text begins with; the documents set them apart.",
+    )
     quotations: list[Quotation] = []
     themes: list[Id] = []
 
     @model_validator(mode="after")
     def _quotations_are_in_text(self) -> Paragraph:
+        if self.leading is not None and not self.text.startswith(self.leading):
+            raise ValueError(f"the leading words {self.leading!r} do not begin the paragraph")
         for quotation in self.quotations:
             if quotation.text not in self.text:
                 raise ValueError(f"quotation {quotation.text[:40]!r}… is not in the paragraph")
@@ -152,29 +171,81 @@ class Ask(Record):
     """Editorial: the ask in a few plain words, for tables and summaries."""
 
     verb: Verb | None = Field(
-        default=None, description="The verb of the ask; an item's own action by default."
+        default=None,
+        description="The ask's verb in capitals, for grouping the same ask made in other words; "
+        "an item's own action by default.",
+    )
+    printed: Text | None = Field(
+        default=None,
+        description="The verb as the document prints it (Calls upon, urge), which must be in "
+        "the paragraph; by default the item's action, or `verb` as the paragraph writes it.",
     )
     summary: Text
+
+
+def printed_verb(text: str, action: str | None, ask: Ask | None) -> str | None:
+    """Return an ask's verb in the document's own words, or None if the paragraph lacks it."""
+    if ask is not None and ask.printed is not None:
+        return ask.printed if ask.printed in text or ask.printed == action else None
+    if action is not None:
+        return action
+    if ask is None or ask.verb is None:
+        return None
+    found = re.search(rf"\b{re.escape(ask.verb)}\b", text, re.IGNORECASE)
+    return found.group(0) if found else None
+
+
+def _kind_problems(
+    kind: str,
+    addressees: list[str],
+    ask: Ask | None,
+    commitment: str | None,
+) -> str | None:
+    """Return what is wrong with an operative paragraph for its kind, if anything."""
+    if kind == "ask" and not addressees:
+        return (
+            "an ask needs its addressees; a paragraph that asks no one is `kind: commitment` "
+            "(the coalition's own undertaking) or `kind: expression` (concern, welcome...)"
+        )
+    if kind != "ask" and addressees:
+        return f"a {kind} has no addressees; name whom it is about in `concerns`"
+    if kind != "ask" and ask is not None:
+        return f"only an ask has `ask`; a {kind} is not asked of anyone"
+    if kind != "commitment" and commitment is not None:
+        return f"only a commitment has `commitment`; this paragraph is an {kind}"
+    return None
+
+
+_KIND_HELP = (
+    "What the paragraph does: `ask` (asks its addressees to act), `commitment` (the "
+    "coalition's own undertaking, with whom it concerns), or `expression` (concern, "
+    "condemnation, welcome, recognition: no addressee)."
+)
 
 
 class Item(Record):
     """A sub-item of a resolution: an action verb (kept as data) and its text."""
 
+    kind: ParagraphKind = Field(default="ask", description=_KIND_HELP)
     action: Verb | None = Field(
         default=None, description="The leading verb as printed; the text follows it."
     )
     text: Text
-    addressees: list[Id] = Field(min_length=1)
+    addressees: list[Id] = Field(default=[], description="Whom an ask asks; none otherwise.")
     concerns: list[Id] = Field(
-        default=[], description="Actors whose conduct or territory the ask is about."
+        default=[], description="Actors whose conduct or territory the paragraph is about."
     )
     themes: list[Id] = []
     ask: Ask | None = None
+    commitment: Text | None = Field(
+        default=None, description="Editorial: a commitment in a few plain words."
+    )
 
     @model_validator(mode="after")
-    def _ask_has_verb(self) -> Item:
-        if self.ask is not None and self.ask.verb is None and self.action is None:
-            raise ValueError("the ask needs a verb, as the item has no action verb")
+    def _fits_its_kind(self) -> Item:
+        problem = _kind_problems(self.kind, self.addressees, self.ask, self.commitment)
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property
@@ -187,31 +258,45 @@ class Resolution(Record):
     """A numbered resolution, with its sub-items."""
 
     number: int = Field(ge=1)
+    kind: ParagraphKind = Field(default="ask", description=_KIND_HELP)
     text: Text
-    addressees: list[Id] = Field(min_length=1)
+    addressees: list[Id] = Field(default=[], description="Whom an ask asks; none otherwise.")
     concerns: list[Id] = []
     themes: list[Id] = []
     ask: Ask | None = None
+    commitment: Text | None = Field(
+        default=None, description="Editorial: a commitment in a few plain words."
+    )
     items: list[Item] = []
 
     @model_validator(mode="after")
-    def _ask_has_verb(self) -> Resolution:
-        if self.ask is not None and self.ask.verb is None:
-            raise ValueError("a resolution's ask needs a verb")
+    def _fits_its_kind(self) -> Resolution:
+        problem = _kind_problems(self.kind, self.addressees, self.ask, self.commitment)
+        if problem:
+            raise ValueError(problem)
         return self
 
 
-class Meeting(Record):
-    """The general meeting that adopted a statement."""
+MeetingKind = Literal["general-meeting", "conference"]
 
-    ordinal: int = Field(ge=1)
-    city: Text
-    country: CountryCode
+
+class Meeting(Record):
+    """The general meeting or conference that adopted a statement."""
+
+    kind: MeetingKind = "general-meeting"
+    ordinal: int | None = Field(default=None, ge=1, description="A general meeting's number.")
+    name: Text | None = Field(default=None, description="A conference's name, as printed.")
+    city: Text | None = Field(default=None, description="Only where a source names it.")
+    country: CountryCode | None = Field(default=None, description="Only where a source names it.")
     start: dt.date | None = Field(default=None, description="First day, where a source gives it.")
     end: dt.date | None = Field(default=None, description="Last day, where a source gives it.")
 
     @model_validator(mode="after")
     def _dates_in_order(self) -> Meeting:
+        if self.kind == "general-meeting" and self.ordinal is None:
+            raise ValueError("a general meeting needs its `ordinal` (5 for the 5th)")
+        if self.kind == "conference" and self.name is None:
+            raise ValueError("a conference needs its `name`")
         if (self.start is None) != (self.end is None):
             raise ValueError("give both the start and the end of the meeting, or neither")
         if self.start is not None and self.end is not None and self.end < self.start:
@@ -219,29 +304,71 @@ class Meeting(Record):
         return self
 
 
+class Incomplete(Record):
+    """What of a document's text is not available, so that nothing is read into its absence."""
+
+    where: Text = Field(
+        description="Editorial: what is missing, in words (paragraphs 3 onwards are not available)."
+    )
+    missing: list[Annotated[int, Field(ge=1)]] = Field(
+        default=[], description="The numbers of operative paragraphs not available: gaps allowed."
+    )
+    truncated: bool = Field(
+        default=False, description="True: the text stops after the last paragraph given."
+    )
+
+
 class Statement(Record):
-    """A joint statement, word for word, with what it asks and of whom."""
+    """A document the coalition adopted, word for word, with what it asks and of whom."""
 
     kind: Literal["statement"]
     id: Id
+    document: DocumentKind = Field(
+        default="joint-statement",
+        description="What kind of document: a joint statement, an action programme (the "
+        "coalition's own commitments) or a resolution in the UN's style.",
+    )
     title: Text = Field(description="Editorial: the title the packs use.")
     heading: list[Text] = Field(min_length=1, description="The heading lines, as published.")
-    issuing_body: Text
+    issuers: list[Id] = Field(
+        default=[],
+        description="Who issued it: actor ids from the vocabulary, the coalition (the actor of "
+        "kind coalition) and any co-issuers. Left out: the coalition alone.",
+    )
+    issuing_body: Text | None = Field(
+        default=None, description="The coalition's name as the document prints it."
+    )
     meeting: Meeting
     adopted: dt.date
     language: LanguageCode
     sources: list[SourceRef] = Field(min_length=1)
-    overview: Text = Field(description="Editorial: what the statement asks, in plain words.")
+    overview: Text = Field(description="Editorial: what the statement says, in plain words.")
     themes: list[Id] = []
-    preamble: list[Paragraph] = Field(min_length=1)
+    opening: Text | None = Field(
+        default=None, description="A resolution's opening line, as printed (The Coalition,)."
+    )
+    preamble: list[Paragraph] = []
     resolutions: list[Resolution] = Field(min_length=1)
+    incomplete: Incomplete | None = Field(
+        default=None, description="Only where the text is known in part: what is missing."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Statement:
         numbers = [r.number for r in self.resolutions]
-        expected = list(range(1, len(numbers) + 1))
+        missing = self.incomplete.missing if self.incomplete else []
+        expected = [n for n in range(1, max(numbers) + 1) if n not in missing]
         if numbers != expected:
-            raise ValueError(f"resolutions are numbered {numbers}; expected {expected}")
+            declared = sorted(set(range(1, max(numbers) + 1)) - set(numbers))
+            hint = (
+                f"; if paragraphs {declared} are not available, say so in `incomplete.missing`"
+                if declared and sorted(numbers) == numbers and len(set(numbers)) == len(numbers)
+                else ""
+            )
+            raise ValueError(f"resolutions are numbered {numbers}; expected {expected}{hint}")
+        given = sorted(set(missing) & set(numbers))
+        if given:
+            raise ValueError(f"paragraphs {given} are given, yet declared missing")
         start, end = self.meeting.start, self.meeting.end
         if start is not None and end is not None and not start <= self.adopted <= end:
             raise ValueError(f"adopted on {self.adopted}, outside the meeting ({start} to {end})")
@@ -257,6 +384,7 @@ class Statement(Record):
 
 class AskTranslation(Record):
     verb: Text | None = None
+    printed: Text | None = None
     summary: Text | None = None
 
 
@@ -266,6 +394,7 @@ class QuotationTranslation(Record):
 
 class ParagraphTranslation(Record):
     text: Text | None = None
+    leading: Text | None = None
     quotations: list[QuotationTranslation] | None = None
 
 
@@ -273,17 +402,24 @@ class ItemTranslation(Record):
     action: Text | None = None
     text: Text | None = None
     ask: AskTranslation | None = None
+    commitment: Text | None = None
 
 
 class ResolutionTranslation(Record):
     number: int = Field(ge=1)
     text: Text | None = None
     ask: AskTranslation | None = None
+    commitment: Text | None = None
     items: list[ItemTranslation] | None = None
 
 
 class MeetingTranslation(Record):
-    city: Text
+    city: Text | None = None
+    name: Text | None = None
+
+
+class IncompleteTranslation(Record):
+    where: Text | None = None
 
 
 class Translation(Record):
@@ -309,8 +445,10 @@ class StatementTranslation(Record):
     heading: list[Text] | None = None
     meeting: MeetingTranslation | None = None
     overview: Text | None = None
+    opening: Text | None = None
     preamble: list[ParagraphTranslation] | None = None
     resolutions: list[ResolutionTranslation] | None = None
+    incomplete: IncompleteTranslation | None = None
     originals: dict[str, Text] | None = Field(
         default=None,
         description="What each text translates: the original text, by the original's field "
@@ -363,14 +501,38 @@ class MembershipCount(Record):
 
 
 class MeetingRecord(Record):
-    ordinal: int = Field(ge=1)
+    """A general meeting or conference, and the documents it adopted."""
+
+    kind: MeetingKind = "general-meeting"
+    ordinal: int | None = Field(default=None, ge=1, description="A general meeting's number.")
+    name: Text | None = Field(default=None, description="A conference's name, as printed.")
     year: int = Field(ge=1900, le=2100)
     city: Text | None = None
-    country: CountryCode
+    country: CountryCode | None = None
     start: dt.date | None = None
     end: dt.date | None = None
-    statement: Id | None = None
+    statement: Id | None = Field(default=None, description="The one document it adopted.")
+    statements: list[Id] = Field(
+        default=[],
+        description="The documents it adopted, in the order adopted (the packs keep this order "
+        "for documents of one day).",
+    )
     sources: list[SourceRef] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _named(self) -> MeetingRecord:
+        if self.kind == "general-meeting" and self.ordinal is None:
+            raise ValueError("a general meeting needs its `ordinal` (5 for the 5th)")
+        if self.kind == "conference" and self.name is None:
+            raise ValueError("a conference needs its `name`")
+        if self.statement is not None and self.statements:
+            raise ValueError("give `statement` (one document) or `statements`, not both")
+        return self
+
+    @property
+    def documents(self) -> list[str]:
+        """Return the ids of the documents it adopted, in the record's order."""
+        return [self.statement] if self.statement else list(self.statements)
 
 
 class Coalition(Record):

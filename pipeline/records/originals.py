@@ -58,8 +58,10 @@ def text_pairs(original: Statement, translation: StatementTranslation) -> Iterat
     number, as `validate` checks them.
     """
 
-    def pair(where: Where, source: Where, text: str, translated: str | None) -> Iterator[TextPair]:
-        if translated is not None:
+    def pair(
+        where: Where, source: Where, text: str | None, translated: str | None
+    ) -> Iterator[TextPair]:
+        if translated is not None and text is not None:
             yield TextPair(where, _key(source), text, translated)
 
     yield from pair(("title",), ("title",), original.title, translation.title)
@@ -73,13 +75,33 @@ def text_pairs(original: Statement, translation: StatementTranslation) -> Iterat
             original.meeting.city,
             translation.meeting.city,
         )
+        yield from pair(
+            ("meeting", "name"),
+            ("meeting", "name"),
+            original.meeting.name,
+            translation.meeting.name,
+        )
     yield from pair(("overview",), ("overview",), original.overview, translation.overview)
+    yield from pair(("opening",), ("opening",), original.opening, translation.opening)
+    if translation.incomplete is not None and original.incomplete is not None:
+        yield from pair(
+            ("incomplete", "where"),
+            ("incomplete", "where"),
+            original.incomplete.where,
+            translation.incomplete.where,
+        )
     for index, paragraph in enumerate(translation.preamble or []):
         if index >= len(original.preamble):
             continue
         ours = original.preamble[index]
         yield from pair(
             ("preamble", index, "text"), ("preamble", index, "text"), ours.text, paragraph.text
+        )
+        yield from pair(
+            ("preamble", index, "leading"),
+            ("preamble", index, "leading"),
+            ours.leading,
+            paragraph.leading,
         )
         for q_index, quotation in enumerate(paragraph.quotations or []):
             if q_index < len(ours.quotations):
@@ -104,6 +126,13 @@ def _resolution_pairs(
     if theirs.text is not None:
         yield TextPair((*where, "text"), _key((*source, "text")), ours.text, theirs.text)
     yield from _ask_pairs(where, source, ours, theirs)
+    if theirs.commitment is not None and ours.commitment is not None:
+        yield TextPair(
+            (*where, "commitment"),
+            _key((*source, "commitment")),
+            ours.commitment,
+            theirs.commitment,
+        )
     for index, item in enumerate(theirs.items or []):
         if index < len(ours.items):
             yield from _item_pairs(
@@ -119,6 +148,13 @@ def _item_pairs(
     if theirs.text is not None:
         yield TextPair((*where, "text"), _key((*source, "text")), ours.text, theirs.text)
     yield from _ask_pairs(where, source, ours, theirs)
+    if theirs.commitment is not None and ours.commitment is not None:
+        yield TextPair(
+            (*where, "commitment"),
+            _key((*source, "commitment")),
+            ours.commitment,
+            theirs.commitment,
+        )
 
 
 def _ask_pairs(
@@ -129,7 +165,7 @@ def _ask_pairs(
 ) -> Iterator[TextPair]:
     if ours.ask is None or theirs.ask is None:
         return
-    for name in ("verb", "summary"):
+    for name in ("verb", "printed", "summary"):
         text, translated = getattr(ours.ask, name), getattr(theirs.ask, name)
         key = _key((*source, "ask", name))
         if text is None and name == "verb" and isinstance(ours, Item):

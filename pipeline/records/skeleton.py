@@ -10,29 +10,39 @@ from pipeline.errors import UsageError
 from pipeline.files import create_exclusive, make_folder, write_atomically
 from pipeline.records.models import RESERVED_IDS, Id
 
-SKELETON = """\
+_HEAD = """\
 # yaml-language-server: $schema=../schemas/statement.schema.json
-# A new joint statement. Fill in every "" and every 0, copy the text word for
-# word from the source, then run: briefing validate {path}
+# A new {what}. Fill in every "" and every 0, copy the text word for word from
+# the source, then run: briefing validate {path}
 kind: statement
 id: {id}
-title: ""            # the title the packs use, such as: Joint Statement of the 5th General Meeting
+document: {kind}
+title: ""            # the title the packs use
 heading:             # the heading lines exactly as published
   - ""
-issuing_body: ""
+issuers: [ipcnkr]    # actor ids from vocabulary.yaml: the coalition, then any co-issuers
 meeting:
-  ordinal: 0         # 5 for the 5th General Meeting
-  city: ""
+  ordinal: 0         # 5 for the 5th General Meeting; for a conference, instead:
+                     # kind: conference, and name: "its name as printed"
+  city: ""           # leave city and country out where the document names neither
   country: ""        # ISO 3166 code: KR, JP, MN, US, GB...
-  start: 2000-01-01
-  end: 2000-01-01
 adopted: 2000-01-01
 language: en
 sources:
   - source: ""       # a source id: a record in sources/
     part: ""
-overview: ""         # editorial: two or three plain sentences on what the statement asks
+overview: ""         # editorial: two or three plain sentences on what the document says
 themes: []           # ids from vocabulary.yaml
+# incomplete:        # only if the text is known in part:
+#   where: ""        #   what is missing, in words
+#   missing: []      #   operative paragraph numbers not available
+#   truncated: false #   true if the text stops before its end
+"""
+
+SKELETONS = {
+    "joint-statement": (
+        "joint statement",
+        """\
 preamble:
   - text: ""
 resolutions:
@@ -41,14 +51,58 @@ resolutions:
     addressees: []   # actor ids from vocabulary.yaml
     themes: []
     ask:             # editorial: the ask in a few words, for the tables
-      verb: URGE
+      printed: ""    # the verb as the text prints it (urge)
+      verb: URGE     # optional: the same verb in capitals, to group it with others
       summary: ""
     items: []        # sub-items: {{action: URGE, text: "...", addressees: [...]}}
-"""
+  - number: 2
+    kind: expression # concern, condemnation, welcome: no addressees
+    text: ""
+    concerns: []
+""",
+    ),
+    "action-programme": (
+        "action programme",
+        """\
+resolutions:
+  - number: 1
+    kind: commitment # the coalition's own undertaking
+    text: ""
+    concerns: []     # actor ids: whom it concerns
+    themes: []
+    commitment: ""   # editorial: the commitment in a few words
+""",
+    ),
+    "resolution": (
+        "resolution in the UN's style",
+        """\
+opening: ""          # the opening line, as printed (The Coalition,)
+preamble:
+  - leading: ""      # the clause's leading words, as printed (Reaffirming)
+    text: ""         # the whole clause, beginning with them
+resolutions:
+  - number: 1
+    kind: expression # Expresses its concern...: no addressees
+    text: ""
+    concerns: []
+  - number: 2
+    text: ""         # Calls upon...
+    addressees: []
+    ask:
+      printed: ""    # Calls upon
+      summary: ""
+""",
+    ),
+}
 
 
-def write_skeleton(statement_id: str, folder: Path, force: bool = False) -> Path:
-    """Write `<folder>/<id>.yaml`, refusing a bad id or an existing file unless `force`."""
+def write_skeleton(
+    statement_id: str, folder: Path, force: bool = False, kind: str = "joint-statement"
+) -> Path:
+    """Write `<folder>/<id>.yaml` for a document of `kind`; refuse a bad id or an existing file.
+
+    An existing file is replaced only with `force`.
+    """
     try:
         TypeAdapter(Id).validate_python(statement_id)
     except ValidationError:
@@ -60,7 +114,10 @@ def write_skeleton(statement_id: str, folder: Path, force: bool = False) -> Path
         raise UsageError(f"{statement_id!r} is the name of another record; choose another id")
     make_folder(folder)
     path = folder / f"{statement_id}.yaml"
-    data = SKELETON.format(id=statement_id, path=path).encode()
+    if kind not in SKELETONS:
+        raise UsageError(f"{kind!r} is not a kind of document: {', '.join(SKELETONS)}")
+    what, body = SKELETONS[kind]
+    data = (_HEAD.format(id=statement_id, path=path, kind=kind, what=what) + body).encode()
     if path.exists() or path.is_symlink():
         if not force or path.is_symlink() or not path.is_file():
             raise UsageError(f"{path} already exists (--force replaces a file)")

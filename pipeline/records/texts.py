@@ -122,10 +122,12 @@ def _cldr_texts(project: Project, language: Language) -> Iterator[tuple[str, str
     )
     countries: set[str] = set()
     for statement in project.statements.values():
-        countries.add(statement.meeting.country)
+        if statement.meeting.country:
+            countries.add(statement.meeting.country)
     if project.coalition:
         for meeting in project.coalition.meetings:
-            countries.add(meeting.country)
+            if meeting.country:
+                countries.add(meeting.country)
         for entry in project.coalition.founding_countries:
             countries.update(entry.countries)
         yield origin, "lists", lang, fmt.list(["", "", ""])  # the separators alone

@@ -22,6 +22,7 @@ from pipeline.records.load import (
 from pipeline.records.models import (
     DEFAULT_PACK,
     RESERVED_IDS,
+    Ask,
     Coalition,
     CoalitionTranslation,
     MeetingRecord,
@@ -34,6 +35,7 @@ from pipeline.records.models import (
     StatementTranslation,
     Vocabulary,
     VocabularyTranslation,
+    printed_verb,
 )
 from pipeline.records.overlay import Aligned, aligned
 from pipeline.records.project import Project
@@ -83,9 +85,10 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
             problems += _coalition_references(
                 coalition, statements.keys() | unreadable, sources.keys()
             )
-        meetings = {m.ordinal: m for m in coalition.record.meetings}
         for loaded_file in statements.values():
-            problems += _statement_against_coalition(loaded_file, coalition.record, meetings)
+            problems += _statement_against_coalition(
+                loaded_file, coalition.record, coalition.record.meetings
+            )
     translations: dict[tuple[str, str], StatementTranslation] = {}
     for loaded_file in loaded.of_kind(StatementTranslation):
         record: StatementTranslation = loaded_file.record
@@ -108,7 +111,7 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
         problems += pack_problems(packs, [f.record.id for f in by_date], unreadable)
     for loaded_file in statements.values():
         country = loaded_file.record.meeting.country
-        if country not in known_countries():
+        if country is not None and country not in known_countries():
             problems.append(
                 loaded_file.problem(("meeting", "country"), f"unknown country code {country!r}")
             )
@@ -127,9 +130,20 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
                         loaded_file.problem(("notes", index, "id"), f"unknown note {note.id!r}")
                     )
     files = {_file_key(f.record): f.path for f in loaded.files}
+    # Documents of one day keep the order the coalition record lists them in, not their files'.
+    order = {
+        statement_id: index
+        for index, statement_id in enumerate(
+            s for m in (coalition.record.meetings if coalition else []) for s in m.documents
+        )
+    }
     project = Project(
         statements={
-            k: f.record for k, f in sorted(statements.items(), key=lambda kv: kv[1].record.adopted)
+            k: f.record
+            for k, f in sorted(
+                statements.items(),
+                key=lambda kv: (kv[1].record.adopted, order.get(kv[0], len(order))),
+            )
         },
         translations=translations,
         coalition=coalition.record if coalition else None,
@@ -299,11 +313,46 @@ def _references(loaded_file: LoadedFile, vocabulary: Vocabulary) -> list[Problem
                     )
                 )
 
+    check(("issuers",), statement.issuers, actors, "actor")
+    coalition = [a.id for a in vocabulary.actors if a.kind == "coalition"]
+    if statement.issuers and not set(statement.issuers) & set(coalition):
+        problems.append(
+            loaded_file.problem(
+                ("issuers",),
+                f"the coalition ({', '.join(coalition) or 'an actor of kind coalition'}) is "
+                "not among the issuers: the packs hold only documents the coalition adopted, "
+                "and a document it received (one addressed to it) is not its statement; "
+                "keep such a document in sources/, not in the statements",
+            )
+        )
     check(("themes",), statement.themes, themes, "theme")
     for p_index, paragraph in enumerate(statement.preamble):
         check(("preamble", p_index, "themes"), paragraph.themes, themes, "theme")
+
+    def printed(
+        where: tuple[str | int, ...], text: str, action: str | None, ask: Ask | None
+    ) -> None:
+        if ask is None or printed_verb(text, action, ask) is not None:
+            return
+        verb = ask.printed or ask.verb
+        problems.append(
+            loaded_file.problem(
+                (*where, "ask"),
+                (
+                    f"the verb {verb!r} is not in the paragraph, so the documents show no verb "
+                    "for this ask; give the verb as the document prints it in `ask.printed`"
+                )
+                if verb
+                else "the ask has no verb: give it as the document prints it in `ask.printed`",
+                severity="warning",
+            )
+        )
+
     for r_index, resolution in enumerate(statement.resolutions):
         base: tuple[str | int, ...] = ("resolutions", r_index)
+        printed(base, resolution.text, None, resolution.ask)
+        for i_index, item in enumerate(resolution.items):
+            printed((*base, "items", i_index), item.text, item.action, item.ask)
         check((*base, "addressees"), resolution.addressees, actors, "actor")
         check((*base, "concerns"), resolution.concerns, actors, "actor")
         check((*base, "themes"), resolution.themes, themes, "theme")
@@ -344,6 +393,14 @@ def _coalition_references(
                     ("meetings", index, "statement"), f"unknown statement {meeting.statement!r}"
                 )
             )
+        for s_index, statement_id in enumerate(meeting.statements):
+            if statements and statement_id not in statements:
+                problems.append(
+                    coalition.problem(
+                        ("meetings", index, "statements", s_index),
+                        f"unknown statement {statement_id!r}",
+                    )
+                )
         if meeting.start and meeting.end and meeting.end < meeting.start:
             problems.append(
                 coalition.problem(("meetings", index, "end"), "the meeting ends before it starts")
@@ -404,35 +461,64 @@ def _source_problems(loaded_file: LoadedFile, seen: dict[str, SourceDocument]) -
 
 
 def _statement_against_coalition(
-    loaded_file: LoadedFile, coalition: Coalition, meetings: dict[int, MeetingRecord]
+    loaded_file: LoadedFile, coalition: Coalition, meetings: list[MeetingRecord]
 ) -> list[Problem]:
-    """A statement's meeting must agree with the coalition record."""
+    """A statement's meeting, place and date must agree with the coalition record."""
     statement: Statement = loaded_file.record
+    given = statement.meeting
     problems: list[Problem] = []
-    meeting = meetings.get(statement.meeting.ordinal)
-    if meeting is None:
-        problems.append(
-            loaded_file.problem(
-                ("meeting", "ordinal"),
-                f"the coalition record has no general meeting number {statement.meeting.ordinal}",
-            )
+    if given.kind == "conference":
+        meeting = next(
+            (m for m in meetings if m.kind == "conference" and m.name == given.name), None
         )
-        return problems
-    if (meeting.start, meeting.end) != (statement.meeting.start, statement.meeting.end) and (
-        meeting.start is not None
-    ):
-        problems.append(
-            loaded_file.problem(
-                ("meeting", "start"),
-                f"meeting dates {statement.meeting.start} to {statement.meeting.end} differ from "
-                f"the coalition record ({meeting.start} to {meeting.end})",
-            )
+        if meeting is None:
+            return [
+                loaded_file.problem(
+                    ("meeting", "name"), f"the coalition record has no conference {given.name!r}"
+                )
+            ]
+    else:
+        meeting = next(
+            (m for m in meetings if m.kind == "general-meeting" and m.ordinal == given.ordinal),
+            None,
         )
+        if meeting is None:
+            return [
+                loaded_file.problem(
+                    ("meeting", "ordinal"),
+                    f"the coalition record has no general meeting number {given.ordinal}",
+                )
+            ]
+    what = "the coalition record"
+    for name in ("city", "country", "start", "end"):
+        ours, theirs = getattr(given, name), getattr(meeting, name)
+        if ours is not None and theirs is not None and ours != theirs:
+            problems.append(
+                loaded_file.problem(
+                    ("meeting", name), f"{name} {ours} differs from {what} ({theirs})"
+                )
+            )
+        elif ours is not None and theirs is None and name in ("city", "country"):
+            problems.append(
+                loaded_file.problem(
+                    ("meeting", name),
+                    f"{what} does not name the meeting's {name}: add it there, with its source",
+                )
+            )
     if meeting.year != statement.adopted.year:
         problems.append(
             loaded_file.problem(
-                ("meeting", "start"),
-                f"the coalition record dates meeting {meeting.ordinal} to {meeting.year}",
+                ("adopted",),
+                f"adopted in {statement.adopted.year}, but {what} dates the meeting to "
+                f"{meeting.year}",
+            )
+        )
+    if meeting.documents and statement.id not in meeting.documents:
+        problems.append(
+            loaded_file.problem(
+                ("meeting",),
+                f"{what} does not list {statement.id!r} among the meeting's documents "
+                f"({', '.join(meeting.documents)})",
             )
         )
     return problems

@@ -15,7 +15,14 @@ from pipeline.errors import BuildError
 from pipeline.i18n.languages import Formatter, Language, gettext_for
 from pipeline.i18n.scripts import direction_of
 from pipeline.plan.kinds import PACK, RECIPIENT_PACK, SUMMARY
-from pipeline.plan.planner import CountryAsks, PackView, RecipientView, StatementView, SummaryView
+from pipeline.plan.planner import (
+    Cite,
+    CountryAsks,
+    PackView,
+    RecipientView,
+    StatementView,
+    SummaryView,
+)
 from pipeline.version import __version__
 
 
@@ -32,7 +39,14 @@ ORDINAL_MESSAGES = {
     "other": N_("%(number)sth General Meeting"),
 }
 
+# Each kind of document: its name, and how many of it a pack holds.
+DOCUMENT_NAMES = {
+    "joint-statement": N_("joint statement"),
+    "action-programme": N_("action programme"),
+    "resolution": N_("resolution"),
+}
 VERDICTS = {
+    "incomplete": N_("not compared: incomplete text"),
     "new": N_("new"),
     "returns": N_("returns"),
     "recurs": N_("recurs"),
@@ -173,6 +187,11 @@ class Renderer:
             number=self.fmt.number,
             country_list=lambda codes: self.fmt.list([self.fmt.country(c) for c in codes]),
             verdict=lambda key: self._(VERDICTS[key]),
+            meeting_of=self.meeting_of,
+            document_name=lambda kind: self._(DOCUMENT_NAMES[kind]),
+            document_counts=self.document_counts,
+            cite=self.cite,
+            missing_mark=self.missing_mark,
         )
 
     def _(self, message: str, **values: Any) -> str:
@@ -185,6 +204,48 @@ class Renderer:
         category = self.fmt.locale.ordinal_form(ordinal)
         message = ORDINAL_MESSAGES.get(category, ORDINAL_MESSAGES["other"])
         return self._(message, number=self.fmt.number(ordinal))
+
+    def meeting_of(self, statement: StatementView) -> str:
+        """Return the name of the meeting that adopted `statement`: a conference by its own."""
+        if statement.conference is not None:
+            return statement.conference.text
+        return self.meeting_name(statement.meeting_ordinal or 0)
+
+    def document_counts(self, statements: list[StatementView]) -> str:
+        """Return "2 joint statements and 1 action programme", in the catalog's words."""
+        ngettext = self.gettext.ngettext
+        counted = {  # literal calls, so that the catalogs hold each as a plural
+            "joint-statement": lambda n: ngettext(
+                "%(num)d joint statement", "%(num)d joint statements", n
+            ),
+            "action-programme": lambda n: ngettext(
+                "%(num)d action programme", "%(num)d action programmes", n
+            ),
+            "resolution": lambda n: ngettext("%(num)d resolution", "%(num)d resolutions", n),
+        }
+        counts = {kind: 0 for kind in DOCUMENT_NAMES}
+        for statement in statements:
+            counts[statement.document] += 1
+        parts = [counted[kind](count) % {"num": count} for kind, count in counts.items() if count]
+        return self.fmt.list(parts)
+
+    def cite(self, cite: Cite) -> str:
+        """Return how a document is cited: its year, or with its kind and date when needed."""
+        if cite.document is None:
+            return str(cite.year)
+        name = self._(DOCUMENT_NAMES[cite.document])
+        if cite.date is None:
+            return self._("%(year)s %(document)s", year=cite.year, document=name)
+        return self._("%(document)s of %(date)s", document=name, date=cite.date)
+
+    def missing_mark(self, numbers: list[int]) -> str:
+        """Return the mark where numbered paragraphs are missing from the text."""
+        listed = self.fmt.list([self.fmt.number(n) for n in numbers])
+        return self.gettext.ngettext(
+            "[Paragraph %(numbers)s: text not available]",
+            "[Paragraphs %(numbers)s: text not available]",
+            len(numbers),
+        ) % {"numbers": listed}
 
     def translation_mark(self, statement: StatementView) -> str:
         state = statement.state
