@@ -157,6 +157,7 @@ def measure_deliver(bench: Bench) -> dict[str, Any]:
 
 def _drive(folder: Path, port: int) -> None:
     """Run one `send --send` in this process, timing the ledger's methods; print JSON."""
+    from pipeline.config import Paths
     from pipeline.deliver import SendOptions, send
     from pipeline.deliver.ledger import Ledger
     from pipeline.deliver.settings import load_settings
@@ -183,7 +184,9 @@ def _drive(folder: Path, port: int) -> None:
     )
     start = time.perf_counter()
     report = send(
-        SendOptions(folder / "recipients.yaml", settings, out=folder / "output", send=True)
+        SendOptions(
+            folder / "recipients.yaml", settings, Paths().locales, out=folder / "output", send=True
+        )
     )
     seconds = time.perf_counter() - start
     print(json.dumps({"seconds": seconds, "ledger_seconds": spent[0], "counts": report.counts}))

@@ -20,7 +20,7 @@ from pipeline.version import __version__
 if TYPE_CHECKING:
     from pipeline.config import Finished
 
-from pipeline.config import DEFAULT_RECORDS
+from pipeline.config import DEFAULT_RECORDS, Paths
 
 
 class _Group(click.Group):
@@ -72,7 +72,7 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
     """Check the records (default: statements/) and report every problem."""
     from pipeline.records.validate import check_records
 
-    _, problems, checked = check_records(list(paths) or [DEFAULT_RECORDS])
+    _, problems, checked = check_records(list(paths) or [DEFAULT_RECORDS], Paths())
     if output_format == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
@@ -96,7 +96,7 @@ def list_statements(paths: tuple[Path, ...]) -> None:
     """Print the statements: id, date adopted, place, number of resolutions."""
     from pipeline.records.validate import load_project
 
-    project = load_project(list(paths) or [DEFAULT_RECORDS])
+    project = load_project(list(paths) or [DEFAULT_RECORDS], Paths())
     rows = [
         (
             s.id,
@@ -344,7 +344,7 @@ def confirm(files: tuple[Path, ...], records: Path) -> None:
     """Record that each text of FILES translates today's original (check them first)."""
     from pipeline.records.confirm import confirm_translations
 
-    for path, count in confirm_translations(records, files):
+    for path, count in confirm_translations(Paths(records=records), files):
         click.echo(f"{path}: {count} texts recorded as translations of today's original")
 
 
@@ -459,6 +459,7 @@ def send(
         SendOptions(
             recipients,
             settings,
+            Paths().locales,
             out=out,
             send=really,
             outbox=outbox,

@@ -7,6 +7,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pipeline.config import Paths
 from pipeline.editions import edition, member_digest
 from pipeline.errors import RecordError
 from pipeline.records.validate import load_recipients
@@ -52,7 +53,7 @@ def test_a_bad_address_is_reported_at_its_line(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     try:
-        load_recipients(path)
+        load_recipients(path, Paths().locales)
     except RecordError as error:
         shown = str(error)
     else:
@@ -63,5 +64,5 @@ def test_a_bad_address_is_reported_at_its_line(tmp_path: Path) -> None:
 
 def test_the_examples_have_fictional_addresses() -> None:
     examples = Path(__file__).resolve().parent.parent / "examples" / "recipients.yaml"
-    members = load_recipients(examples).recipients
+    members = load_recipients(examples, Paths().locales).recipients
     assert all(m.email and m.email.endswith("@example.org") for m in members)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import Paths
 from pipeline.records.models import SourceDocument, Statement
 from pipeline.records.validate import load_project
 
@@ -43,7 +44,7 @@ def record_text(statement: Statement) -> str:
 
 @pytest.fixture(scope="module")
 def statements() -> dict[str, Statement]:
-    return load_project([REPO / "statements"]).statements
+    return load_project([REPO / "statements"], Paths()).statements
 
 
 # Lines inside a statement's part of its source that are not statement text.
@@ -58,7 +59,7 @@ def archived_cases() -> list[tuple[str, Path, str, tuple[str, ...]]]:
 
     The statement's text starts in its source at its first heading line.
     """
-    project = load_project([REPO / "statements"])
+    project = load_project([REPO / "statements"], Paths())
     cases: list[tuple[str, Path, str, tuple[str, ...]]] = []
     for statement in project.statements.values():
         for ref in statement.sources:
@@ -117,7 +118,7 @@ def test_the_2007_items_keep_their_verbs_as_data(statements: dict[str, Statement
 
 
 def test_the_sources_disagreements_are_recorded(statements: dict[str, Statement]) -> None:
-    coalition = load_project([REPO / "statements"]).coalition
+    coalition = load_project([REPO / "statements"], Paths()).coalition
     assert coalition is not None
     founding = {tuple(sorted(f.countries)) for f in coalition.founding_countries}
     assert ("AU", "GB", "JP", "KR", "MN", "US") in founding
@@ -131,7 +132,7 @@ def test_the_sources_disagreements_are_recorded(statements: dict[str, Statement]
 def test_each_statement_cites_the_archived_copy_it_is_checked_against(
     statement_id: str, seed: Path
 ) -> None:
-    project = load_project([REPO / "statements"])
+    project = load_project([REPO / "statements"], Paths())
     cited = [project.sources[ref.source] for ref in project.statements[statement_id].sources]
     assert [SOURCES / source.file for source in cited] == [seed]
     assert all(isinstance(source, SourceDocument) and source.statement_text for source in cited)

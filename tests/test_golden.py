@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import Paths
 from pipeline.i18n.languages import Language, available_languages
 from pipeline.plan.planner import Planner
 from pipeline.records.instruments import Instruments
@@ -76,7 +77,7 @@ def languages() -> list[Language]:
 
 def render(language: Language, project: Project, instruments: Instruments) -> Iterator[Golden]:
     """Render the summaries, the pack and a recipient's own pages in one language."""
-    recipient = load_recipients(RECIPIENTS).recipients[0]
+    recipient = load_recipients(RECIPIENTS, Paths().locales).recipients[0]
     planner = Planner(project, language, instruments)
     renderer = Renderer(REPO / "templates", language, TODAY)
     code = language.code
@@ -90,7 +91,7 @@ def render(language: Language, project: Project, instruments: Instruments) -> It
 
 
 def _records() -> tuple[Project, Instruments]:
-    return load_project([REPO / "statements"]), Instruments.load(REPO / "instruments")
+    return load_project([REPO / "statements"], Paths()), Instruments.load(REPO / "instruments")
 
 
 @pytest.fixture(scope="module")

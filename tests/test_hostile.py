@@ -36,6 +36,7 @@ from support import (
 )
 
 from pipeline.cli import cli
+from pipeline.config import Paths
 from pipeline.errors import BuildError, RecordError
 
 TOKYO = "ipcnkr-2005-tokyo"
@@ -672,7 +673,7 @@ def test_every_hidden_character_is_found_where_it_is(
     with pytest.raises(RecordError) as error:
         from pipeline.records.validate import load_project
 
-        load_project([path.parent])
+        load_project([path.parent], Paths())
     column = len("title: 'T ") + len(before) + 1
     expected = f"{path}:{line}:{column}: title: U+{ord(control):04X}"
     assert any(str(p).startswith(expected) for p in error.value.problems), error.value.message

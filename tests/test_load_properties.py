@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from support import CONTEXT, FIXTURE_SOURCES, RECORDS, STATEMENT, TRANSLATION
 
 from pipeline.cli import cli
+from pipeline.config import Paths
 from pipeline.errors import Problem
 from pipeline.records.load import LoadedFile, load_file
 from pipeline.records.validate import check_records
@@ -328,7 +329,7 @@ def write_folder(folder: Path, name: str, text: str) -> None:
 def test_check_records_mutated_folder(folder: Path, record: tuple[str, str]) -> None:
     name, text = record
     write_folder(folder, name, text)
-    project, problems, checked = check_records([folder])  # must not raise
+    project, problems, checked = check_records([folder], Paths())  # must not raise
     assert checked == len(RECORD_FILES) + 2  # and the two sources beside the folder
     assert problems == sorted(problems)
     assert_good_problems(problems, None, None)
@@ -370,5 +371,5 @@ def test_originals_are_valid(folder: Path) -> None:
     """The mutations start from records that are valid, so what they find is what they broke."""
     for name in RECORD_FILES:
         shutil.copy(RECORDS / name, folder / name)
-    _, problems, _ = check_records([folder])
+    _, problems, _ = check_records([folder], Paths())
     assert problems == []

@@ -19,7 +19,7 @@ from pypdf.generic import DictionaryObject
 from support import STATEMENTS, build, copy_project
 
 from bench.corpus import dump_yaml, make_corpus
-from pipeline.config import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES
+from pipeline.config import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES, Paths
 from pipeline.i18n.languages import available_languages
 from pipeline.plan.planner import GRID_COLUMNS, Planner, normalise_ask, theme_grids
 from pipeline.records.instruments import Instruments
@@ -163,7 +163,7 @@ def test_asks_by_addressee_stay_within_their_page_budget(large: Pack, small: Pac
 def test_a_repeated_ask_is_listed_once_with_its_years_and_a_link_for_each(
     corpus: Path, large: Pack
 ) -> None:
-    project = load_project([corpus])
+    project = load_project([corpus], Paths())
     # Resolution 4, item 2 of the 2007 statement, made by every clone of it: it
     # is asked of the international community and concerns both Koreas.
     places = {
@@ -201,7 +201,7 @@ def test_a_repeated_ask_is_listed_once_with_its_years_and_a_link_for_each(
 
 
 def test_a_long_vocabulary_is_split_into_grids_that_each_fit() -> None:
-    project = load_project([STATEMENTS])
+    project = load_project([STATEMENTS], Paths())
     planner = Planner(
         project, available_languages(DEFAULT_LOCALES)["en"], Instruments.load(DEFAULT_INSTRUMENTS)
     )

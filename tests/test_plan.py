@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.config import Paths
 from pipeline.i18n.languages import Language, T, available_languages
 from pipeline.plan.planner import Planner, StatementView, asks_concerning, translated_share
 from pipeline.records.instruments import Instruments
@@ -25,7 +26,7 @@ TOKYO, SEOUL = "ipcnkr-2005-tokyo", "ipcnkr-2007-seoul"
 
 @pytest.fixture(scope="module")
 def project() -> Project:
-    return load_project([REPO / "statements"])
+    return load_project([REPO / "statements"], Paths())
 
 
 @pytest.fixture(scope="module")
@@ -291,7 +292,7 @@ def test_validation_reports_what_does_not_line_up(records: Path) -> None:
     )
     text = text.replace("      - text: les parlements à tenir des auditions.\n", "")
     path.write_text(text, encoding="utf-8")
-    _, problems, _ = check_records([records])
+    _, problems, _ = check_records([records], Paths())
     found = {(p.field, p.message) for p in problems if p.path == path and p.is_error}
     assert found == {
         ("resolutions[1].number", "resolution 1 is translated twice"),
@@ -302,7 +303,9 @@ def test_validation_reports_what_does_not_line_up(records: Path) -> None:
 def test_the_pack_plans_the_coalition_and_the_recipient(
     project: Project, instruments: Instruments
 ) -> None:
-    recipient = load_recipients(REPO / "tests" / "fixtures" / "recipients.yaml").recipients[0]
+    recipient = load_recipients(
+        REPO / "tests" / "fixtures" / "recipients.yaml", Paths().locales
+    ).recipients[0]
     pack = Planner(project, language("ja"), instruments).pack({}, [SEOUL], recipient)
     seoul = next(m for m in pack.meetings if m.ordinal == 4)
     tokyo = next(m for m in pack.meetings if m.ordinal == 2)

@@ -9,6 +9,7 @@ import pytest
 from support import STATEMENTS, build, copy_project
 
 import pipeline.records.validate
+from pipeline.config import Paths
 from pipeline.errors import RecordError
 
 
@@ -27,7 +28,7 @@ def test_a_no_op_build_loads_no_record(
 ) -> None:
     records, out, cache = built
 
-    def refuse(paths: object) -> None:
+    def refuse(paths: object, folders: object) -> None:
         raise AssertionError("the records were loaded")
 
     monkeypatch.setattr(pipeline.records.validate, "load_project", refuse)
@@ -67,9 +68,9 @@ def test_any_change_takes_the_full_path(built: tuple[Path, Path, Path], change: 
     loaded: list[object] = []
     original = pipeline.records.validate.load_project
 
-    def load(paths: list[Path]) -> object:
+    def load(paths: list[Path], folders: Paths) -> object:
         loaded.append(paths)
-        return original(paths)
+        return original(paths, folders)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipeline.records.validate, "load_project", load)

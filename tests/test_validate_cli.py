@@ -14,6 +14,7 @@ from click.testing import Result
 from support import BAD_FILES, RECORDS, STATEMENT, TRANSLATION, replace_once, shown
 
 from pipeline.cli import main
+from pipeline.config import Paths
 from pipeline.errors import RecordError
 from pipeline.records.validate import check_records, load_project
 
@@ -52,7 +53,7 @@ def test_clean_folder_in_json_is_an_empty_list(briefing: Briefing) -> None:
 
 
 def test_clean_records_make_a_project() -> None:
-    project = load_project([RECORDS])
+    project = load_project([RECORDS], Paths())
     assert list(project.statements) == ["test-2005-tokyo"]
     assert list(project.translations) == [("test-2005-tokyo", "fr")]
     assert project.vocabulary is not None
@@ -360,13 +361,13 @@ def test_coalition_read_as_context_is_not_checked_against_one_statement(
 
 def test_check_records_returns_problems_not_exceptions(bad_case: BadCase) -> None:
     folder = bad_case("several")
-    project, problems, checked = check_records([folder])
+    project, problems, checked = check_records([folder], Paths())
     assert len(problems) == 3
     assert checked == 7  # and the two sources beside the folder
     assert list(project.statements) == ["test-2005-tokyo"]  # a bad reference still loads
     assert project.translations == {}  # the translation could not be read
     with pytest.raises(RecordError) as caught:
-        load_project([folder])
+        load_project([folder], Paths())
     assert caught.value.format_message().endswith("\n3 problems found.")
     assert caught.value.exit_code == 1
 

@@ -25,6 +25,8 @@ import pytest
 from support import REPO, copy_project, edit
 from test_fidelity import SEED_CASES, sentences, statement_lines
 
+from pipeline.config import Paths
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -252,7 +254,7 @@ def test_translations_are_marked_as_in_the_pdfs(seen: dict[Path, Seen], web: Pat
     from pipeline.render.renderer import Renderer
 
     root = web.parent
-    project = load_project([root / "statements"])
+    project = load_project([root / "statements"], Paths())
     language = available_languages(root / "locales")["ja"]
     planner = Planner(project, language, Instruments.load(REPO / "instruments"))
     renderer = Renderer(root / "templates", language, dt.date(2026, 1, 1))

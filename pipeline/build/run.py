@@ -52,7 +52,7 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
     from pipeline.records.validate import load_project, load_recipients
     from pipeline.typeset.fontstage import prepare_document_fonts
 
-    project = load_project([paths.records])
+    project = load_project([paths.records], paths)
     cache = Cache(paths.cache)
     languages = select_languages(paths.locales, request.langs)
     drafts = languages_in_progress(paths.locales, languages, cache)
@@ -66,7 +66,7 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
         drafts = {}
     chosen = _choose_statements(project, request.statements)
     instruments = Instruments.load(paths.instruments)
-    recipients = load_recipients(request.recipients) if request.recipients else None
+    recipients = load_recipients(request.recipients, paths.locales) if request.recipients else None
     every_language = available_languages(paths.locales)
     fonts, relied_on, faces = prepare_document_fonts(
         project,

@@ -20,7 +20,6 @@ from babel import Locale
 from babel.dates import format_date
 from babel.messages.pofile import read_po
 
-from pipeline.config import DEFAULT_LOCALES
 from pipeline.i18n.languages import available_languages
 
 DOMAIN = "deliver"
@@ -89,7 +88,7 @@ def message_id(member: str, edition: str, sender: str) -> str:
     return f"<briefing.{edition.lower()}.{member}@{domain}>"
 
 
-def paragraphs(letter: Letter, locales: Path = DEFAULT_LOCALES) -> tuple[str, list[str]]:
+def paragraphs(letter: Letter, locales: Path) -> tuple[str, list[str]]:
     """Return the subject and the paragraphs of a letter, in its language."""
     say = _catalog(locales, letter.lang)
     date = format_date(letter.prepared, format="long", locale=say.locale)
@@ -143,7 +142,7 @@ def compose(
     cc: list[str],
     pdf: bytes | None,
     when: dt.datetime,
-    locales: Path = DEFAULT_LOCALES,
+    locales: Path,
 ) -> EmailMessage:
     """Return the email of one letter: plain text, an HTML alternative, the pack attached."""
     subject, lines = paragraphs(letter, locales)

@@ -42,6 +42,7 @@ class SendOptions:
 
     recipients: Path
     settings: Settings
+    locales: Path  # the project's catalogs: the members' languages and the messages' words
     out: Path = Path("output")
     send: bool = False  # False: a dry run that only says what would be sent
     outbox: Path | None = None  # write .eml files there instead of sending
@@ -90,7 +91,7 @@ def send(options: SendOptions) -> SendReport:
     from pipeline.records.validate import load_recipients
 
     settings = options.settings
-    members = load_recipients(options.recipients).recipients
+    members = load_recipients(options.recipients, options.locales).recipients
     manifest = Manifest.load(options.out)
     if manifest.problem:
         raise BriefingError(f"{options.out}/manifest.json is {manifest.problem}")
@@ -281,6 +282,7 @@ def _deliver(
             list(member.cc),
             None if link else data,
             dt.datetime.now(dt.UTC),
+            options.locales,
         )
         make_folder(options.outbox)
         target = options.outbox / f"{member.id}-{entry.edition}.eml"
@@ -298,6 +300,7 @@ def _deliver(
             list(member.cc),
             None if link else data,
             dt.datetime.now(dt.UTC),
+            options.locales,
         )
         ledger.mark(member.id, entry.edition, "sending", attempt=True)
         result = submission.send(

@@ -39,7 +39,7 @@ def translation_status(paths: Paths) -> StatusReport:
         for message in state.fuzzy:
             report.catalog_details.append(f"{state.lang}: fuzzy: {message!r}")
         report.complete &= state.complete
-    project = load_project([paths.records])
+    project = load_project([paths.records], paths)
     languages = list(available_languages(paths.locales))
     report.statement_header = ("statement", *languages)
     for statement in project.statements.values():

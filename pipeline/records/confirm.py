@@ -9,19 +9,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from pipeline.config import Paths
 from pipeline.errors import UsageError
 from pipeline.files import write_atomically
 from pipeline.records.originals import current_originals, with_originals
 from pipeline.records.validate import load_project
 
 
-def confirm_translations(records: Path, files: Sequence[Path]) -> list[tuple[Path, int]]:
+def confirm_translations(paths: Paths, files: Sequence[Path]) -> list[tuple[Path, int]]:
     """Record, in each translation file, the originals its texts translate today.
 
     Run after a translator has checked the texts against today's original: it is
     the translator's "this is current", as clearing gettext's fuzzy flag is.
     """
-    project = load_project([records])
+    records = paths.records
+    project = load_project([records], paths)
     by_path = {path.resolve(): key for key, path in project.files.items()}
     done = []
     for file in files:

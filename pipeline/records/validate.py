@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline.config import DEFAULT_INSTRUMENTS, DEFAULT_LOCALES, SOURCES, sources_folder
+from pipeline.config import SOURCES, Paths, sources_folder
 from pipeline.errors import Problem, RecordError
 from pipeline.records.load import (
     Loaded,
@@ -47,20 +47,25 @@ if TYPE_CHECKING:
     from pipeline.records.instruments import Instruments
 
 
-def check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
-    """Load and check every record under `paths`; return the project, problems, file count."""
+def check_records(paths: Sequence[Path], folders: Paths) -> tuple[Project, list[Problem], int]:
+    """Load and check every record under `paths`; return the project, problems, file count.
+
+    `folders` are the command's own (catalogs, instruments): a record is checked
+    against the languages and instruments the build will use, not the tool's.
+    """
     with paused_gc():
-        return _check_records(paths)
+        return _check_records(paths, folders)
 
 
-def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
+def _check_records(paths: Sequence[Path], folders: Paths) -> tuple[Project, list[Problem], int]:
+    instruments = _instruments(folders.instruments)
     loaded = load_records(paths)
     given = {f.path for f in loaded.files}
     _add_context(loaded)
     problems = list(loaded.problems)
     # Statements whose file has problems of its own: not "unknown" where they are referred to.
     unreadable = {p.path.name.rsplit(".", 1)[0] for p in loaded.problems}
-    problems += _unique_ids(loaded)
+    problems += _unique_ids(loaded, instruments)
     problems += _required_records(loaded)
     for loaded_file in loaded.files:
         problems += text_problems(loaded_file)
@@ -100,11 +105,11 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
                 )
             continue
         problems += _alignment(loaded_file, original.record)
-        problems += _official_quotations(loaded_file, original.record)
+        problems += _official_quotations(loaded_file, original.record, instruments)
         problems += _stale_translations(loaded_file, original.record)
         translations[(record.statement, record.translation.language)] = record
     for loaded_file in loaded.of_kind(Recipients):
-        problems += recipient_problems(loaded_file)
+        problems += recipient_problems(loaded_file, folders.locales)
     packs = _single(loaded, Packs, problems)
     if packs is not None:
         by_date = sorted(statements.values(), key=lambda f: f.record.adopted)
@@ -157,9 +162,9 @@ def _check_records(paths: Sequence[Path]) -> tuple[Project, list[Problem], int]:
     return project, sorted(set(problems)), checked
 
 
-def load_project(paths: Sequence[Path]) -> Project:
+def load_project(paths: Sequence[Path], folders: Paths) -> Project:
     """Return the project's records, or raise every problem found in them."""
-    project, problems, _ = check_records(paths)
+    project, problems, _ = check_records(paths, folders)
     errors = [p for p in problems if p.is_error]
     if errors:
         raise RecordError(errors)
@@ -235,10 +240,10 @@ def _required_records(loaded: Loaded) -> list[Problem]:
     return problems
 
 
-def _unique_ids(loaded: Loaded) -> list[Problem]:
+def _unique_ids(loaded: Loaded, instruments: Instruments) -> list[Problem]:
     problems: list[Problem] = []
     first: dict[str, LoadedFile] = {}
-    reserved = RESERVED_IDS | _instruments().records.keys()
+    reserved = RESERVED_IDS | instruments.records.keys()
     for loaded_file in loaded.of_kind(Statement):
         key = loaded_file.record.id
         if key in reserved:
@@ -632,7 +637,7 @@ def known_countries() -> frozenset[str]:
     return frozenset(str(code) for code in Locale("en").territories if len(str(code)) == 2)
 
 
-def recipient_problems(loaded_file: LoadedFile, locales: Path = DEFAULT_LOCALES) -> list[Problem]:
+def recipient_problems(loaded_file: LoadedFile, locales: Path) -> list[Problem]:
     """Unique ids, real countries, and languages that have a catalog."""
     from pipeline.i18n.languages import available_languages
 
@@ -744,13 +749,13 @@ def _reserved_pack(pack_id: str, full: object, summaries: object) -> str | None:
     return None
 
 
-def load_recipients(path: Path) -> Recipients:
-    """Read and check a recipients file, or raise every problem in it."""
+def load_recipients(path: Path, locales: Path) -> Recipients:
+    """Read and check a recipients file, or raise every problem in it (languages of `locales`)."""
     loaded, problems = load_file(path)
     if loaded is not None and not isinstance(loaded.record, Recipients):
         problems.append(loaded.problem(("kind",), "this is not a recipients file"))
     if loaded is not None and not problems:
-        problems = recipient_problems(loaded) + text_problems(loaded)
+        problems = recipient_problems(loaded, locales) + text_problems(loaded)
     if problems or loaded is None:
         raise RecordError(problems)
     return loaded.record  # type: ignore[no-any-return]
@@ -792,13 +797,14 @@ def _stale_translations(loaded_file: LoadedFile, original: Statement) -> list[Pr
     return problems
 
 
-def _official_quotations(loaded_file: LoadedFile, original: Statement) -> list[Problem]:
+def _official_quotations(
+    loaded_file: LoadedFile, original: Statement, instruments: Instruments
+) -> list[Problem]:
     """A translated quotation of an instrument is its official text, never a new translation."""
     record: StatementTranslation = loaded_file.record
     lang = record.translation.language
     if lang == original.language:
         return []  # reported already: a translation into the original's own language
-    instruments = _instruments()
     problems: list[Problem] = []
     for p_index, (theirs, ours) in enumerate(
         zip(record.preamble or [], original.preamble, strict=False)
@@ -819,7 +825,7 @@ def _official_quotations(loaded_file: LoadedFile, original: Statement) -> list[P
 
 
 @functools.cache
-def _instruments() -> Instruments:
+def _instruments(folder: Path) -> Instruments:
     from pipeline.records.instruments import Instruments
 
-    return Instruments.load(DEFAULT_INSTRUMENTS)
+    return Instruments.load(folder)
