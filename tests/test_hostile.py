@@ -898,3 +898,140 @@ def test_build_statement_makes_a_pack_of_the_chosen_statements(
     manifest = json.loads((out / "manifest.json").read_text())
     assert [e["statements"] for e in manifest["files"]] == [[TOKYO]]
     verified(out)
+
+
+# --- 9. a templates folder is data, not code (issue 26) --------------------------------
+
+
+def _hostile_templates(tmp_path: Path, partial: str, text: str) -> Path:
+    """A copy of the templates whose summary page starts with `text`, and a secret beside it."""
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    (tmp_path / "secret.txt").write_text("THE-SECRET", encoding="utf-8")
+    (templates / "partials" / "evil.html").symlink_to(tmp_path / "secret.txt")
+    path = templates / "partials" / partial
+    path.write_text(text + path.read_text(encoding="utf-8"), encoding="utf-8")
+    return templates
+
+
+def _build_with(records: Path, out: Path, templates: Path) -> Result:
+    return run(
+        "build",
+        "--records",
+        records,
+        "--out",
+        out,
+        "--templates",
+        templates,
+        "--lang",
+        "en",
+        "--only",
+        "summary",
+        "--statement",
+        TOKYO,
+        "--jobs",
+        "1",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            '{{ cycler.__init__.__globals__.__builtins__.__import__("os")'
+            '.system("touch {marker}") }}',
+            "access to attribute '__init__' of 'type' object is unsafe",
+        ),
+        (
+            "{{ lipsum.__globals__.__builtins__.open('{secret}').read() }}",
+            "access to attribute '__globals__' of 'function' object is unsafe",
+        ),
+        ('{{ "{0.__class__.__mro__}".format(1) }}', "'__class__' of 'int' object is unsafe"),
+        (
+            "{% for d in statement.documents %}{{ d.model_dump() }}{% endfor %}",
+            "a template may not call BaseModel.model_dump",
+        ),
+        ("{% set l = [] %}{{ l.append(1) }}", "'append' of 'list' object is unsafe"),
+        ('{% include "partials/evil.html" %}', "'partials/evil.html': it is a link that leaves"),
+        ('{% include "../../secret.txt" %}', "'../../secret.txt': a template name is a relative"),
+        ('{% from "{secret}" import x %}', "a template name is a relative path without '..'"),
+    ],
+    ids=["import-os", "open", "format", "model-method", "mutate", "link", "dotdot", "absolute"],
+)
+def test_a_hostile_template_runs_no_code_and_reads_nothing_outside(
+    records: Path, tmp_path: Path, cache: Path, text: str, problem: str
+) -> None:
+    marker = tmp_path / "pwned"
+    secret = tmp_path / "secret.txt"
+    payload = text.replace("{marker}", str(marker)).replace("{secret}", str(secret))
+    templates = _hostile_templates(tmp_path, "summary_page.html", payload)
+    out = tmp_path / "out"
+    result = _build_with(records, out, templates)
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert errors == [
+        f"Error: {templates.resolve()}/partials/summary_page.html:1: template error: "
+        + errors[0].split(": template error: ", 1)[-1]
+    ], result.output
+    assert problem in errors[0], errors[0]
+    assert "THE-SECRET" not in result.output
+    assert not marker.exists()
+    assert not (out / "manifest.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("partial", "text", "line", "problem"),
+    [
+        ("macros.html", "\n\n{% if %}\n", 3, "Expected an expression"),
+        (
+            "summary_page.html",
+            "{% macro again(n) %}{{ again(n + 1) }}{% endmacro %}\n{{ again(0) }}\n",
+            1,
+            "templates call themselves too deeply",
+        ),
+        ("summary_page.html", '\n{% include "partials/summary_page.html" %}', 1, "too deeply"),
+        ("summary_page.html", "\n\n\n{{ 1 / 0 }}", 4, "ZeroDivisionError: division by zero"),
+        ("summary_page.html", "{{ no_such_thing }}", 1, "'no_such_thing' is undefined"),
+        ("summary_page.html", '{% include "partials/none.html" %}', 1, "template not found"),
+        ("summary_page.html", b"\n\xff\xfe{{ x }}".decode("latin-1"), 2, "not UTF-8"),
+    ],
+    ids=[
+        "syntax",
+        "recursive-macro",
+        "recursive-include",
+        "raises",
+        "undefined",
+        "missing",
+        "utf8",
+    ],
+)
+def test_a_template_error_is_one_line_naming_template_and_line(
+    records: Path, tmp_path: Path, cache: Path, partial: str, text: str, line: int, problem: str
+) -> None:
+    templates = _hostile_templates(tmp_path, partial, "")
+    path = templates / "partials" / partial
+    body = path.read_text(encoding="utf-8")
+    if "not UTF-8" in problem:
+        path.write_bytes(text.encode("latin-1") + body.encode())
+    else:
+        path.write_text(text + body, encoding="utf-8")
+    result = _build_with(records, tmp_path / "out", templates)
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert len(errors) == 1, result.output
+    where = f"{templates.resolve()}/partials/{partial}:{line}: template error: "
+    if "deeply" in problem:  # the innermost template of the loop, wherever it closes
+        where = f"{templates.resolve()}/"
+    assert errors[0].startswith(f"Error: {where}"), errors[0]
+    assert problem in errors[0], errors[0]
+
+
+def test_the_inputs_of_a_document_never_read_a_template_outside(tmp_path: Path) -> None:
+    from pipeline.render.templates import template_files
+
+    templates = _hostile_templates(
+        tmp_path, "summary_page.html", '{% include "partials/evil.html" %}{% include "../x" %}'
+    )
+    names = [p.relative_to(templates).as_posix() for p in template_files(templates, "summary.html")]
+    assert "partials/summary_page.html" in names and "base.html" in names
+    assert "partials/evil.html" not in names and "../x" not in names

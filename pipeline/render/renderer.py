@@ -8,14 +8,14 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
-from jinja2.exceptions import TemplateSyntaxError, UndefinedError
+from markupsafe import escape
 
 from pipeline.errors import BuildError
 from pipeline.i18n.languages import Formatter, Language, gettext_for
 from pipeline.i18n.scripts import direction_of
 from pipeline.plan.kinds import PACK, RECIPIENT_PACK, SUMMARY
 from pipeline.plan.planner import CountryAsks, PackView, RecipientView, StatementView, SummaryView
+from pipeline.render.templates import template_environment, template_error
 from pipeline.version import __version__
 
 
@@ -182,15 +182,16 @@ class Renderer:
         self.fmt = Formatter(language)
         self.today = today
         self.gettext = gettext_for(language)
-        self.env = Environment(
-            loader=FileSystemLoader(str(templates)),
-            autoescape=True,  # every template, whatever its name: statement text is data
-            undefined=StrictUndefined,
-            extensions=["jinja2.ext.i18n"],
-            trim_blocks=True,
-            lstrip_blocks=True,
+        self.env = template_environment(
+            templates, extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True
         )
-        self.env.install_gettext_translations(self.gettext, newstyle=True)  # type: ignore[attr-defined]
+        # A catalog's strings are text, escaped like record text: a translator's
+        # `<a href>` shows as written, never as a link (no template needs markup in one).
+        self.env.install_gettext_callables(  # type: ignore[attr-defined]
+            lambda message: str(escape(self.gettext.gettext(message))),
+            lambda singular, plural, n: str(escape(self.gettext.ngettext(singular, plural, n))),
+            newstyle=True,
+        )
         self.env.globals.update(
             direction=direction_of,
             meeting_name=self.meeting_name,
@@ -329,17 +330,12 @@ class Renderer:
     def _render(self, name: str, context: Page) -> str:
         try:
             html = self.env.get_template(name).render(_values(context))
-            return keep_hangul_words(drop_layout_whitespace(html))
-        except TemplateNotFound as error:
-            raise BuildError(
-                f"template not found: {error.name} (searched {self.templates})"
-            ) from None
-        except TemplateSyntaxError as error:
-            raise BuildError(
-                f"{error.filename or error.name}:{error.lineno}: template error: {error.message}"
-            ) from None
-        except UndefinedError as error:
-            raise BuildError(f"{name}: {error.message}") from None
+        except Exception as error:  # a template is data: whatever it raises is its error
+            message = template_error(error, self.templates, f"{self.templates / name}")
+            if message is None:
+                raise
+            raise BuildError(message) from None
+        return keep_hangul_words(drop_layout_whitespace(html))
 
 
 def _values(context: Page) -> dict[str, Any]:
