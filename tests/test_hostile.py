@@ -1035,3 +1035,149 @@ def test_the_inputs_of_a_document_never_read_a_template_outside(tmp_path: Path) 
     names = [p.relative_to(templates).as_posix() for p in template_files(templates, "summary.html")]
     assert "partials/summary_page.html" in names and "base.html" in names
     assert "partials/evil.html" not in names and "../x" not in names
+
+
+# --- 10. the cache touches only what it wrote, and a forged record costs only time ---
+
+
+def test_a_cache_folder_of_someone_elses_files_is_refused_and_left_alone(
+    records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    chapter = home / "Documents" / "thesis-chapter-3.odt"
+    chapter.write_text("three years of work")
+    (home / "photo.jpg").write_bytes(b"\xff\xd8")
+    long_ago = time.time() - 365 * 24 * 3600
+    for path in (chapter, home / "photo.jpg"):
+        os.utime(path, (long_ago, long_ago))
+    before = snapshot(home)
+    paths_default(monkeypatch, cache=home)
+    result = run("build", "--records", records, "--out", tmp_path / "out", "--lang", "en")
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if line.strip()]
+    assert errors == [
+        f"Error: the cache folder {home} holds 'Documents', which the cache did not write, "
+        "and no CACHEDIR.TAG: set BRIEFING_CACHE to an empty or new folder (the cache writes "
+        "only its own files)"
+    ]
+    assert snapshot(home) == before and not (home / "CACHEDIR.TAG").exists()
+
+
+def test_a_planted_catalog_complete_record_still_builds_a_draft(
+    locales: Path, tmp_path: Path, cache: Path
+) -> None:
+    from pipeline.cache import hash_files
+
+    assert run("i18n", "init", "fr", "--locale", "fr_FR").exit_code == 0
+    catalog = locales / "fr" / "LC_MESSAGES" / "messages.po"
+    key = hash_files([locales / "messages.pot", catalog])
+    forged = json.dumps({"key": key})
+    (cache / "catalogs").mkdir(exist_ok=True)
+    (cache / "catalogs" / f"{key[:32]}.json").write_text(forged)  # as the cache once kept it
+    records = tmp_path / "project" / "statements"
+    out = tmp_path / "out"
+    result = run(
+        "build", "--records", records, "--out", out, "--lang", "fr", "--only", "summary",
+        "--statement", TOKYO,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    from support import page_texts
+
+    assert "Draft translation" in page_texts(out / "fr" / f"{TOKYO}-summary.pdf")[0]
+
+
+def test_a_forged_font_stage_cannot_change_a_pdf(
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
+    """A record pointing at a planted stylesheet (a well-formed blob) is not believed."""
+    import hashlib
+
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="summary", statements=[TOKYO])
+    before = snapshot(out)
+    css = b"body { font-size: 1pt; color: white } /* planted */"
+    name = f"fonts/fonts-en-{hashlib.sha256(css).hexdigest()}.css"
+    (cache / name).write_bytes(css)  # its bytes hash to its name: a valid blob
+    forged = 0
+    for record in (cache / "fonts").glob("*.json"):
+        mark, _, body = record.read_bytes().partition(b"\n")
+        stage = json.loads(body)
+        if "css" in stage:
+            stage["css"]["en"] = name
+            stage["files"][name] = hashlib.sha256(css).hexdigest()
+            record.write_bytes(mark + b"\n" + json.dumps(stage).encode())
+            forged += 1
+    assert forged
+    build(records, out, cache, langs="en", only="summary", statements=[TOKYO], force=True)
+    assert snapshot(out) == before
+
+
+# --- 11. catalog strings are text; a bad catalog is a located error ---------------------
+
+
+def _japanese(locales: Path) -> Path:
+    return locales / "ja" / "LC_MESSAGES" / "messages.po"
+
+
+def test_markup_in_a_translation_is_shown_as_text_not_made_a_link(locales: Path) -> None:
+    import datetime as dt
+
+    from pipeline.i18n.languages import available_languages
+    from pipeline.plan.planner import Planner
+    from pipeline.records.instruments import Instruments
+    from pipeline.records.validate import load_project
+    from pipeline.render.renderer import Renderer
+
+    evil = '<a href="http://evil.example/">概要</a>'
+    edit(_japanese(locales), 'msgstr "概要"', 'msgstr "' + evil.replace('"', '\\"') + '"')
+    language = available_languages(locales)["ja"]
+    project = load_project([STATEMENTS])
+    planner = Planner(project, language, Instruments.load(REPO / "instruments"))
+    html = Renderer(REPO / "templates", language, dt.date(2026, 1, 15)).summary(
+        planner.summary(project.statements[TOKYO], 0)
+    )
+    assert "evil.example" in html
+    assert "<a href=" + '"http://evil' not in html
+    assert "&lt;a href=&#34;http://evil.example/&#34;&gt;概要&lt;/a&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        ('msgstr "概要"', 'msgstr "%(evil)s概要"', 149, "placeholder %(evil)s is not in the "),
+        (
+            'msgstr "%(country)s・%(city)s"',
+            'msgstr "%(country)s・%(town)s"',
+            23,
+            "unknown named placeholder 'town' in the translation of '%(city)s, %(country)s'",
+        ),
+        (
+            '#, python-format\nmsgid "%(city)s, %(country)s"\nmsgstr "%(country)s・%(city)s"',
+            'msgid "%(city)s, %(country)s"\nmsgstr "%(country)s・%(city)d"',
+            22,
+            "incompatible format for placeholder 'city'",
+        ),
+        ('msgstr "行動"', 'msgstr "100% 行動"', 67, "write a % sign as %%"),
+        ('msgstr "行動"', 'msgstr "行動\nmsgstr "x"', 67, "malformed: 'msgstr \"行動' is not"),
+        ('msgstr "行動"', 'msgstr "行\udcff動"', 67, "not UTF-8 (byte 0xff)"),
+    ],
+    ids=["new-placeholder", "renamed", "unflagged-type", "percent", "malformed", "not-utf8"],
+)
+def test_a_bad_catalog_is_a_located_error_in_build_and_status(
+    locales: Path, tmp_path: Path, old: str, new: str, line: int, message: str
+) -> None:
+    path = _japanese(locales)
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_bytes(text.replace(old, new, 1).encode("utf-8", errors="surrogateescape"))
+    records = tmp_path / "project" / "statements"
+    for args in (
+        ["build", "--records", records, "--out", tmp_path / "out", "--lang", "ja"],
+        ["i18n", "status"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert f"{path}:{line}:1: " in result.output, result.output
+        assert message in result.output, result.output
+    assert not (tmp_path / "out" / "manifest.json").exists()
