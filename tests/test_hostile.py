@@ -1181,3 +1181,47 @@ def test_a_bad_catalog_is_a_located_error_in_build_and_status(
         assert f"{path}:{line}:1: " in result.output, result.output
         assert message in result.output, result.output
     assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+# --- 12. every page gated; fields of sane length ----------------------------------------
+
+
+def test_the_gate_fails_text_a_fixed_height_box_drops() -> None:
+    """The cover is one page tall: what does not fit is on no page, not past an edge."""
+    from pipeline.typeset.pdf import Typesetter, check_overflow
+
+    typesetter = Typesetter(REPO / "templates")
+    name = " ".join(["Longname"] * 560)
+    html = (
+        '<section class="cover"><p class="cover-recipient">'
+        f'<span class="recipient-name">{name}</span></p></section>'
+    )
+    sheets = [REPO / "templates" / s for s in ("print.css", "pack.css", "recipient.css")]
+    document = typesetter.layout(html, "a cover", sheets)
+    with pytest.raises(BuildError) as error:
+        check_overflow(document, "the en pack of example-us-smith")
+    message = str(error.value)
+    assert "the en pack of example-us-smith: content outside the page" in message
+    assert "span.recipient-name 'Longname Longname" in message and "are on no page" in message
+
+
+def test_a_recipients_name_too_long_for_a_cover_is_a_located_error(
+    records: Path, tmp_path: Path
+) -> None:
+    long_name = " ".join(["Longname"] * 560)[:5039]
+    recipients = tmp_path / "recipients.yaml"
+    recipients.write_text(
+        "kind: recipients\nexamples: true\nrecipients:\n  - id: example-us-smith\n"
+        f"    name: {long_name}\n    honorific: Hon.\n    chamber: House\n"
+        "    country: US\n    language: en\n    paper: A4\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run(
+        "build", "--records", records, "--out", out, "--recipients", recipients,
+        "--lang", "en", "--only", "recipients",
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert f"{recipients}:5:5: recipients[0].name:" in result.output
+    assert "200 characters" in result.output
+    assert not out.exists() or not (out / "manifest.json").exists()
