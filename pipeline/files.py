@@ -50,16 +50,25 @@ def create_exclusive(path: Path, data: bytes) -> None:
     """Write a new file; refuse an existing one or a symbolic link (O_EXCL, O_NOFOLLOW)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC, 0o666)
     try:
-        _write_all(fd, data)
-    finally:
+        _write_all(fd, data, path)
+    except BaseException:
         os.close(fd)
+        path.unlink(missing_ok=True)  # half a file is no file
+        raise
+    os.close(fd)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes, path: Path) -> None:
+    """Write and flush every byte; an error names `path` (os.write's errors name none)."""
     view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-    os.fsync(fd)
+    try:
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except OSError as error:
+        if error.filename is not None:
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from None
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -76,7 +85,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC, 0o666 & ~_umask()
         )
         try:
-            _write_all(fd, data)
+            _write_all(fd, data, path)
         finally:
             os.close(fd)
         os.replace(name, path)
@@ -154,7 +163,7 @@ def _cache_key() -> bytes:
                 path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC, 0o600)
                 try:
-                    _write_all(fd, secrets.token_hex(32).encode() + b"\n")
+                    _write_all(fd, secrets.token_hex(32).encode() + b"\n", path)
                 finally:
                     os.close(fd)
             except FileExistsError:

@@ -197,6 +197,7 @@ def test_a_full_disk_changes_nothing_and_is_one_line(
         assert result.exit_code == 1, result.output
         error = [line for line in result.output.splitlines() if line.startswith("Error")]
         assert len(error) == 1 and "No space left" in error[0] and "free some space" in error[0]
+        assert f"cannot use {disk}/" in error[0] and " ?:" not in error[0], error[0]
         assert snapshot(out) == before
         verified(out)
         (disk / "filler").unlink()
@@ -1225,3 +1226,86 @@ def test_a_recipients_name_too_long_for_a_cover_is_a_located_error(
     assert f"{recipients}:5:5: recipients[0].name:" in result.output
     assert "200 characters" in result.output
     assert not out.exists() or not (out / "manifest.json").exists()
+
+
+# --- 13. Ctrl-C: honoured, or the commit finished and said so --------------------------
+
+
+def _session_processes(session: int) -> list[int]:
+    """The processes still alive in a session (a build and the workers it forked)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            alive.append(int(entry.name))
+    return alive
+
+
+def test_ctrl_c_during_a_parallel_build_stops_it_within_seconds_and_changes_nothing(
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="summary", statements=[TOKYO])
+    before = snapshot(out)
+    change_a_statement(records)
+    command = [sys.executable, "-m", "pipeline", "build", "--records", str(records)]
+    command += ["--out", str(out), "--lang", "en", "--jobs", "2"]
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, "BRIEFING_CACHE": str(cache)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stderr is not None
+    first = process.stderr.readline()  # the first document is done: the workers are busy
+    assert first.startswith("[1/"), first
+    interrupted = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    rest, errors = process.communicate(timeout=60)
+    seconds = time.monotonic() - interrupted
+    assert process.returncode == 130, first + errors + rest
+    assert seconds < 3, f"{seconds:.1f} s from Ctrl-C to exit"
+    assert "Traceback" not in errors and "Aborted." in errors, errors
+    deadline = time.monotonic() + 5
+    while _session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _session_processes(process.pid) == []  # no worker left typesetting
+    assert snapshot(out) == before
+    verified(out)
+
+
+def test_ctrl_c_during_the_commit_finishes_it_and_says_so(
+    records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="summary", statements=[TOKYO])
+    old = sha256(out / "en" / f"{TOKYO}-summary.pdf")
+    change_a_statement(records)
+    import pipeline.output.transaction as transaction
+
+    real_apply = transaction._apply
+
+    def ctrl_c_half_way(target: Path, journal: transaction._Journal) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # a real signal, as the terminal sends it
+        real_apply(target, journal)
+
+    monkeypatch.setattr(transaction, "_apply", ctrl_c_half_way)
+    result = run(
+        "build", "--records", records, "--out", out, "--lang", "en", "--only", "summary",
+        "--statement", TOKYO, "--jobs", "1",
+    )  # fmt: skip
+    monkeypatch.undo()
+    assert result.exit_code == 130, result.output
+    assert (
+        f"interrupted while the outputs were being committed: the commit was finished first, "
+        f"so {out}/ holds this build's documents and manifest"
+    ) in result.output
+    assert sha256(out / "en" / f"{TOKYO}-summary.pdf") != old
+    verified(out)

@@ -151,11 +151,19 @@ def _build(paths: Paths, request: BuildRequest) -> list[Written]:
         with changing(paths.out, manifest, gone, request.notice) as changes:
             if todo:
                 run(plan.context, todo, request.jobs, finished, behind)
-        if todo:
-            Cache(paths.cache).prune()
-        done = [written(manifest, job, job.path in changes.built) for job in jobs]
-        assert request.today is not None
-        snapshot.remember(paths, request, request.today, done, plan.relied_on)
+        try:
+            if todo:
+                Cache(paths.cache).prune()
+            done = [written(manifest, job, job.path in changes.built) for job in jobs]
+            assert request.today is not None
+            snapshot.remember(paths, request, request.today, done, plan.relied_on)
+        except KeyboardInterrupt:
+            from pipeline.output.transaction import Interrupted
+
+            raise Interrupted(
+                f"interrupted after the outputs were committed: {paths.out}/ holds this "
+                "build's documents and manifest"
+            ) from None
         return done
 
 

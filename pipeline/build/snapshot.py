@@ -88,12 +88,16 @@ def remember(
         ],
     }
     folder = paths.cache / NAMESPACE
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{_key(paths, request, today)}.json"
     temporary = folder / f".{target.name}.{os.getpid()}.tmp"
     body = json.dumps(kept, sort_keys=True).encode()
-    temporary.write_bytes(seal(NAMESPACE.encode(), body).encode() + b"\n" + body)
-    os.replace(temporary, target)
+    try:  # the documents are written: a snapshot that cannot be kept costs the next build time
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(seal(NAMESPACE.encode(), body).encode() + b"\n" + body)
+        os.replace(temporary, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
 
 
 def _key(paths: Paths, request: BuildRequest, today: dt.date) -> str:
