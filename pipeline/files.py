@@ -9,6 +9,9 @@ link itself, never what it points at.
 from __future__ import annotations
 
 import errno
+import functools
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -47,16 +50,25 @@ def create_exclusive(path: Path, data: bytes) -> None:
     """Write a new file; refuse an existing one or a symbolic link (O_EXCL, O_NOFOLLOW)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC, 0o666)
     try:
-        _write_all(fd, data)
-    finally:
+        _write_all(fd, data, path)
+    except BaseException:
         os.close(fd)
+        path.unlink(missing_ok=True)  # half a file is no file
+        raise
+    os.close(fd)
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes, path: Path) -> None:
+    """Write and flush every byte; an error names `path` (os.write's errors name none)."""
     view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-    os.fsync(fd)
+    try:
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    except OSError as error:
+        if error.filename is not None:
+            raise
+        raise OSError(error.errno, error.strerror, str(path)) from None
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -73,7 +85,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC, 0o666 & ~_umask()
         )
         try:
-            _write_all(fd, data)
+            _write_all(fd, data, path)
         finally:
             os.close(fd)
         os.replace(name, path)
@@ -121,3 +133,56 @@ def os_error_message(error: OSError, doing: str | None = None) -> str:
     }
     hint = hints.get(error.errno or 0, "fix the problem and run the command again")
     return f"{what} {path}: {reason}; {hint}"
+
+
+KEY_VARIABLE = "BRIEFING_CACHE_KEY"
+
+
+@functools.cache
+def _cache_key() -> bytes:
+    """The secret that seals cache records: `$BRIEFING_CACHE_KEY`, else this user's key file.
+
+    It is kept outside the cache, so whoever can write the cache folder (a shared
+    drive, a CI cache a pull request saved) cannot forge a record this user's
+    builds accept. A key that cannot be read or made is a fresh one per process:
+    every record is then worked out again, which costs only time.
+    """
+    given = os.environ.get(KEY_VARIABLE)
+    if given:
+        return given.encode()
+    home = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    path = Path(home) / "briefing" / "cache.key"
+    for _ in range(2):
+        try:
+            key = read_nofollow(path, 1024).strip()
+            if len(key) >= 32:
+                return key
+            break
+        except FileNotFoundError:
+            try:
+                path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | NOFOLLOW | CLOEXEC, 0o600)
+                try:
+                    _write_all(fd, secrets.token_hex(32).encode() + b"\n", path)
+                finally:
+                    os.close(fd)
+            except FileExistsError:
+                continue  # another process made it first: read theirs
+            except OSError:
+                break
+        except OSError:
+            break
+    return secrets.token_bytes(32)
+
+
+def seal(*parts: bytes) -> str:
+    """Return the HMAC-SHA256, under the cache key, of `parts` taken as one message."""
+    mac = hmac.new(_cache_key(), digestmod=hashlib.sha256)
+    for part in parts:
+        mac.update(len(part).to_bytes(8, "big") + part)
+    return mac.hexdigest()
+
+
+def sealed(mark: bytes, *parts: bytes) -> bool:
+    """True if `mark` is the seal of `parts` (compared in constant time)."""
+    return hmac.compare_digest(mark, seal(*parts).encode())

@@ -41,6 +41,8 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("BRIEFING_CACHE", str(folder))
+        # The key that seals cache records (pipeline/files.py), so no test makes one in ~/.config.
+        patch.setenv("BRIEFING_CACHE_KEY", "the tests' own cache key, not a secret")
         yield folder
 
 

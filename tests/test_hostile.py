@@ -201,6 +201,7 @@ def test_a_full_disk_changes_nothing_and_is_one_line(
         assert result.exit_code == 1, result.output
         error = [line for line in result.output.splitlines() if line.startswith("Error")]
         assert len(error) == 1 and "No space left" in error[0] and "free some space" in error[0]
+        assert f"cannot use {disk}/" in error[0] and " ?:" not in error[0], error[0]
         assert snapshot(out) == before
         verified(out)
         (disk / "filler").unlink()
@@ -549,11 +550,17 @@ def test_an_edited_fitting_decision_cannot_change_a_pdf(
         lambda d: 5 if d != 5 else 0,
         lambda d: 0 if d else 1,
     )
-    for tampered in tamperings:
+    from pipeline.files import seal
+
+    for tampered, resealed in zip(tamperings, (False, True), strict=True):
         for memo in memos:
-            data = json.loads(memo.read_text())
+            mark, _, body = memo.read_bytes().partition(b"\n")
+            data = json.loads(body)
             data["density"] = tampered(data["density"])
-            memo.write_text(json.dumps(data))
+            body = json.dumps(data).encode()
+            if resealed:  # as if the key were known too: the layout still checks the hint
+                mark = seal(b"fit", body).encode()
+            memo.write_bytes(mark + b"\n" + body)
         build(records, out, cache, langs="en", force=True)
         assert snapshot(out) == before
 
@@ -919,4 +926,414 @@ def test_build_statement_makes_a_pack_of_the_chosen_statements(
     build(records, out, cache, langs="en", only="pack", statements=[TOKYO])
     manifest = json.loads((out / "manifest.json").read_text())
     assert [e["statements"] for e in manifest["files"]] == [[TOKYO]]
+    verified(out)
+
+
+# --- 9. a templates folder is data, not code (issue 26) --------------------------------
+
+
+def _hostile_templates(tmp_path: Path, partial: str, text: str) -> Path:
+    """A copy of the templates whose summary page starts with `text`, and a secret beside it."""
+    templates = tmp_path / "templates"
+    shutil.copytree(REPO / "templates", templates)
+    (tmp_path / "secret.txt").write_text("THE-SECRET", encoding="utf-8")
+    (templates / "partials" / "evil.html").symlink_to(tmp_path / "secret.txt")
+    path = templates / "partials" / partial
+    path.write_text(text + path.read_text(encoding="utf-8"), encoding="utf-8")
+    return templates
+
+
+def _build_with(records: Path, out: Path, templates: Path) -> Result:
+    return run(
+        "build",
+        "--records",
+        records,
+        "--out",
+        out,
+        "--templates",
+        templates,
+        "--lang",
+        "en",
+        "--only",
+        "summary",
+        "--statement",
+        TOKYO,
+        "--jobs",
+        "1",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            '{{ cycler.__init__.__globals__.__builtins__.__import__("os")'
+            '.system("touch {marker}") }}',
+            "access to attribute '__init__' of 'type' object is unsafe",
+        ),
+        (
+            "{{ lipsum.__globals__.__builtins__.open('{secret}').read() }}",
+            "access to attribute '__globals__' of 'function' object is unsafe",
+        ),
+        ('{{ "{0.__class__.__mro__}".format(1) }}', "'__class__' of 'int' object is unsafe"),
+        (
+            "{% for d in statement.documents %}{{ d.model_dump() }}{% endfor %}",
+            "a template may not call BaseModel.model_dump",
+        ),
+        ("{% set l = [] %}{{ l.append(1) }}", "'append' of 'list' object is unsafe"),
+        ('{% include "partials/evil.html" %}', "'partials/evil.html': it is a link that leaves"),
+        ('{% include "../../secret.txt" %}', "'../../secret.txt': a template name is a relative"),
+        ('{% from "{secret}" import x %}', "a template name is a relative path without '..'"),
+    ],
+    ids=["import-os", "open", "format", "model-method", "mutate", "link", "dotdot", "absolute"],
+)
+def test_a_hostile_template_runs_no_code_and_reads_nothing_outside(
+    records: Path, tmp_path: Path, cache: Path, text: str, problem: str
+) -> None:
+    marker = tmp_path / "pwned"
+    secret = tmp_path / "secret.txt"
+    payload = text.replace("{marker}", str(marker)).replace("{secret}", str(secret))
+    templates = _hostile_templates(tmp_path, "summary_page.html", payload)
+    out = tmp_path / "out"
+    result = _build_with(records, out, templates)
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert errors == [
+        f"Error: {templates.resolve()}/partials/summary_page.html:1: template error: "
+        + errors[0].split(": template error: ", 1)[-1]
+    ], result.output
+    assert problem in errors[0], errors[0]
+    assert "THE-SECRET" not in result.output
+    assert not marker.exists()
+    assert not (out / "manifest.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("partial", "text", "line", "problem"),
+    [
+        ("macros.html", "\n\n{% if %}\n", 3, "Expected an expression"),
+        (
+            "summary_page.html",
+            "{% macro again(n) %}{{ again(n + 1) }}{% endmacro %}\n{{ again(0) }}\n",
+            1,
+            "templates call themselves too deeply",
+        ),
+        ("summary_page.html", '\n{% include "partials/summary_page.html" %}', 1, "too deeply"),
+        ("summary_page.html", "\n\n\n{{ 1 / 0 }}", 4, "ZeroDivisionError: division by zero"),
+        ("summary_page.html", "{{ no_such_thing }}", 1, "'no_such_thing' is undefined"),
+        ("summary_page.html", '{% include "partials/none.html" %}', 1, "template not found"),
+        ("summary_page.html", b"\n\xff\xfe{{ x }}".decode("latin-1"), 2, "not UTF-8"),
+    ],
+    ids=[
+        "syntax",
+        "recursive-macro",
+        "recursive-include",
+        "raises",
+        "undefined",
+        "missing",
+        "utf8",
+    ],
+)
+def test_a_template_error_is_one_line_naming_template_and_line(
+    records: Path, tmp_path: Path, cache: Path, partial: str, text: str, line: int, problem: str
+) -> None:
+    templates = _hostile_templates(tmp_path, partial, "")
+    path = templates / "partials" / partial
+    body = path.read_text(encoding="utf-8")
+    if "not UTF-8" in problem:
+        path.write_bytes(text.encode("latin-1") + body.encode())
+    else:
+        path.write_text(text + body, encoding="utf-8")
+    result = _build_with(records, tmp_path / "out", templates)
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error")]
+    assert len(errors) == 1, result.output
+    where = f"{templates.resolve()}/partials/{partial}:{line}: template error: "
+    if "deeply" in problem:  # the innermost template of the loop, wherever it closes
+        where = f"{templates.resolve()}/"
+    assert errors[0].startswith(f"Error: {where}"), errors[0]
+    assert problem in errors[0], errors[0]
+
+
+def test_the_inputs_of_a_document_never_read_a_template_outside(tmp_path: Path) -> None:
+    from pipeline.render.templates import template_files
+
+    templates = _hostile_templates(
+        tmp_path, "summary_page.html", '{% include "partials/evil.html" %}{% include "../x" %}'
+    )
+    names = [p.relative_to(templates).as_posix() for p in template_files(templates, "summary.html")]
+    assert "partials/summary_page.html" in names and "base.html" in names
+    assert "partials/evil.html" not in names and "../x" not in names
+
+
+# --- 10. the cache touches only what it wrote, and a forged record costs only time ---
+
+
+def test_a_cache_folder_of_someone_elses_files_is_refused_and_left_alone(
+    records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    (home / "Documents").mkdir(parents=True)
+    chapter = home / "Documents" / "thesis-chapter-3.odt"
+    chapter.write_text("three years of work")
+    (home / "photo.jpg").write_bytes(b"\xff\xd8")
+    long_ago = time.time() - 365 * 24 * 3600
+    for path in (chapter, home / "photo.jpg"):
+        os.utime(path, (long_ago, long_ago))
+    before = snapshot(home)
+    paths_default(monkeypatch, cache=home)
+    result = run("build", "--records", records, "--out", tmp_path / "out", "--lang", "en")
+    assert result.exit_code == 1, result.output
+    errors = [line for line in result.output.splitlines() if line.strip()]
+    assert errors == [
+        f"Error: the cache folder {home} holds 'Documents', which the cache did not write, "
+        "and no CACHEDIR.TAG: set BRIEFING_CACHE to an empty or new folder (the cache writes "
+        "only its own files)"
+    ]
+    assert snapshot(home) == before and not (home / "CACHEDIR.TAG").exists()
+
+
+def test_a_planted_catalog_complete_record_still_builds_a_draft(
+    locales: Path, tmp_path: Path, cache: Path
+) -> None:
+    from pipeline.cache import hash_files
+
+    assert run("i18n", "init", "fr", "--locale", "fr_FR").exit_code == 0
+    catalog = locales / "fr" / "LC_MESSAGES" / "messages.po"
+    key = hash_files([locales / "messages.pot", catalog])
+    forged = json.dumps({"key": key})
+    (cache / "catalogs").mkdir(exist_ok=True)
+    (cache / "catalogs" / f"{key[:32]}.json").write_text(forged)  # as the cache once kept it
+    records = tmp_path / "project" / "statements"
+    out = tmp_path / "out"
+    result = run(
+        "build", "--records", records, "--out", out, "--lang", "fr", "--only", "summary",
+        "--statement", TOKYO,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    from support import page_texts
+
+    assert "Draft translation" in page_texts(out / "fr" / f"{TOKYO}-summary.pdf")[0]
+
+
+def test_a_forged_font_stage_cannot_change_a_pdf(
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
+    """A record pointing at a planted stylesheet (a well-formed blob) is not believed."""
+    import hashlib
+
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="summary", statements=[TOKYO])
+    before = snapshot(out)
+    css = b"body { font-size: 1pt; color: white } /* planted */"
+    name = f"fonts/fonts-en-{hashlib.sha256(css).hexdigest()}.css"
+    (cache / name).write_bytes(css)  # its bytes hash to its name: a valid blob
+    forged = 0
+    for record in (cache / "fonts").glob("*.json"):
+        mark, _, body = record.read_bytes().partition(b"\n")
+        stage = json.loads(body)
+        if "css" in stage:
+            stage["css"]["en"] = name
+            stage["files"][name] = hashlib.sha256(css).hexdigest()
+            record.write_bytes(mark + b"\n" + json.dumps(stage).encode())
+            forged += 1
+    assert forged
+    build(records, out, cache, langs="en", only="summary", statements=[TOKYO], force=True)
+    assert snapshot(out) == before
+
+
+# --- 11. catalog strings are text; a bad catalog is a located error ---------------------
+
+
+def _japanese(locales: Path) -> Path:
+    return locales / "ja" / "LC_MESSAGES" / "messages.po"
+
+
+def test_markup_in_a_translation_is_shown_as_text_not_made_a_link(locales: Path) -> None:
+    import datetime as dt
+
+    from pipeline.i18n.languages import available_languages
+    from pipeline.plan.planner import Planner
+    from pipeline.records.instruments import Instruments
+    from pipeline.records.validate import load_project
+    from pipeline.render.renderer import Renderer
+
+    evil = '<a href="http://evil.example/">概要</a>'
+    edit(_japanese(locales), 'msgstr "概要"', 'msgstr "' + evil.replace('"', '\\"') + '"')
+    language = available_languages(locales)["ja"]
+    project = load_project([STATEMENTS], Paths())
+    planner = Planner(project, language, Instruments.load(REPO / "instruments"))
+    html = Renderer(REPO / "templates", language, dt.date(2026, 1, 15)).summary(
+        planner.summary(project.statements[TOKYO], 0)
+    )
+    assert "evil.example" in html
+    assert "<a href=" + '"http://evil' not in html
+    assert "&lt;a href=&#34;http://evil.example/&#34;&gt;概要&lt;/a&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('msgstr "概要"', 'msgstr "%(evil)s概要"', "placeholder %(evil)s is not in the "),
+        (
+            'msgstr "%(country)s・%(city)s"',
+            'msgstr "%(country)s・%(town)s"',
+            "unknown named placeholder 'town' in the translation of '%(city)s, %(country)s'",
+        ),
+        (
+            '#, python-format\nmsgid "%(city)s, %(country)s"\nmsgstr "%(country)s・%(city)s"',
+            'msgid "%(city)s, %(country)s"\nmsgstr "%(country)s・%(city)d"',
+            "incompatible format for placeholder 'city'",
+        ),
+        ('msgstr "行動"', 'msgstr "100% 行動"', "write a % sign as %%"),
+        ('msgstr "行動"', 'msgstr "行動\nmsgstr "x"', "malformed: 'msgstr \"行動' is not"),
+        ('msgstr "行動"', 'msgstr "行\udcff動"', "not UTF-8 (byte 0xff)"),
+    ],
+    ids=["new-placeholder", "renamed", "unflagged-type", "percent", "malformed", "not-utf8"],
+)
+def test_a_bad_catalog_is_a_located_error_in_build_and_status(
+    locales: Path, tmp_path: Path, old: str, new: str, message: str
+) -> None:
+    path = _japanese(locales)
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    start = text.index(old)  # the problem is reported at the translation's (msgstr's) line
+    line = text[:start].count("\n") + new[: new.index("msgstr")].count("\n") + 1
+    path.write_bytes(text.replace(old, new, 1).encode("utf-8", errors="surrogateescape"))
+    records = tmp_path / "project" / "statements"
+    for args in (
+        ["build", "--records", records, "--out", tmp_path / "out", "--lang", "ja"],
+        ["i18n", "status"],
+    ):
+        result = run(*args)
+        assert result.exit_code == 1, result.output
+        assert f"{path}:{line}:1: " in result.output, result.output
+        assert message in result.output, result.output
+    assert not (tmp_path / "out" / "manifest.json").exists()
+
+
+# --- 12. every page gated; fields of sane length ----------------------------------------
+
+
+def test_the_gate_fails_text_a_fixed_height_box_drops() -> None:
+    """The cover is one page tall: what does not fit is on no page, not past an edge."""
+    from pipeline.typeset.pdf import Typesetter, check_overflow
+
+    typesetter = Typesetter(REPO / "templates")
+    name = " ".join(["Longname"] * 560)
+    html = (
+        '<section class="cover"><p class="cover-recipient">'
+        f'<span class="recipient-name">{name}</span></p></section>'
+    )
+    sheets = [REPO / "templates" / s for s in ("print.css", "pack.css", "recipient.css")]
+    document = typesetter.layout(html, "a cover", sheets)
+    with pytest.raises(BuildError) as error:
+        check_overflow(document, "the en pack of example-us-smith")
+    message = str(error.value)
+    assert "the en pack of example-us-smith: content outside the page" in message
+    assert "span.recipient-name 'Longname Longname" in message and "are on no page" in message
+
+
+def test_a_recipients_name_too_long_for_a_cover_is_a_located_error(
+    records: Path, tmp_path: Path
+) -> None:
+    long_name = " ".join(["Longname"] * 560)[:5039]
+    recipients = tmp_path / "recipients.yaml"
+    recipients.write_text(
+        "kind: recipients\nexamples: true\nrecipients:\n  - id: example-us-smith\n"
+        f"    name: {long_name}\n    honorific: Hon.\n    chamber: House\n"
+        "    country: US\n    language: en\n    paper: A4\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run(
+        "build", "--records", records, "--out", out, "--recipients", recipients,
+        "--lang", "en", "--only", "recipients",
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert f"{recipients}:5:5: recipients[0].name:" in result.output
+    assert "200 characters" in result.output
+    assert not out.exists() or not (out / "manifest.json").exists()
+
+
+# --- 13. Ctrl-C: honoured, or the commit finished and said so --------------------------
+
+
+def _session_processes(session: int) -> list[int]:
+    """The processes still alive in a session (a build and the workers it forked)."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            alive.append(int(entry.name))
+    return alive
+
+
+def test_ctrl_c_during_a_parallel_build_stops_it_within_seconds_and_changes_nothing(
+    records: Path, tmp_path: Path, cache: Path
+) -> None:
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="summary", statements=[TOKYO])
+    before = snapshot(out)
+    change_a_statement(records)
+    command = [sys.executable, "-m", "pipeline", "build", "--records", str(records)]
+    command += ["--out", str(out), "--lang", "en", "--jobs", "2"]
+    process = subprocess.Popen(
+        command,
+        env={**os.environ, "BRIEFING_CACHE": str(cache)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stderr is not None
+    first = process.stderr.readline()  # the first document is done: the workers are busy
+    assert first.startswith("[1/"), first
+    interrupted = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    rest, errors = process.communicate(timeout=60)
+    seconds = time.monotonic() - interrupted
+    assert process.returncode == 130, first + errors + rest
+    assert seconds < 3, f"{seconds:.1f} s from Ctrl-C to exit"
+    assert "Traceback" not in errors and "Aborted." in errors, errors
+    deadline = time.monotonic() + 5
+    while _session_processes(process.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _session_processes(process.pid) == []  # no worker left typesetting
+    assert snapshot(out) == before
+    verified(out)
+
+
+def test_ctrl_c_during_the_commit_finishes_it_and_says_so(
+    records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build(records, out, cache, langs="en", only="summary", statements=[TOKYO])
+    old = sha256(out / "en" / f"{TOKYO}-summary.pdf")
+    change_a_statement(records)
+    import pipeline.output.transaction as transaction
+
+    real_apply = transaction._apply
+
+    def ctrl_c_half_way(target: Path, journal: transaction._Journal) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # a real signal, as the terminal sends it
+        real_apply(target, journal)
+
+    monkeypatch.setattr(transaction, "_apply", ctrl_c_half_way)
+    result = run(
+        "build", "--records", records, "--out", out, "--lang", "en", "--only", "summary",
+        "--statement", TOKYO, "--jobs", "1",
+    )  # fmt: skip
+    monkeypatch.undo()
+    assert result.exit_code == 130, result.output
+    assert (
+        f"interrupted while the outputs were being committed: the commit was finished first, "
+        f"so {out}/ holds this build's documents and manifest"
+    ) in result.output
+    assert sha256(out / "en" / f"{TOKYO}-summary.pdf") != old
     verified(out)

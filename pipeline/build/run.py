@@ -22,7 +22,6 @@ from pipeline.config import BuildRequest, Finished, Paths, Written, build_date
 from pipeline.errors import BuildError, UsageError
 
 if TYPE_CHECKING:
-    from pipeline.cache import Cache
     from pipeline.i18n.languages import Language
     from pipeline.plan.documents import Context, Job
     from pipeline.records.models import Recipients
@@ -54,8 +53,9 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
 
     project = load_project([paths.records], paths)
     cache = Cache(paths.cache)
+    cache.claim()  # a folder of someone else's files is refused before any work
     languages = select_languages(paths.locales, request.langs)
-    drafts = languages_in_progress(paths.locales, languages, cache)
+    drafts = languages_in_progress(paths.locales, languages)
     if request.langs in (None, "", "all"):
         for code, status in drafts.items():
             request.notice(
@@ -71,7 +71,7 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
     fonts, relied_on, faces = prepare_document_fonts(
         project,
         instruments,
-        _with_recipient_languages(paths, languages, recipients, cache),
+        _with_recipient_languages(paths, languages, recipients),
         paths,
         subsets=request.subsets,
         extra=_recipient_texts(recipients),
@@ -153,16 +153,24 @@ def _build(paths: Paths, request: BuildRequest) -> list[Written]:
         with changing(paths.out, manifest, gone, request.notice) as changes:
             if todo:
                 run(plan.context, todo, request.jobs, finished, behind)
-        if todo:
-            Cache(paths.cache).prune()
-        done = [written(manifest, job, job.path in changes.built) for job in jobs]
-        assert request.today is not None
-        snapshot.remember(paths, request, request.today, done, plan.relied_on)
+        try:
+            if todo:
+                Cache(paths.cache).prune()
+            done = [written(manifest, job, job.path in changes.built) for job in jobs]
+            assert request.today is not None
+            snapshot.remember(paths, request, request.today, done, plan.relied_on)
+        except KeyboardInterrupt:
+            from pipeline.output.transaction import Interrupted
+
+            raise Interrupted(
+                f"interrupted after the outputs were committed: {paths.out}/ holds this "
+                "build's documents and manifest"
+            ) from None
         return done
 
 
 def _with_recipient_languages(
-    paths: Paths, languages: list[Language], recipients: Recipients | None, cache: Cache
+    paths: Paths, languages: list[Language], recipients: Recipients | None
 ) -> list[Language]:
     """Add the recipients' languages to those built (their catalogs must be complete)."""
     from pipeline.i18n.catalogs import languages_in_progress
@@ -175,7 +183,7 @@ def _with_recipient_languages(
     if not needed:
         return languages
     extra = select_languages(paths.locales, ",".join(dict.fromkeys(needed)))
-    if drafts := languages_in_progress(paths.locales, extra, cache):
+    if drafts := languages_in_progress(paths.locales, extra):
         raise BuildError(
             "recipients need languages whose catalogs are in progress: "
             + "; ".join(f"{code} ({status})" for code, status in drafts.items())

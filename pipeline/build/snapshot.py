@@ -7,9 +7,10 @@ unchanged and no file has appeared or gone in the folders it reads, there is
 nothing to do, and it says so without parsing 150 records and recipients,
 which is what a no-op build at the scale of a decade spends its time on.
 
-Like make, this trusts sizes and times; a change that keeps both (or an edited
-snapshot) can only make a build skip, never write anything, and `--force`
-rebuilds while `briefing verify` checks every byte. This module imports only
+Like make, this trusts sizes and times; a change that keeps both can only make
+a build skip, never write anything, and `--force` rebuilds while `briefing
+verify` checks every byte. A snapshot is sealed like every cache record
+(`pipeline/files.py`), so one planted in the cache is never believed. This module imports only
 the standard library, so the no-op path does not pay for the rest.
 """
 
@@ -24,6 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pipeline.config import BuildRequest, Paths, Written, sources_folder
+from pipeline.files import seal, sealed
 from pipeline.version import __version__
 
 NAMESPACE = "builds"
@@ -38,7 +40,10 @@ def unchanged(paths: Paths, request: BuildRequest, today: dt.date) -> list[Writt
         return None
     try:
         with (paths.cache / NAMESPACE / f"{_key(paths, request, today)}.json").open("rb") as f:
-            kept = json.load(f)
+            mark, _, body = f.read(64 * 1024 * 1024).partition(b"\n")
+        if not sealed(mark, NAMESPACE.encode(), body):
+            return None
+        kept = json.loads(body)
         extra = [Path(p) for p in kept["extra"]]
         if kept["files"] != _stats(paths, request, extra):
             return None
@@ -83,11 +88,16 @@ def remember(
         ],
     }
     folder = paths.cache / NAMESPACE
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{_key(paths, request, today)}.json"
     temporary = folder / f".{target.name}.{os.getpid()}.tmp"
-    temporary.write_text(json.dumps(kept, sort_keys=True), encoding="utf-8")
-    os.replace(temporary, target)
+    body = json.dumps(kept, sort_keys=True).encode()
+    try:  # the documents are written: a snapshot that cannot be kept costs the next build time
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(seal(NAMESPACE.encode(), body).encode() + b"\n" + body)
+        os.replace(temporary, target)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
 
 
 def _key(paths: Paths, request: BuildRequest, today: dt.date) -> str:

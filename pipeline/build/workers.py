@@ -9,9 +9,11 @@ each format, and nothing here knows more of any of them.
 
 from __future__ import annotations
 
+import contextlib
 import gc
+import signal
 from collections.abc import Callable, Mapping
-from concurrent.futures import Future
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -153,24 +155,49 @@ def run(
             gc.unfreeze()
         return [made[job.path] for job in jobs]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     worker.warm(jobs)  # load fonts and parse stylesheets once; the forked workers inherit them
     _PROCESS_WORKER = worker
     gc.collect()
     gc.freeze()  # the workers' collector never walks (and so never copies) what they inherit
     try:
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=multiprocessing.get_context("fork")
-        ) as pool:
+        pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_leave_interrupts_to_the_parent,
+        )
+        try:
             typesetting = {job.path: pool.submit(_make_here, job) for job in _longest_first(jobs)}
             made = _collect(jobs, typesetting, report)
             joining = {j.path: pool.submit(_join_here, made[j.path], base(made, j)) for j in joined}
             made.update(_collect(joined, joining, report))
+        except BaseException:
+            _stop(pool)  # Ctrl-C or a failed document: the others' work is not wanted
+            raise
+        pool.shutdown()
     finally:
         _PROCESS_WORKER = None
         gc.unfreeze()
     return [made[job.path] for job in jobs]
+
+
+def _leave_interrupts_to_the_parent() -> None:
+    """Ignore Ctrl-C in a pool process: the build stops its workers itself, without tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End the pool's processes now, rather than wait for the documents they are making."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=2)
+        if process.is_alive():
+            with contextlib.suppress(OSError, ValueError):
+                process.kill()
 
 
 def _join_here(front: Made, behind: Made) -> Made:

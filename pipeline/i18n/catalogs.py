@@ -6,18 +6,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel.messages.frontend import CommandLineInterface
-from babel.messages.pofile import read_po
-
-from pipeline.cache import Cache, Complete, hash_files
 from pipeline.errors import UsageError
 from pipeline.files import create_exclusive, write_atomically
 from pipeline.i18n.languages import (
     DOMAIN,
     SOURCE_LANGUAGE,
+    CatalogError,
     Language,
     available_languages,
     catalog_path,
+    read_catalog,
 )
 
 TEMPLATE = "messages.pot"
@@ -25,6 +23,8 @@ KEYWORDS = ["_", "N_", "gettext", "ngettext:1,2"]
 
 
 def _pybabel(*args: str) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
     CommandLineInterface().run(["pybabel", "-q", *args])  # type: ignore[no-untyped-call]
 
 
@@ -57,7 +57,7 @@ def init(locales: Path, code: str, locale: str, force: bool = False) -> Path:
     import io
 
     from babel import Locale, UnknownLocaleError
-    from babel.messages.pofile import write_po
+    from babel.messages.pofile import read_po, write_po
 
     if not re.fullmatch(r"[a-z]{2,3}", code):
         raise UsageError(
@@ -131,16 +131,24 @@ class CatalogState:
         return not (self.missing or self.fuzzy)
 
 
-def catalog_states(locales: Path) -> list[CatalogState]:
-    """Return, per language, the template's messages it lacks or marks fuzzy."""
-    with (locales / TEMPLATE).open("rb") as handle:
-        template = read_po(handle)
+def catalog_states(locales: Path, codes: set[str] | None = None) -> list[CatalogState]:
+    """Return, per language (those of `codes`, or all), the messages it lacks or marks fuzzy.
+
+    Each catalog is read by `read_catalog`: a malformed one, or a translation that
+    does not fit its msgid, is an error at its `messages.po:line`.
+    """
+    template = read_catalog(locales / TEMPLATE)
     wanted = [m.id for m in template if m.id]
     wanted_ids = set(wanted)
-    states = []
+    states, problems = [], []
     for code, language in available_languages(locales).items():
-        with language.catalog.open("rb") as handle:
-            catalog = read_po(handle)
+        if codes is not None and code not in codes:
+            continue
+        try:
+            catalog = read_catalog(language.catalog)
+        except CatalogError as error:
+            problems += error.problems  # every catalog's problems, reported together
+            continue
         missing, fuzzy = [], []
         for key in wanted:
             message = catalog.get(key)
@@ -152,6 +160,8 @@ def catalog_states(locales: Path) -> list[CatalogState]:
                 missing.append(_show(key))
         stale = [_show(m.id) for m in catalog if m.id and m.id not in wanted_ids]
         states.append(CatalogState(code, len(wanted), missing, fuzzy, stale))
+    if problems:
+        raise CatalogError(problems)
     return states
 
 
@@ -165,25 +175,19 @@ def _translated(string: object) -> bool:
     return all(string) if isinstance(string, tuple | list) else False
 
 
-def languages_in_progress(locales: Path, languages: list[Language], cache: Cache) -> dict[str, str]:
+def languages_in_progress(locales: Path, languages: list[Language]) -> dict[str, str]:
     """The languages whose catalog still lacks strings, each with how far it is.
 
     A default build leaves them out (no English in a Japanese pack); one asked
-    for by name is built as a draft, marked so on every page. Catalogs found
-    complete are remembered, so a build with nothing changed does not parse them.
+    for by name is built as a draft, marked so on every page. The catalogs are
+    read and checked every build (a few milliseconds each), never taken from the
+    cache: a remembered "complete" could be planted, and would drop the mark.
     """
-    key = hash_files([locales / TEMPLATE, *(language.catalog for language in languages)])
-    if cache.recall("catalogs", key, Complete) is not None:
-        return {}  # these very files were found complete before
-    codes = {language.code for language in languages}
-    drafts = {
+    return {
         state.lang: (
             f"{state.total - len(state.missing) - len(state.fuzzy)} of {state.total} "
             f"strings translated, in {locales / state.lang}"
         )
-        for state in catalog_states(locales)
-        if state.lang in codes and not state.complete
+        for state in catalog_states(locales, {language.code for language in languages})
+        if not state.complete
     }
-    if not drafts:
-        cache.remember("catalogs", Complete(key=key))
-    return drafts

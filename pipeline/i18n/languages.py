@@ -14,20 +14,28 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton
+from babel.messages.catalog import PYTHON_FORMAT, Catalog, Message, TranslationError
+from babel.messages.checkers import checkers
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal
 from babel.support import Translations
 
 from pipeline.config import DEFAULT_LOCALES
-from pipeline.errors import UsageError
+from pipeline.errors import Problem, RecordError, UsageError
+from pipeline.files import read_nofollow
 
 __all__ = ["DEFAULT_LOCALES", "Formatter", "Language", "T", "select_languages"]
 
 SOURCE_LANGUAGE = "en"
 DOMAIN = "messages"
+MAX_CATALOG_BYTES = 16 * 1024 * 1024
+
+
+class CatalogError(RecordError):
+    """Every problem found in a catalog, each at its `messages.po:line`."""
 
 
 @dataclass(frozen=True)
@@ -90,17 +98,111 @@ def select_languages(locales: Path, requested: str | None) -> list[Language]:
 
 def _catalog_locale(path: Path, code: str) -> Locale:
     """Read the catalog's `Language:` header without parsing the whole catalog."""
-    with path.open(encoding="utf-8") as handle:
-        head = handle.read(4096)
+    head = read_nofollow(path, 4096).decode("utf-8", errors="replace")
     match = re.search(r'^"Language: ([A-Za-z_@-]+)\\n"$', head, flags=re.M)
-    return Locale.parse(match.group(1) if match else code)
+    try:
+        return Locale.parse(match.group(1) if match else code)
+    except (ValueError, UnknownLocaleError):
+        line = head[: match.start()].count("\n") + 1 if match else 1
+        name = match.group(1) if match else code
+        raise CatalogError(
+            [Problem(path, line, 1, "Language", f"{name!r} is not a locale CLDR knows")]
+        ) from None
+
+
+def read_catalog(path: Path) -> Catalog:
+    """Read a catalog as untrusted input: UTF-8, well formed, each msgstr fit for its msgid.
+
+    Every translation is checked here, once, against what the code will do with
+    it (`msgstr % values`): Babel's checkers (plural forms, placeholder kinds and
+    types) on every message with a placeholder, whether or not it is flagged
+    `python-format`, and the placeholders a msgid lacks, which Babel lets pass.
+    """
+    raw = read_nofollow(path, MAX_CATALOG_BYTES + 1)
+    if len(raw) > MAX_CATALOG_BYTES:
+        raise CatalogError([_problem(path, 1, f"larger than {MAX_CATALOG_BYTES >> 20} MB")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start]
+        raise CatalogError([_problem(path, line, f"not UTF-8 (byte 0x{byte:02x})")]) from None
+    lines = text.splitlines()
+    malformed = [
+        _problem(path, number, f"malformed: {_show(line)} is not a PO keyword and quoted string")
+        for number, line in enumerate(lines, 1)
+        if line.strip() and not line.startswith("#") and not _PO_LINE.fullmatch(line)
+    ]  # Babel reads an unterminated string without a word, and drops its last character
+    if malformed:
+        raise CatalogError(malformed)
+    try:
+        catalog = read_po(io.StringIO(text), abort_invalid=True)
+    except PoFileError as error:
+        problem = str(error).removesuffix(f" on {error.lineno}")
+        line = max(1, error.lineno)
+        raise CatalogError([_problem(path, line, f"malformed: {problem}")]) from None
+    except (ValueError, TypeError, IndexError, UnknownLocaleError) as error:
+        raise CatalogError([_problem(path, 1, f"malformed: {error}")]) from None
+    problems = [
+        _problem(path, _msgstr_line(lines, message.lineno or 1), why)
+        for message in catalog
+        if message.id and message.string
+        for why in _message_problems(catalog, message)
+    ]
+    if problems:
+        raise CatalogError(problems)
+    return catalog
+
+
+_PO_LINE = re.compile(
+    r'\s*(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[\d+\])\s+)?"(?:[^"\\]|\\.)*"\s*'
+)
+
+
+def _show(line: str) -> str:
+    return repr(line if len(line) <= 40 else line[:40] + "…")
+
+
+def _msgstr_line(lines: list[str], msgid_line: int) -> int:
+    """Return the line of the msgstr that follows a msgid: where the translator looks."""
+    for number in range(msgid_line - 1, len(lines)):
+        if lines[number].startswith("msgstr"):
+            return number + 1
+    return msgid_line
+
+
+def _problem(path: Path, line: int, message: str) -> Problem:
+    return Problem(path, line, 1, "", message)
+
+
+def _message_problems(catalog: Catalog, message: Message) -> list[str]:
+    ids = message.id if isinstance(message.id, list | tuple) else (message.id,)
+    strings = message.string if isinstance(message.string, list | tuple) else (message.string,)
+    if any(PYTHON_FORMAT.search(i) for i in ids):
+        message.flags.add("python-format")
+    problems = []
+    for check in checkers:
+        try:
+            check(catalog, message)
+        except TranslationError as error:
+            problems.append(f"{error} in the translation of {ids[0]!r}")
+    if problems:
+        return problems
+    names = {m.group(1) for i in ids for m in PYTHON_FORMAT.finditer(i) if m.group(1)}
+    for string in strings:
+        try:
+            str(string) % dict.fromkeys(names, 0)  # as the renderer formats it
+        except KeyError as error:
+            problems.append(f"placeholder %({error.args[0]})s is not in the original {ids[0]!r}")
+        except (ValueError, TypeError) as error:
+            problems.append(f"{error} in the translation of {ids[0]!r} (write a % sign as %%)")
+    return problems
 
 
 @cache
 def translations(path: Path, mtime_ns: int) -> Translations:
     """Compile a catalog in memory; fuzzy entries are not used."""
-    with path.open("rb") as handle:
-        catalog = read_po(handle)
+    catalog = read_catalog(path)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

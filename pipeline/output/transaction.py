@@ -7,12 +7,18 @@ build is decided. The renames follow, the manifest last, and the folder is
 removed. A build that stops before the journal leaves the output folder as it
 was (the next build removes the unfinished folder); one that stops after it is
 completed by the next build, which says so. `briefing verify` names both.
+
+Once the journal is being written, Ctrl-C and SIGTERM are held until the renames
+are done: the build then stops with exit code 130, saying that the commit was
+finished (`Interrupted`), never half way and never with exit code 0.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +31,12 @@ from pipeline.files import confined, create_exclusive, is_temp, read_nofollow, w
 
 STAGING = ".transaction"
 JOURNAL = "journal.json"
+
+
+class Interrupted(BuildError):
+    """Ctrl-C (or SIGTERM) came once the outputs were being committed; they were, in full."""
+
+    exit_code = 130
 
 
 class _Journal(BaseModel):
@@ -74,9 +86,10 @@ class Transaction:
             self.staging.mkdir()
         _sync(self.staging)
         journal = _Journal(moves=self.moves, removals=self.removals)
-        write_atomically(self.staging / JOURNAL, journal.model_dump_json().encode())
-        _sync(self.staging)
-        _apply(self.out, journal)
+        with _finished_first(self.out):
+            write_atomically(self.staging / JOURNAL, journal.model_dump_json().encode())
+            _sync(self.staging)
+            _apply(self.out, journal)
 
     def abandon(self) -> None:
         """Remove what was staged; the output folder is as it was."""
@@ -96,6 +109,27 @@ def transaction(out: Path) -> Iterator[Transaction]:
         if not committing or not (pending.staging / JOURNAL).is_file():
             pending.abandon()
         raise
+
+
+@contextmanager
+def _finished_first(out: Path) -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block is done, then say the commit was finished."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach only the main thread
+        return
+    caught: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, lambda n, _: caught.append(n)) for number in held}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if caught:
+        raise Interrupted(
+            f"interrupted while the outputs were being committed: the commit was finished "
+            f"first, so {out}/ holds this build's documents and manifest"
+        )
 
 
 def recover(out: Path) -> list[str]:

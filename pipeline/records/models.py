@@ -37,6 +37,11 @@ Text = Annotated[
     StringConstraints(min_length=1, max_length=20_000),
     Field(description="Text, exactly as published (typographic quotes and spelling kept)."),
 ]
+Line = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200),
+    Field(description="A name or title of at most 200 characters: it must fit one cover."),
+]
 CountryCode = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Z]{2}$"),
@@ -640,9 +645,9 @@ class Recipient(Record):
     """A member of parliament who receives a pack of their own."""
 
     id: Id
-    name: Text
-    honorific: Text = Field(description="As the cover addresses them: Hon., Rep., 議員...")
-    chamber: Text = Field(description="Chamber or parliament.")
+    name: Line
+    honorific: Line = Field(description="As the cover addresses them: Hon., Rep., 議員...")
+    chamber: Line = Field(description="Chamber or parliament.")
     country: CountryCode
     language: LanguageCode
     paper: Literal["A4", "Letter"]

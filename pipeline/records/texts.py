@@ -140,9 +140,11 @@ def _cldr_texts(project: Project, language: Language) -> Iterator[tuple[str, str
 def _template_characters(templates: Path) -> str:
     """Return the literal text of the templates and styles (outside Jinja tags)."""
     chars: set[str] = set()
+    root = templates.resolve()
     for path in sorted(templates.rglob("*")):
-        if path.suffix in {".html", ".css"}:
-            text = path.read_text(encoding="utf-8")
+        if path.suffix in {".html", ".css"} and path.resolve().is_relative_to(root):
+            # Never through a link out of the folder; the renderer names a file not in UTF-8.
+            text = path.read_bytes().decode("utf-8", errors="replace")
             text = re.sub(r"\{[{%#].*?[}%#]\}", " ", text, flags=re.S)
             chars.update(text)
     return "".join(sorted(c for c in chars if not c.isspace()))

@@ -8,8 +8,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound
-from jinja2.exceptions import TemplateSyntaxError, UndefinedError
+from jinja2 import Environment
+from markupsafe import escape
 
 from pipeline.errors import BuildError
 from pipeline.i18n.languages import Formatter, Language, gettext_for
@@ -23,6 +23,7 @@ from pipeline.plan.planner import (
     StatementView,
     SummaryView,
 )
+from pipeline.render.templates import HELPERS, template_environment, template_error
 from pipeline.version import __version__
 
 
@@ -174,7 +175,13 @@ class Renderer:
         self.gettext = gettext_for(language)
         self.env = _environment(templates)
         words = Environment(extensions=["jinja2.ext.i18n"])
-        words.install_gettext_translations(self.gettext, newstyle=True)  # type: ignore[attr-defined]
+        # A catalog's strings are text, escaped like record text: a translator's
+        # `<a href>` shows as written, never as a link (no template needs markup in one).
+        words.install_gettext_callables(  # type: ignore[attr-defined]
+            lambda message: str(escape(self.gettext.gettext(message))),
+            lambda singular, plural, n: str(escape(self.gettext.ngettext(singular, plural, n))),
+            newstyle=True,
+        )
         # The language's words and formats, given to each render: the environment,
         # and each template compiled in it, serve every language.
         self.words: dict[str, Any] = {
@@ -399,17 +406,13 @@ class Renderer:
         the joiners would be copied with the text, so the web has none.
         """
         try:
-            return self.env.get_template(name).render({**self.words, **_values(context)})
-        except TemplateNotFound as error:
-            raise BuildError(
-                f"template not found: {error.name} (searched {self.templates})"
-            ) from None
-        except TemplateSyntaxError as error:
-            raise BuildError(
-                f"{error.filename or error.name}:{error.lineno}: template error: {error.message}"
-            ) from None
-        except UndefinedError as error:
-            raise BuildError(f"{name}: {error.message}") from None
+            values = {**self.words, HELPERS: self.words, **_values(context)}
+            return self.env.get_template(name).render(values)
+        except Exception as error:  # a template is data: whatever it raises is its error
+            message = template_error(error, self.templates, f"{self.templates / name}")
+            if message is None:
+                raise
+            raise BuildError(message) from None
 
 
 _GETTEXT = ("gettext", "ngettext", "pgettext", "npgettext", "_")
@@ -422,13 +425,8 @@ def _environment(templates: Path) -> Environment:
     Compiling the templates is most of the time the web edition takes: once
     per language, five languages' pages took five times as long to make.
     """
-    env = Environment(
-        loader=FileSystemLoader(str(templates)),
-        autoescape=True,  # every template, whatever its name: statement text is data
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
+    env = template_environment(
+        templates, extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     return env

@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import logging
 import mimetypes
+import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -484,12 +485,53 @@ def check_overflow(layout: Layout, what: str) -> None:
                 f"{' (in ' + where + ')' if where else ''}"
             )
             break  # one finding a page is enough to act on
+    problems += _lost_text(layout.document)
     if problems:
         raise BuildError(
             f"{what}: content outside the page:\n  "
             + "\n  ".join(problems)
             + "\nBreak the long word or shorten the text in the record named."
         )
+
+
+_NOT_COUNTED = re.compile(r"[\s\u2060\u00ad]")  # spaces, WORD JOINERs, soft hyphens
+
+
+def _lost_text(document: Document) -> list[str]:
+    """Name each element whose text was laid out only in part.
+
+    A box of fixed height split across pages (the cover is one page tall) keeps
+    the lines that fit and drops the rest: they are on no page, so no box lies
+    outside one. Each element's own text, as the HTML has it, must be laid out
+    whole; pseudo-elements only add text and are not counted.
+    """
+    laid: dict[int, int] = {}
+    first: dict[int, tuple[int, Any]] = {}
+    for number, page in enumerate(document.pages, start=1):
+        stack = list(getattr(page._page_box, "children", []))
+        while stack:
+            box = stack.pop()
+            stack += getattr(box, "children", [])
+            element = getattr(box, "element", None)
+            tag = getattr(box, "element_tag", "") or ""
+            if type(box).__name__ != "TextBox" or element is None or "::" in tag:
+                continue
+            laid[id(element)] = laid.get(id(element), 0) + len(_NOT_COUNTED.sub("", box.text))
+            first.setdefault(id(element), (number, element))
+    problems = []
+    for key, (number, element) in sorted(first.items(), key=lambda kv: kv[1][0]):
+        own = (element.text or "") + "".join(child.tail or "" for child in element)
+        wanted = len(_NOT_COUNTED.sub("", own))
+        if laid[key] < wanted:
+            classes = (element.get("class") or "").split()
+            name = element.tag + (f".{classes[0]}" if classes else "")
+            text = " ".join(own.split())
+            problems.append(
+                f"page {number}: {name} {text[:40]!r}{'…' if len(text) > 40 else ''} "
+                f"runs off its page: {wanted - laid[key]} of its {wanted} characters are on "
+                "no page"
+            )
+    return problems
 
 
 def _boxes_with_context(box: Any, where: tuple[str, ...]) -> Iterator[tuple[Any, str]]:
