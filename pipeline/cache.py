@@ -105,6 +105,17 @@ class Subset(Record):
     characters: int = Field(ge=0)
 
 
+class Characters(Record):
+    """The characters a subset holds, by its file's name: what `--explain` compares."""
+
+    codepoints: list[int]
+
+
+def characters_key(subset_name: str) -> str:
+    """The key of a subset's `Characters`, from its file name."""
+    return digest("characters", subset_name)
+
+
 R = TypeVar("R", bound=Record)
 
 

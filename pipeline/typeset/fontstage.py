@@ -9,7 +9,7 @@ build with nothing changed only checks that the files it names are intact.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline.cache import (
@@ -38,10 +38,16 @@ def prepare_document_fonts(
     paths: Paths,
     subsets: bool = True,
     extra: Sequence[Extra] = (),
+    suffix: str = "",
+    dry: bool = False,
+    say: Callable[[str], None] = lambda message: None,
 ) -> tuple[dict[str, Path], list[Path]]:
     """Return each language's font stylesheet and every file the stage relies on.
 
-    The stage is made only if it is not remembered with every file it names intact.
+    The stage is made only if it is not remembered with every file it names
+    intact; `say` is told when it must be made (it takes a while). `suffix`
+    names the faces of a second stage (the members'), apart from the first's.
+    `dry` makes no subset: one that would be made is named as pending.
     """
     cache = Cache(paths.cache)
     every_language = select_languages(paths.locales, "all")
@@ -60,10 +66,19 @@ def prepare_document_fonts(
         code_hash(),
         hash_files([p for p in sources if p.is_file()]),
         repr(list(extra)),
+        suffix,
     )
     stage = _recall(cache, key)
     if stage is None or any(language.code not in stage.css for language in languages):
-        css, files = _prepare(project, instruments, every_language, paths, cache, subsets, extra)
+        whose = "the members' fonts" if extra else "fonts"
+        codes = ", ".join(language.code for language in languages)
+        if not dry:
+            say(f"preparing {whose} for {codes} …")
+        css, files = _prepare(
+            project, instruments, every_language, paths, cache, subsets, extra, suffix, dry
+        )
+        if dry:
+            return {language.code: Path(css[language.code]) for language in languages}, []
         folder = cache.folder.resolve()
         ours = [p for p in files if p.resolve().is_relative_to(folder)]
         system = {str(p): system_identity(p) for p in files if p not in ours}
@@ -109,6 +124,8 @@ def _prepare(
     cache: Cache,
     subsets: bool,
     extra: Sequence[Extra],
+    suffix: str = "",
+    dry: bool = False,
 ) -> tuple[dict[str, str], list[Path]]:
     from pipeline.records.texts import project_texts
     from pipeline.typeset.fonts import (
@@ -120,7 +137,7 @@ def _prepare(
     )
 
     plan = load_font_plan(paths.templates)
-    fonts = FontCache(cache)
+    fonts = FontCache(cache, dry=dry)
     texts = [Text(*t) for t in project_texts(project, instruments, languages, paths.templates)]
     texts += [Text(*t) for t in extra]
     missing = missing_glyphs(texts, plan, fonts)
@@ -132,12 +149,13 @@ def _prepare(
     for text in texts:
         group = "*" if text.lang == "*" else plan.group_of(text.lang).name
         characters.setdefault(group, set()).update(text.characters)
-    fontset = prepare_fonts(plan, characters, fonts, subsets=subsets)
+    fontset = prepare_fonts(plan, characters, fonts, subsets=subsets, suffix=suffix)
     css_files: dict[str, str] = {}
-    used = [*fontset.files(), *(f.file.path for f in fontset.faces)]
+    used = [] if dry else [*fontset.files(), *(f.file.path for f in fontset.faces)]
     for language in languages:
         css = fontset.css(language.code, subsets=subsets).encode()
-        path = cache.store("fonts", css, ".css", f"fonts-{language.code}")
+        label = f"fonts-{language.code}{suffix.replace(' ', '-')}"
+        path = cache.store("fonts", css, ".css", label)
         css_files[language.code] = str(path)
         used.append(path)
     return css_files, used
