@@ -8,7 +8,7 @@ RUN = $(UV) run --frozen --no-sync
 STAMP := .venv/.synced
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: build test check validate bench lint golden system setup clean
+.PHONY: build test check validate bench lint golden system setup clean constraints
 
 # FORMAT=github turns the problems into annotations on the offending lines (CI).
 FORMAT ?= text
@@ -52,6 +52,10 @@ bench: setup
 # Write tests/golden/ afresh after a deliberate change to the HTML; review the diff.
 golden: setup
 	$(RUN) python tests/test_golden.py
+
+# The locked versions for `pip install -c constraints.txt .` (README, "Installing").
+constraints: uv.lock
+	$(UV) export --frozen --no-dev --no-emit-project --no-hashes --output-file constraints.txt
 
 lint: setup
 	$(RUN) ruff check pipeline tests bench scripts
