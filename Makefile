@@ -8,23 +8,23 @@ RUN = $(UV) run --frozen --no-sync
 STAMP := .venv/.synced
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: build test check validate bench lint golden system setup clean
-
-# Dates in the PDFs come from the last commit, so a build is reproducible.
-export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null)
+.PHONY: build test check validate bench lint golden system setup clean constraints
 
 # FORMAT=github turns the problems into annotations on the offending lines (CI).
 FORMAT ?= text
-# The members whose packs are built: the fictional examples unless pointed at the real list,
-# which lives outside this public repository (`make build RECIPIENTS=~/ipcnkr/members.yaml`).
-RECIPIENTS ?= examples/recipients.yaml
+# Folders, members, languages and the date rule come from briefing.toml, as for a
+# bare `briefing build`, so the two agree. RECIPIENTS= points at another members
+# file, such as the real list outside this public repository
+# (`make build RECIPIENTS=~/ipcnkr/members.yaml`).
+RECIPIENTS ?=
+WITH_RECIPIENTS = $(if $(RECIPIENTS),--recipients $(RECIPIENTS))
 
 build: validate
-	$(RUN) briefing build --recipients $(RECIPIENTS)
+	$(RUN) briefing build $(WITH_RECIPIENTS)
 	$(RUN) briefing verify output
 
 validate: setup
-	$(RUN) briefing validate --format $(FORMAT) statements $(RECIPIENTS)
+	$(RUN) briefing validate --format $(FORMAT) $(if $(RECIPIENTS),statements $(RECIPIENTS))
 
 test: validate
 	$(RUN) briefing schema --check
@@ -52,6 +52,10 @@ bench: setup
 # Write tests/golden/ afresh after a deliberate change to the HTML; review the diff.
 golden: setup
 	$(RUN) python tests/test_golden.py
+
+# The locked versions for `pip install -c constraints.txt .` (README, "Installing").
+constraints: uv.lock
+	$(UV) export --frozen --no-dev --no-emit-project --no-hashes --output-file constraints.txt
 
 lint: setup
 	$(RUN) ruff check pipeline tests bench scripts

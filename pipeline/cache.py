@@ -136,6 +136,17 @@ class Converted(Record):
     blob: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]*[0-9a-f]{64}\.[a-z0-9]{1,8}$")]
 
 
+class Characters(Record):
+    """The characters a subset holds, by its file's name: what `--explain` compares."""
+
+    codepoints: list[int]
+
+
+def characters_key(subset_name: str) -> str:
+    """The key of a subset's `Characters`, from its file name."""
+    return digest("characters", subset_name)
+
+
 R = TypeVar("R", bound=Record)
 
 

@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING
 
 import click
 
-from pipeline.errors import BriefingError, UsageError
+from pipeline.errors import BriefingError, UsageError, colour_wanted
 from pipeline.version import __version__
 
 if TYPE_CHECKING:
-    from pipeline.config import Finished
+    from pipeline.config import Finished, ProjectConfig
 
 from pipeline.config import DEFAULT_RECORDS, Paths
 
@@ -53,10 +53,81 @@ class Interrupted(BriefingError):
         super().__init__("interrupted")
 
 
-@click.group(cls=_Group)
-@click.version_option(__version__, prog_name="briefing")
-def cli() -> None:
-    """Briefing packs and one-page summaries of the IPCNKR joint statements."""
+@dataclasses.dataclass
+class Manners:
+    """The group's options, for every subcommand: how much to say, and which config file."""
+
+    quiet: bool = False
+    verbose: bool = False
+    config: Path | None = None  # None: the nearest briefing.toml; Path("none"): no file
+
+    def project(self) -> ProjectConfig:
+        from pipeline.config import ProjectConfig, load_config
+
+        if self.config is not None and str(self.config) == "none":
+            return ProjectConfig()
+        return load_config(self.config)
+
+    def say(self, message: str) -> None:
+        """Progress and notices on stderr; nothing with -q."""
+        if not self.quiet:
+            click.echo(message, err=True)
+
+    def warn(self, message: str) -> None:
+        """A warning on stderr (yellow on a terminal); shown even with -q."""
+        click.echo(
+            click.style("warning:", fg="yellow", bold=True) + f" {message}",
+            err=True,
+            color=colour_wanted(sys.stderr),
+        )
+
+
+def _manners() -> Manners:
+    context = click.get_current_context(silent=True)
+    found = context.find_object(Manners) if context is not None else None
+    return found if found is not None else Manners()
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="briefing")
+@click.option("-q", "--quiet", is_flag=True, help="Say only errors and warnings.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say why each document is built.")
+@click.option(
+    "--config",
+    type=click.Path(path_type=Path, dir_okay=False),
+    envvar="BRIEFING_CONFIG",
+    default=None,
+    help="The project's config file (default: briefing.toml here or in a folder above; "
+    "`none`: no file).",
+)
+@click.pass_context
+def cli(context: click.Context, quiet: bool, verbose: bool, config: Path | None) -> None:
+    """Briefing packs and one-page summaries of the IPCNKR joint statements.
+
+    Start a project with `briefing init`, then `briefing build`. Settings are in
+    briefing.toml; options override them. Shell completion: see the README.
+    """
+    if quiet and verbose:
+        raise UsageError("-q and -v say opposite things: give one")
+    context.obj = Manners(quiet, verbose, config)
+
+
+def _records_or_hint(records: Path, config: ProjectConfig) -> Path:
+    """Refuse, with a hint, a records folder that is not there (an empty folder, say)."""
+    if records.exists():
+        return records
+    from pipeline.config import CONFIG
+
+    if config.path is None:
+        raise UsageError(
+            f"no records folder {records}/ and no {CONFIG} here or above: this is not a "
+            "briefing project. Start one with `briefing init` (or `briefing init DIR`), "
+            "or name the records with --records FOLDER."
+        )
+    raise UsageError(
+        f"no records folder {records}/ (from {config.path}): create it, fix `records` "
+        f"in {config.path}, or start a project with `briefing init`"
+    )
 
 
 @cli.command()
@@ -69,15 +140,24 @@ def cli() -> None:
     help="text: file:line:col lines; json: a list of objects; github: annotations.",
 )
 def validate(paths: tuple[Path, ...], output_format: str) -> None:
-    """Check the records (default: statements/) and report every problem."""
+    """Check the records (default: the project's records and members) and report every problem."""
     from pipeline.records.validate import check_records
 
-    _, problems, checked = check_records(list(paths) or [DEFAULT_RECORDS], Paths())
+    manners = _manners()
+    if not paths:
+        config = manners.project()
+        records = _records_or_hint(config.records, config)
+        paths = (records, *((config.recipients,) if config.recipients else ()))
+    _, problems, checked = check_records(list(paths), manners.project().paths())
+    coloured = colour_wanted(sys.stdout)
     if output_format == "json":
         click.echo(json.dumps([p.as_dict() for p in problems], ensure_ascii=False, indent=2))
     else:
         for problem in problems:
-            click.echo(problem.as_github() if output_format == "github" else str(problem))
+            line = problem.as_github() if output_format == "github" else str(problem)
+            if output_format == "text":
+                line = click.style(line, fg="red" if problem.is_error else "yellow")
+            click.echo(line, color=coloured)
     errors = [p for p in problems if p.is_error]
     warnings = len(problems) - len(errors)
     also = f" (and {warnings} warning{'s' * (warnings != 1)})" if warnings else ""
@@ -87,7 +167,7 @@ def validate(paths: tuple[Path, ...], output_format: str) -> None:
         click.echo(f"{len(errors)} {noun} in {files} of {checked} files{also}.", err=True)
         sys.exit(1)
     note = f"{warnings} warning{'s' * (warnings != 1)} (see above), " if warnings else ""
-    click.echo(f"{checked} files checked, {note}no problems.", err=True)
+    manners.say(f"{checked} files checked, {note}no problems.")
 
 
 @cli.command(name="list")
@@ -96,7 +176,10 @@ def list_statements(paths: tuple[Path, ...]) -> None:
     """Print the statements: id, date adopted, place, number of resolutions."""
     from pipeline.records.validate import load_project
 
-    project = load_project(list(paths) or [DEFAULT_RECORDS], Paths())
+    config = _manners().project()
+    if not paths:
+        paths = (_records_or_hint(config.records, config),)
+    project = load_project(list(paths), config.paths())
     rows = [
         (
             s.id,
@@ -107,6 +190,25 @@ def list_statements(paths: tuple[Path, ...]) -> None:
         for s in project.statements.values()
     ]
     _echo_table(("id", "adopted", "place", "resolutions"), rows)
+
+
+@cli.command(name="init")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
+@click.option("--force", is_flag=True, help="Write into a folder that already has files.")
+def init_project(folder: Path, force: bool) -> None:
+    """Start a project in FOLDER (default: here): briefing.toml, example records, .gitignore."""
+    from pipeline.records.skeleton import write_project
+
+    written = write_project(folder, force=force)
+    manners = _manners()
+    for path in written:
+        manners.say(f"Wrote {path}")
+    where = "" if folder == Path(".") else f"cd {folder} && "
+    click.echo(
+        f"A new project in {folder}/. Next: {where}briefing build (the example statements "
+        "in every language); then replace the examples with your own records "
+        "(`briefing new ID`) and members (recipients.yaml, kept out of git)."
+    )
 
 
 @cli.command()
@@ -170,35 +272,23 @@ def schema(check: bool, folder: Path | None) -> None:
     "statements",
     multiple=True,
     metavar="ID",
-    help="Build only this statement (repeatable; default: all).",
+    help="Build only this statement (repeatable; default: all). Its pack has a name of its own.",
 )
 @click.option(
     "--only",
-    type=click.Choice(["summary", "pack", "recipients", "web"]),
+    type=click.Choice(["summary", "pack", "recipients", "print", "web"]),
     default=None,
-    help="Build only the one-page summaries, the packs, the recipients' packs, or the web "
-    "edition (with the PDFs it serves).",
+    help="Build only the one-page summaries, the packs, the recipients' packs, the PDFs "
+    "(print: summaries and packs), or the web edition (with the PDFs it serves).",
 )
 @click.option(
-    "--out",
-    type=click.Path(path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Output folder.",
+    "--out", type=click.Path(path_type=Path), default=None, help="Output folder [output]."
 )
 @click.option(
-    "--lang",
-    "langs",
-    default="all",
-    show_default=True,
-    help="Languages, comma-separated (en,ja), or all.",
+    "--lang", "langs", default=None, help="Languages, comma-separated (en,ja), or all [all]."
 )
 @click.option(
-    "--records",
-    type=click.Path(path_type=Path),
-    default=DEFAULT_RECORDS,
-    show_default=True,
-    help="Folder of the records.",
+    "--records", type=click.Path(path_type=Path), default=None, help="Folder of the records."
 )
 @click.option(
     "--jobs",
@@ -210,7 +300,14 @@ def schema(check: bool, folder: Path | None) -> None:
 @click.option(
     "--explain",
     is_flag=True,
-    help="Say for each document why it is built (which inputs changed) or that it is up to date.",
+    help="Say for each document whether it would be built, and why, without building.",
+)
+@click.option(
+    "--dry-run",
+    "-n",
+    "dry_run",
+    is_flag=True,
+    help="Decide and list what a build would do, with reasons; typeset and write nothing.",
 )
 @click.option(
     "--recipients",
@@ -218,48 +315,95 @@ def schema(check: bool, folder: Path | None) -> None:
     default=None,
     help="Also write a pack per recipient: output/recipients/<id>.pdf.",
 )
+@click.option("--no-recipients", is_flag=True, help="Leave out the recipients briefing.toml names.")
 @click.option(
     "--templates",
     type=click.Path(path_type=Path, exists=True, file_okay=False),
     default=None,
     help="A project's own templates folder (default: the tool's).",
 )
+@click.option(
+    "--paper",
+    type=click.Choice(["A4", "Letter"]),
+    default=None,
+    help="Paper of the summaries and packs [A4]; a member's pack has the member's.",
+)
+@click.option(
+    "--date",
+    "date_rule",
+    default=None,
+    metavar="DATE",
+    help="The date the documents carry: YYYY-MM-DD, `content` (the records' last commit; "
+    "the default) or `today`.",
+)
 def build(
     statements: tuple[str, ...],
     only: str | None,
-    out: Path,
-    langs: str,
-    records: Path,
+    out: Path | None,
+    langs: str | None,
+    records: Path | None,
     jobs: int | None,
     force: bool,
     explain: bool,
+    dry_run: bool,
     recipients: Path | None,
+    no_recipients: bool,
     templates: Path | None,
+    paper: str | None,
+    date_rule: str | None,
 ) -> None:
-    """Made the one-page summaries and the briefing pack of each language."""
+    """Make the one-page summaries and the briefing pack of each language."""
     from pipeline.build.run import build_all
-    from pipeline.config import BuildRequest, Paths
+    from pipeline.config import BuildRequest, Paths, parse_date
 
+    manners = _manners()
+    config = manners.project()
+    out = out or config.out
+    records = _records_or_hint(records or config.records, config)
+    if recipients is not None and no_recipients:
+        raise UsageError("--recipients and --no-recipients say opposite things: give one")
+    if not no_recipients:
+        recipients = recipients or config.recipients
     if out.exists() and not out.is_dir():
         raise UsageError(f"--out {out} is a file, not a folder: choose a folder")
-    paths = Paths(records=records, out=out)
-    if templates is not None:
-        paths = dataclasses.replace(paths, templates=templates)
-    with _progress() as progress:
+    rule = date_rule or config.date_rule
+    if rule not in ("content", "today"):
+        parse_date(rule, "--date" if date_rule else f"date in {config.path}")
+    paths = Paths(records=records, out=out, cache=config.cache)
+    if templates is not None or config.values.get("templates"):
+        paths = dataclasses.replace(paths, templates=templates or config.templates)
+    deciding = explain or dry_run
+    say_why = (
+        (lambda line: click.echo(line)) if deciding else (manners.say if manners.verbose else None)
+    )
+    with _progress(quiet=manners.quiet or deciding) as progress:
         written = build_all(
             paths,
             BuildRequest(
                 statements=statements,
                 only=only,
-                langs=langs,
+                langs=langs or config.languages,
                 jobs=jobs or os.cpu_count() or 1,
                 force=force,
                 recipients=recipients,
-                explain=(lambda line: click.echo(line, err=True)) if explain else None,
+                explain=say_why,
+                dry_run=deciding,
+                list_up_to_date=explain,
+                paper=paper or config.paper,
+                date_rule=rule,
                 progress=progress,
-                notice=lambda message: click.echo(message, err=True),
+                notice=manners.say,
+                started=manners.say,
             ),
         )
+    if deciding:
+        todo = sum(1 for w in written if w.built)
+        manners.say(
+            f"{todo} of {len(written)} documents would be built; nothing was written (dry run)."
+        )
+        return
+    if manners.quiet:
+        return
     _echo_table(
         ("file", "pages", "size", ""),
         [
@@ -405,10 +549,12 @@ def status(records: Path, strict: bool) -> None:
 @click.option(
     "--recipients",
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
-    required=True,
-    help="The members: the file their packs were built from.",
+    default=None,
+    help="The members: the file their packs were built from (default: briefing.toml's).",
 )
-@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True)
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help="Output folder [output]."
+)
 @click.option("--send", "really", is_flag=True, help="Send (without it: a dry run).")
 @click.option(
     "--outbox",
@@ -426,8 +572,8 @@ def status(records: Path, strict: bool) -> None:
 @click.option("--from", "sender", default=None, help="The sender's address.")
 @click.option("--ledger", type=click.Path(path_type=Path, dir_okay=False), default=None)
 def send(
-    recipients: Path,
-    out: Path,
+    recipients: Path | None,
+    out: Path | None,
     really: bool,
     outbox: Path | None,
     resend_uncertain: bool,
@@ -443,9 +589,11 @@ def send(
     """Send each member the current edition of their pack, once (a dry run without --send)."""
     from pipeline.deliver import SendOptions
     from pipeline.deliver import send as run
-    from pipeline.deliver.settings import load_settings
+    from pipeline.deliver.settings import settings_from
 
-    settings = load_settings(Path.cwd()).override(
+    config = _manners().project()
+    recipients = recipients or _required(config.recipients, "--recipients")
+    settings = settings_from(config).override(
         smtp_host=smtp_host,
         smtp_port=smtp_port,
         smtp_security=smtp_security,
@@ -459,8 +607,8 @@ def send(
         SendOptions(
             recipients,
             settings,
-            Paths().locales,
-            out=out,
+            config.paths().locales,
+            out=out or config.out,
             send=really,
             outbox=outbox,
             resend_uncertain=resend_uncertain,
@@ -477,22 +625,28 @@ def send(
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="The output folder whose editions are current (for who is behind).",
+    default=None,
+    help="The output folder whose editions are current (for who is behind) [output].",
 )
 @click.option(
     "--format", "output_format", type=click.Choice(["table", "json", "csv"]), default="table"
 )
-def deliveries(ledger: Path | None, out: Path, output_format: str) -> None:
+def deliveries(ledger: Path | None, out: Path | None, output_format: str) -> None:
     """Show who holds which edition, who is behind, and who failed."""
     from pipeline.deliver import deliveries as show
-    from pipeline.deliver.settings import load_settings
+    from pipeline.deliver.settings import settings_from
 
-    settings = load_settings(Path.cwd()).override(ledger=ledger)
-    text, code = show(settings.ledger, out, output_format)
+    config = _manners().project()
+    settings = settings_from(config).override(ledger=ledger)
+    text, code = show(settings.ledger, out or config.out, output_format)
     click.echo(text)
     sys.exit(code)
+
+
+def _required(value: Path | None, option: str) -> Path:
+    if value is None:
+        raise UsageError(f"give {option}, or name it in briefing.toml")
+    return value
 
 
 def _size(size: int) -> str:
@@ -500,12 +654,15 @@ def _size(size: int) -> str:
 
 
 @contextlib.contextmanager
-def _progress() -> Iterator[Callable[[Finished], None]]:
+def _progress(quiet: bool = False) -> Iterator[Callable[[Finished], None]]:
     """Report each document as it is finished: a bar on a terminal, a line each otherwise.
 
     The bar appears with the first finished document, so a build with nothing to
-    do shows none.
+    do shows none; -q shows nothing.
     """
+    if quiet:
+        yield lambda done: None
+        return
     if not sys.stderr.isatty() or os.environ.get("CI"):
         yield lambda done: click.echo(
             f"[{done.done}/{done.total}] {done.path} ({done.seconds:.1f} s)", err=True

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO, Any
 
 import click
+
+
+def colour_wanted(stream: IO[Any]) -> bool:
+    """Colour only on a terminal, and never with NO_COLOR set (no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 class BriefingError(click.ClickException):
     """A problem the user can fix; click prints it and exits with `exit_code`."""
 
     exit_code = 1
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        """`Error:` in red on a terminal; plain text when piped or with NO_COLOR."""
+        stream = file if file is not None else sys.stderr
+        mark = click.style("Error:", fg="red", bold=True)
+        click.echo(f"{mark} {self.format_message()}", file=stream, color=colour_wanted(stream))
 
 
 @dataclass(frozen=True, order=True)

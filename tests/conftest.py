@@ -43,6 +43,9 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         patch.setenv("BRIEFING_CACHE", str(folder))
         # The key that seals cache records (pipeline/files.py), so no test makes one in ~/.config.
         patch.setenv("BRIEFING_CACHE_KEY", "the tests' own cache key, not a secret")
+        # Tests say what they build: the repository's own briefing.toml (its example
+        # members) is read only by tests that ask for a config file.
+        patch.setenv("BRIEFING_CONFIG", "none")
         yield folder
 
 

@@ -54,6 +54,7 @@ def place(tmp_path: Path, example_packs: Path, monkeypatch: pytest.MonkeyPatch) 
     shutil.copy(EXAMPLES, tmp_path / "recipients.yaml")
     (tmp_path / "briefing.toml").write_text(CONFIG, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BRIEFING_CONFIG")  # this project's briefing.toml
     monkeypatch.setenv("BRIEFING_SMTP_PASSWORD", PASSWORD)
     return tmp_path
 

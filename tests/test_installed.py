@@ -53,40 +53,34 @@ def run(
     return result
 
 
+INSTALL = "pip install -c constraints.txt ."  # the README's install command, word for word
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Build the wheel and install it, alone, into a fresh venv outside the checkout."""
+    """Install the checkout into a fresh venv outside it, exactly as the README says."""
     base = tmp_path_factory.mktemp("installed")
-    run([*uv(), "build", "--wheel", "--out-dir", base / "dist"], cwd=REPO)
-    [wheel] = (base / "dist").glob("briefing-*.whl")
-    run(
-        [
-            *uv(),
-            "export",
-            "--frozen",
-            "--no-dev",
-            "--no-emit-project",
-            "--no-hashes",
-            "--output-file",
-            base / "requirements.txt",
-        ],
-        cwd=REPO,
-    )
-    run([*uv(), "venv", "--python", sys.executable, base / "venv"], cwd=base)
-    run(
-        [
-            *uv(),
-            "pip",
-            "install",
-            "--python",
-            base / "venv" / "bin" / "python",
-            "-r",
-            base / "requirements.txt",
-            wheel,
-        ],
-        cwd=base,
-    )
+    run([*uv(), "venv", "--seed", "--python", sys.executable, base / "venv"], cwd=base)
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert INSTALL in readme.split("## Installing")[1].split("```")[1]
+    command = INSTALL.split()
+    run([base / "venv" / "bin" / "python", "-m", *command[:-1], REPO], cwd=REPO)
     return base / "venv" / "bin"
+
+
+def test_the_installed_versions_are_the_locked_ones(installed: Path) -> None:
+    frozen = run([installed / "python", "-m", "pip", "freeze"], cwd=installed).stdout
+    have = {line.split("==")[0].lower(): line for line in frozen.splitlines() if "==" in line}
+    locked = [
+        line
+        for line in (REPO / "constraints.txt").read_text(encoding="utf-8").splitlines()
+        if "==" in line and not line.startswith("#")
+    ]
+    for line in locked:
+        name = line.split("==")[0].lower()
+        if name in have:
+            assert have[name].lower() == line.split(";")[0].strip().lower(), name
+    assert "fonttools==4.68.0" in have["fonttools"].lower()
 
 
 @pytest.fixture

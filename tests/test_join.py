@@ -74,7 +74,9 @@ class Maker:
         """Build the recipients' packs; return the language pack they were joined to."""
         paths = self.paths(statements)
         build_all(paths, self.request(statements))
-        return (paths.out / lang / "briefing-pack.pdf").read_bytes()
+        # A pack of some statements only has a name of its own (never the full pack's).
+        name = "briefing-pack" + "".join(f".only-{'+'.join(statements)}" for _ in statements[:1])
+        return (paths.out / lang / f"{name}.pdf").read_bytes()
 
     def front(self, recipient_id: str, statements: tuple[str, ...] = ()) -> bytes:
         """Made a recipient's own pages alone, as a build's worker does before joining."""

@@ -15,7 +15,7 @@ from pipeline.i18n.languages import Language
 from pipeline.output.manifest import Entry, Manifest
 from pipeline.output.transaction import Transaction, transaction
 from pipeline.plan.documents import Job
-from pipeline.plan.kinds import KINDS, PACK, RECIPIENT_PACK, Spec
+from pipeline.plan.kinds import KINDS, PACK, PARTIAL, RECIPIENT_PACK, Spec, holds
 from pipeline.records.models import Recipients
 from pipeline.records.project import Project
 from pipeline.render.exporter import Made
@@ -51,6 +51,7 @@ class Changes:
                 dict(job.parts),
                 job.kind.format,
                 edition=job.spec.edition or None,
+                holds=holds(job.kind, job.spec),
             )
         )
         self.built.add(job.path)
@@ -113,7 +114,7 @@ def stale_documents(
             gone[name] = f"there is no {entry.lang!r} catalog any more"
         elif KINDS[entry.kind].per_statement and missing:
             gone[name] = f"statement {missing[0]} is no longer in the records"
-        elif entry.kind == PACK.name and Path(name).stem not in packs:
+        elif entry.kind == PACK.name and Path(name).stem.split(PARTIAL)[0] not in packs:
             gone[name] = f"pack {Path(name).stem} is no longer defined (packs.yaml)"
         elif (
             entry.kind == RECIPIENT_PACK.name

@@ -21,6 +21,8 @@ from pipeline.build import snapshot
 from pipeline.config import BuildRequest, Finished, Paths, Written, build_date
 from pipeline.errors import BuildError, UsageError
 
+MEMBERS = " members"  # the members' font stage: its faces' family names end so
+
 if TYPE_CHECKING:
     from pipeline.i18n.languages import Language
     from pipeline.plan.documents import Context, Job
@@ -68,19 +70,41 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
     instruments = Instruments.load(paths.instruments)
     recipients = load_recipients(request.recipients, paths.locales) if request.recipients else None
     every_language = available_languages(paths.locales)
+    built = _with_recipient_languages(paths, languages, recipients)
+    dry = request.dry_run
     fonts, relied_on, faces = prepare_document_fonts(
+        project, instruments, built, paths, request.subsets, dry=dry, say=request.started
+    )
+    member_fonts: dict[str, Path] = {}
+    if recipients is not None and request.only in (None, "recipients"):
+        # Their names, in fonts of their own pages only (Context.font_sheet).
+        member_fonts, relied_too, _ = prepare_document_fonts(
+            project,
+            instruments,
+            built,
+            paths,
+            request.subsets,
+            extra=_recipient_texts(recipients),
+            suffix=MEMBERS,
+            dry=dry,
+            say=request.started,
+        )
+        relied_on = list(dict.fromkeys([*relied_on, *relied_too]))
+    today = request.today or build_date(paths.records, request.date_rule, request.notice)
+    context = Context(
+        paths,
         project,
         instruments,
-        _with_recipient_languages(paths, languages, recipients),
-        paths,
-        subsets=request.subsets,
-        extra=_recipient_texts(recipients),
+        fonts,
+        today,
+        frozenset(drafts),
+        request.subsets,
+        faces=faces,
+        member_fonts=member_fonts,
     )
-    today = request.today or build_date()
-    context = Context(
-        paths, project, instruments, fonts, today, frozenset(drafts), request.subsets, faces
+    jobs = plan_jobs(
+        context, languages, chosen, request.only, recipients, every_language, request.paper
     )
-    jobs = plan_jobs(context, languages, chosen, request.only, recipients, every_language)
     return BuildPlan(context, jobs, recipients, relied_on)
 
 
@@ -90,13 +114,63 @@ def build_all(paths: Paths, request: BuildRequest) -> list[Written]:
     When no file the last build of this request read or wrote has changed, say
     so at once (pipeline/snapshot.py): the records are not even loaded.
     """
-    today = request.today or build_date()
-    kept = snapshot.unchanged(paths, request, today)
-    if kept is not None:
-        return kept
+    today = request.today or build_date(paths.records, request.date_rule, request.notice)
+    if not request.dry_run:
+        kept = snapshot.unchanged(paths, request, today)
+        if kept is not None:
+            return kept
     request = dataclasses.replace(request, today=today)
-    written = _build(paths, request)
-    return written
+    if request.dry_run:
+        return _decide(paths, request)
+    return _build(paths, request)
+
+
+def _decide(paths: Paths, request: BuildRequest) -> list[Written]:
+    """Say what a build would make and remove, and why, typesetting and writing nothing.
+
+    `Written.built` says whether a document would be built; its pages and size
+    are the manifest's, or 0 for a document not built before.
+    """
+    from pipeline.build.jobs import why_built
+    from pipeline.build.outputs import stale_documents
+    from pipeline.cache import Cache
+    from pipeline.i18n.languages import available_languages
+    from pipeline.output.manifest import Manifest
+
+    plan = plan_build(paths, request)
+    manifest = Manifest.load(paths.out)
+    say = request.explain or request.notice
+    if manifest.problem:
+        say(f"{paths.out / 'manifest.json'} is unreadable ({manifest.problem}): all is built")
+    cache = Cache(paths.cache)
+    done = []
+    for job in plan.jobs:
+        reason = why_built(job, manifest, request.force, cache)
+        if reason is not None or request.list_up_to_date:
+            verdict = f"would be built: {reason}" if reason else "up to date"
+            say(f"{paths.out / job.path}: {verdict}")
+        entry = manifest.entries.get(str(job.path))
+        done.append(
+            Written(
+                paths.out / job.path,
+                job.kind.name,
+                job.lang,
+                entry.pages if entry else 0,
+                entry.bytes if entry else 0,
+                job.statements,
+                reason is not None,
+            )
+        )
+    gone = stale_documents(
+        manifest,
+        plan.context.project,
+        available_languages(paths.locales),
+        plan.recipients,
+        {str(j.path) for j in plan.jobs},
+    )
+    for name, why in sorted(gone.items()):
+        say(f"{paths.out / name}: would be removed: {why}")
+    return done
 
 
 def _build(paths: Paths, request: BuildRequest) -> list[Written]:
@@ -122,13 +196,12 @@ def _build(paths: Paths, request: BuildRequest) -> list[Written]:
                 f"{paths.out / 'manifest.json'} is unreadable ({manifest.problem}); "
                 "every document is built again and a new one written"
             )
-        reasons = {job.path: why_built(job, manifest, request.force) for job in jobs}
-        if request.explain is not None:
+        cache = Cache(paths.cache)
+        reasons = {job.path: why_built(job, manifest, request.force, cache) for job in jobs}
+        if request.explain is not None:  # -v: why each document is built
             for job in jobs:
-                reason = reasons[job.path]
-                request.explain(
-                    f"{paths.out / job.path}: " + (f"built: {reason}" if reason else "up to date")
-                )
+                if (reason := reasons[job.path]) is not None:
+                    request.explain(f"{paths.out / job.path}: built: {reason}")
         todo = [job for job in jobs if reasons[job.path] is not None]
         gone = stale_documents(
             manifest,
@@ -152,10 +225,15 @@ def _build(paths: Paths, request: BuildRequest) -> list[Written]:
 
         with changing(paths.out, manifest, gone, request.notice) as changes:
             if todo:
+                workers = min(request.jobs, len(todo))
+                request.started(
+                    f"building {len(todo)} of {len(jobs)} documents "
+                    f"({workers} worker{'s' * (workers != 1)}) …"
+                )
                 run(plan.context, todo, request.jobs, finished, behind)
         try:
             if todo:
-                Cache(paths.cache).prune()
+                cache.prune()
             done = [written(manifest, job, job.path in changes.built) for job in jobs]
             assert request.today is not None
             snapshot.remember(paths, request, request.today, done, plan.relied_on)

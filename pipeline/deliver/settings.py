@@ -1,5 +1,8 @@
 """The `[send]` table of briefing.toml, overridden by the command line; the SMTP password.
 
+briefing.toml is read and checked in one place, `pipeline.config`; this module
+turns its `[send]` table into the sender's settings.
+
 The password is never in a file of the project nor on the command line: it comes
 from the environment (BRIEFING_SMTP_PASSWORD) or the system keyring, and is
 never printed, logged or stored.
@@ -10,41 +13,16 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pipeline.config import CONFIG, DEFAULT_LEDGER, PASSWORD_VARIABLE, ProjectConfig, load_config
+from pipeline.errors import UsageError
 
-from pipeline.errors import BriefingError, UsageError
-
-CONFIG = "briefing.toml"
-PASSWORD_VARIABLE = "BRIEFING_SMTP_PASSWORD"
 KEYRING_SERVICE = "briefing-smtp"
-DEFAULT_LEDGER = Path(".briefing/ledger.sqlite")  # outside output/, git-ignored
 Security = Literal["none", "starttls", "tls"]
 _PORTS = {"none": 25, "starttls": 587, "tls": 465}
-
-
-class _SendTable(BaseModel):
-    """What `[send]` may hold; a typo is an error, not a silent default."""
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    smtp_host: str = "localhost"
-    smtp_port: int | None = Field(default=None, ge=1, le=65535)
-    smtp_security: Security = "starttls"
-    smtp_user: str | None = None
-    smtp_ca: str | None = None
-    smtp_timeout: float = Field(default=30.0, gt=0)
-    sender: str | None = Field(default=None, alias="from")
-    size_limit: int = Field(default=10 * 1024 * 1024, ge=0)
-    link_base: str | None = None
-    ledger: str = str(DEFAULT_LEDGER)
-    rate_per_minute: float = Field(default=30.0, ge=0)
-    retries: int = Field(default=3, ge=0, le=10)
-    backoff: float = Field(default=2.0, ge=0, le=60)
 
 
 @dataclass(frozen=True)
@@ -102,29 +80,20 @@ def is_loopback(host: str) -> bool:
 def load_settings(root: Path) -> Settings:
     """Read `[send]` of ROOT/briefing.toml; no file or no table means the defaults."""
     path = root / CONFIG
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return Settings()
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise BriefingError(f"{path}: not TOML: {error}") from None
-    table = data.get("send", {})
-    if not isinstance(table, dict):
-        raise BriefingError(f"{path}: [send] must be a table")
-    if any("password" in str(key).lower() for key in table):
-        raise BriefingError(
-            f"{path}: no password in the config file: use {PASSWORD_VARIABLE} or the keyring"
-        )
-    try:
-        model = _SendTable.model_validate(table)
-    except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-        )
-        raise BriefingError(f"{path}: [send]: {problems}") from None
-    values = model.model_dump()
-    values["smtp_ca"] = Path(values["smtp_ca"]) if values["smtp_ca"] else None
-    values["ledger"] = Path(values["ledger"])
+    return settings_from(load_config(path) if path.is_file() else ProjectConfig())
+
+
+def settings_from(config: ProjectConfig) -> Settings:
+    """The settings of `[send]` in a project's config (checked by `pipeline.config`)."""
+    table = dict(config.send)
+    values: dict[str, Any] = {k: v for k, v in table.items() if k not in ("from", "smtp_ca")}
+    if "from" in table:
+        values["sender"] = table["from"]
+    values["smtp_ca"] = config.send_path("smtp_ca")
+    values["ledger"] = config.send_path("ledger") or config.root / DEFAULT_LEDGER
+    for name in ("smtp_timeout", "rate_per_minute", "backoff"):
+        if name in values:
+            values[name] = float(values[name])
     return Settings(**values)
 
 

@@ -43,6 +43,7 @@ class _EntryModel(BaseModel):
     parts: dict[str, str] = {}
     format: Annotated[str, StringConstraints(pattern=r"^[a-z]{1,20}$")] = "pdf"
     edition: str | None = None  # a member's edition label (pipeline/editions.py)
+    holds: Annotated[str, StringConstraints(max_length=2000)] | None = None
 
     @field_validator("kind")
     @classmethod
@@ -79,6 +80,7 @@ class Entry:
     parts: dict[str, str] = field(default_factory=dict)  # each input's hash, for --explain
     format: str = "pdf"  # the exporter that made it
     edition: str | None = None  # a member's edition label, which delivery sends
+    holds: str | None = None  # what the file holds, in words (a partial pack says so)
 
     @classmethod
     def of(
@@ -94,6 +96,7 @@ class Entry:
         parts: dict[str, str] | None = None,
         format: str = "pdf",
         edition: str | None = None,
+        holds: str | None = None,
     ) -> Entry:
         return cls(
             str(path),
@@ -108,6 +111,7 @@ class Entry:
             parts=parts or {},
             format=format,
             edition=edition,
+            holds=holds,
         )
 
 

@@ -39,15 +39,30 @@ class Context:
     paths: Paths
     project: Project
     instruments: Instruments
-    fonts: dict[str, Path]  # the font stylesheet of each language
+    fonts: dict[str, Path]  # the font stylesheet of each language, from the records' texts
     today: dt.date
     drafts: frozenset[str] = frozenset()  # languages built with an incomplete catalog
     subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
     faces: Mapping[str, tuple[FontFace, ...]] = field(default_factory=dict)  # for the web
+    # With the members' texts too, under family names of their own: one WeasyPrint font
+    # configuration holds both stages' @font-face rules, which must not share a name.
+    member_fonts: dict[str, Path] = field(default_factory=dict)
+
+    def font_sheet(self, kind: Kind, lang: str) -> Path:
+        """The font stylesheet of a kind of document in a language.
+
+        Members' names reach only their own pages, so only those pages' fonts
+        hold them: a pack or a summary is the same file with or without
+        `--recipients`, and so are its cached fittings.
+        """
+        return (self.member_fonts if kind.shows_members else self.fonts)[lang]
 
     def sheets(self, kind: Kind, lang: str, paper: str) -> list[Path]:
         """The stylesheets of a document, in cascade order, its language's fonts first."""
-        return [self.fonts[lang], *(self.paths.templates / s for s in kind.sheets(paper))]
+        return [
+            self.font_sheet(kind, lang),
+            *(self.paths.templates / s for s in kind.sheets(paper)),
+        ]
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,34 @@ class Spec:
     edition: str = ""  # a member's edition label (pipeline/editions.py), printed on the cover
     page: str = ""  # what a document of the web edition is about (a country, a face)
     site: tuple[str, ...] = ()  # the languages a web page links between
+    # Of the statements the full document would hold, those left out by --statement:
+    # such a document is written under a name of its own, never the full one's.
+    left_out: tuple[str, ...] = ()
+
+
+PARTIAL = ".only-"  # in the name of a document some of whose statements were left out
+
+
+def partial_name(stem: str, spec: Spec) -> str:
+    """The file name of a document limited by --statement: never the full document's."""
+    if not spec.left_out:
+        return stem
+    shown = "+".join(spec.statements)
+    if len(spec.statements) > 3 or len(shown) > 120:
+        shown = f"{len(spec.statements)}-statements-{digest(*spec.statements)[:8]}"
+    return f"{stem}{PARTIAL}{shown}"
+
+
+def holds(kind: Kind, spec: Spec) -> str:
+    """What a document holds, in words, for the manifest."""
+    said = kind.describe(spec)
+    if not spec.left_out:
+        return said
+    total = len(spec.statements) + len(spec.left_out)
+    return (
+        f"part of {said}: {', '.join(spec.statements)} only "
+        f"({len(spec.statements)} of {total} statements; made with --statement)"
+    )
 
 
 @dataclass(frozen=True)
@@ -77,6 +105,10 @@ class Kind(ABC):
     joined_to: ClassVar[Kind | None] = None  # typeset alone, then put in front of that kind
     edition: ClassVar[Edition] = "print"
     per_statement: ClassVar[bool] = False  # one document per statement: gone with it
+    # Its pages show a member's name and chamber: set in fonts made with the members'
+    # texts, under family names of their own, so every other document's fonts are
+    # the records' alone (the same bytes with or without --recipients).
+    shows_members: ClassVar[bool] = False
 
     @abstractmethod
     def documents(self, lang: str, statements: list[str]) -> list[Spec]:
@@ -111,7 +143,7 @@ class Kind(ABC):
 
     def base(self, spec: Spec) -> Spec:
         """The document of `joined_to` that this one's pages go in front of."""
-        return Spec(spec.lang, spec.statements, None, spec.paper)
+        return Spec(spec.lang, spec.statements, None, spec.paper, left_out=spec.left_out)
 
     def describe(self, spec: Spec) -> str:
         return f"the {spec.lang} {self.name} of {', '.join(spec.statements)}"
@@ -137,7 +169,8 @@ class _Summary(Kind):
         return [Spec(lang, (statement,)) for statement in statements]
 
     def output(self, spec: Spec) -> Path:
-        return Path(spec.lang) / f"{spec.statements[0]}-summary.pdf"
+        letter = "-letter" if spec.paper == "Letter" else ""
+        return Path(spec.lang) / f"{spec.statements[0]}-summary{letter}.pdf"
 
     def attachments(self, project: Project, instruments: Instruments, spec: Spec) -> list[Path]:
         return project.record_files(list(spec.statements), spec.lang)
@@ -167,17 +200,21 @@ class _Pack(Kind):
             if definition.id == DEFAULT_PACK:  # today's pack, which `documents` makes
                 continue
             full, summaries = definition.chosen(ordered)
-            shown = tuple(s for s in ordered if s in chosen and (s in full or s in summaries))
+            every = [s for s in ordered if s in full or s in summaries]
+            shown = tuple(s for s in every if s in chosen)
             if shown:
                 only = tuple(s for s in shown if s in summaries and s not in full)
-                specs.append(Spec(lang, shown, pack=definition.id, summaries=only))
+                left_out = tuple(s for s in every if s not in shown)
+                specs.append(
+                    Spec(lang, shown, pack=definition.id, summaries=only, left_out=left_out)
+                )
         return specs
 
     def output(self, spec: Spec) -> Path:
         if spec.pack:
-            return Path(spec.lang) / f"{spec.pack}.pdf"
+            return Path(spec.lang) / f"{partial_name(spec.pack, spec)}.pdf"
         letter = "-letter" if spec.paper == "Letter" else ""
-        return Path(spec.lang) / f"{DEFAULT_PACK}{letter}.pdf"
+        return Path(spec.lang) / f"{partial_name(DEFAULT_PACK + letter, spec)}.pdf"
 
     def parts(self, project: Project, spec: Spec) -> dict[str, str]:
         """A named pack is made from its definition: editing another one leaves it be."""
@@ -205,16 +242,21 @@ class _RecipientPack(Kind):
     content = "member's pages"
     template = "recipient.html"
     stylesheets = ("print.css", "summary.css", "pack.css", "recipient.css")
+    shows_members = True
 
     def documents(self, lang: str, statements: list[str]) -> list[Spec]:
         raise BuildError("a recipient pack is made for a recipient, not for a language")
 
-    def for_recipient(self, recipient: Recipient, statements: list[str]) -> Spec:
-        return Spec(recipient.language, tuple(statements), recipient, recipient.paper)
+    def for_recipient(
+        self, recipient: Recipient, statements: list[str], left_out: tuple[str, ...] = ()
+    ) -> Spec:
+        return Spec(
+            recipient.language, tuple(statements), recipient, recipient.paper, left_out=left_out
+        )
 
     def output(self, spec: Spec) -> Path:
         assert spec.recipient is not None
-        return Path("recipients") / f"{spec.recipient.id}.pdf"
+        return Path("recipients") / f"{partial_name(spec.recipient.id, spec)}.pdf"
 
     def attachments(self, project: Project, instruments: Instruments, spec: Spec) -> list[Path]:
         return []  # the pack behind these pages carries the records

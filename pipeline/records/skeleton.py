@@ -199,3 +199,77 @@ def add_language(
         import_udhr(corpus, out, [*available_languages(locales), code])
         written.append(out)
     return written
+
+
+PROJECT_CONFIG = """\
+# The settings of this briefing project; every key is in the README's
+# "Configuration" section. Options on the command line override them.
+records = "statements"          # the statements, vocabulary and coalition notes
+output = "output"               # where the PDFs and manifest.json go
+languages = "all"               # or a list: ["en", "ja"]
+paper = "A4"                    # of the summaries and packs: A4 or Letter
+date = "content"                # the records' last commit; or "today", or 2025-08-01
+
+# The members whose packs are built. Copy recipients.example.yaml to
+# recipients.yaml and fill in the real members: .gitignore keeps that file
+# (personal data) out of git.
+# recipients = "recipients.yaml"
+
+[send]                          # briefing send (the README's "Sending the packs")
+# smtp_host = "smtp.example.org"
+# from = "secretariat@example.org"
+
+[web]                           # the web edition
+# base_url = "https://briefing.example.org/"
+"""
+
+GITIGNORE = """\
+# Made by briefing: rebuilt from the records at any time.
+/output/
+/.cache/
+# Personal data: the real members and who was sent what. Never in git.
+/recipients.yaml
+/.briefing/
+"""
+
+
+def write_project(folder: Path, force: bool = False) -> list[Path]:
+    """Write a new project into `folder`: config, example records, sources and members.
+
+    A folder with files in it is refused unless `force`; no existing file is
+    ever replaced (they are kept and not listed).
+    """
+    import shutil
+
+    from pipeline.config import CONFIG, example_files
+
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file: give a folder for the new project")
+    if (folder / CONFIG).exists():
+        raise UsageError(f"{folder / CONFIG} exists: {folder} is a project already")
+    if folder.is_dir() and any(folder.iterdir()) and not force:
+        raise UsageError(
+            f"{folder} is not empty: give a new or empty folder, or --force to add a "
+            "project beside what is there (no file is replaced)"
+        )
+    make_folder(folder)
+    written: list[Path] = []
+
+    def write(name: str, text: str) -> None:
+        target = folder / name
+        if not target.exists():
+            create_exclusive(target, text.encode("utf-8"))
+            written.append(target)
+
+    write(CONFIG, PROJECT_CONFIG)
+    write(".gitignore", GITIGNORE)
+    for name, source in example_files().items():
+        target = folder / name
+        if target.exists():
+            continue
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copyfile(source, target)
+        written.append(target)
+    return written

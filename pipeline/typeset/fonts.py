@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.cache import Cache, Coverage, Subset, digest
+from pipeline.cache import Cache, Characters, Coverage, Subset, characters_key, digest
 from pipeline.errors import BuildError
 from pipeline.i18n.scripts import script_of
 
@@ -133,11 +133,19 @@ def _find_font(family: str, weight: int, package: str) -> FontFile:
     return FontFile(family, weight, Path(path), int(index))
 
 
-class FontCache:
-    """Subsets of system faces, and their character maps, in the build's cache."""
+PENDING = "pending"  # in the name of a subset a dry run would make: no such file
 
-    def __init__(self, cache: Cache) -> None:
+
+class FontCache:
+    """Subsets of system faces, and their character maps, in the build's cache.
+
+    With `dry`, a subset not made before is not made: its name says it is
+    pending, and its characters are remembered for `--explain`.
+    """
+
+    def __init__(self, cache: Cache, dry: bool = False) -> None:
         self.cache = cache
+        self.dry = dry
         self._cmaps: dict[str, frozenset[int]] = {}
 
     def cmap(self, font: FontFile) -> frozenset[int]:
@@ -170,6 +178,11 @@ class FontCache:
             path = self.cache.blob(self.cache.folder / "fonts" / remembered.blob)
             if path is not None:
                 return path
+        label = f"{font.family.replace(' ', '')}-{font.weight}"
+        if self.dry:
+            pending = self.cache.folder / "fonts" / f"{label}-{PENDING}-{key}.otf"
+            self._remember_characters(pending.name, wanted)
+            return pending
         from fontTools import subset
 
         options = subset.Options()
@@ -190,10 +203,13 @@ class FontCache:
         finally:
             face.close()
         data = cids_as_glyph_ids(buffer.getvalue())
-        label = f"{font.family.replace(' ', '')}-{font.weight}"
         path = self.cache.store("fonts", data, ".otf", label)
         self.cache.remember("fonts", Subset(key=key, blob=path.name, characters=len(wanted)))
+        self._remember_characters(path.name, wanted)
         return path
+
+    def _remember_characters(self, name: str, codepoints: list[int]) -> None:
+        self.cache.remember("fonts", Characters(key=characters_key(name), codepoints=codepoints))
 
 
 def cids_as_glyph_ids(data: bytes) -> bytes:
@@ -244,6 +260,7 @@ class Face:
 class FontSet:
     plan: FontPlan
     faces: list[Face]
+    suffix: str = ""  # after "<family> subset": the members' stage has names of its own
 
     def css(self, lang: str, subsets: bool = True) -> str:
         """Return the font CSS of a document in `lang`: @font-face rules and faces by language.
@@ -271,7 +288,8 @@ class FontSet:
             if group != own:
                 families += self.plan.groups[own].families()[role]
             names = (
-                f"{family} subset" if subsets else family for family in dict.fromkeys(families)
+                f"{family} subset{self.suffix}" if subsets else family
+                for family in dict.fromkeys(families)
             )
             return ", ".join(f'"{family}"' for family in names)
 
@@ -320,9 +338,18 @@ class FontSet:
 
 
 def prepare_fonts(
-    plan: FontPlan, characters: dict[str, set[str]], cache: FontCache, subsets: bool = True
+    plan: FontPlan,
+    characters: dict[str, set[str]],
+    cache: FontCache,
+    subsets: bool = True,
+    suffix: str = "",
 ) -> FontSet:
-    """Find every face and, with `subsets`, cut it down to the characters of its groups."""
+    """Find every face and, with `subsets`, cut it down to the characters of its groups.
+
+    Each face's CSS family is "<family> subset<suffix>": two stages' faces in one
+    WeasyPrint font configuration (a worker's) must not share a family name, or
+    a document is drawn with the other stage's subset and loses glyphs.
+    """
     wanted: dict[str, set[str]] = {}
     features: dict[str, list[str]] = {}
     for group in plan.groups.values():
@@ -337,8 +364,8 @@ def prepare_fonts(
         for weight in WEIGHTS:
             file = find_font(family, weight, plan.packages.get(family, ""))
             subset = cache.subset(file, wanted[family], features[family]) if subsets else None
-            faces.append(Face(f"{family} subset", family, weight, file, subset))
-    return FontSet(plan, faces)
+            faces.append(Face(f"{family} subset{suffix}", family, weight, file, subset))
+    return FontSet(plan, faces, suffix)
 
 
 @dataclass(frozen=True)

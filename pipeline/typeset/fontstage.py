@@ -9,7 +9,7 @@ build with nothing changed only checks that the files it names are intact.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from pipeline.cache import (
@@ -39,13 +39,19 @@ def prepare_document_fonts(
     paths: Paths,
     subsets: bool = True,
     extra: Sequence[Extra] = (),
+    suffix: str = "",
+    dry: bool = False,
+    say: Callable[[str], None] = lambda message: None,
 ) -> tuple[dict[str, Path], list[Path], dict[str, tuple[FontFace, ...]]]:
     """Return each language's font stylesheet, every file the stage relies on, and its faces.
 
     The faces are those the web edition serves with a language's pages: its
     own group's and the default group's (for the English fallback).
 
-    The stage is made only if it is not remembered with every file it names intact.
+    The stage is made only if it is not remembered with every file it names
+    intact; `say` is told when it must be made (it takes a while). `suffix`
+    names the faces of a second stage (the members'), apart from the first's.
+    `dry` makes no subset: one that would be made is named as pending.
     """
     cache = Cache(paths.cache)
     every_language = select_languages(paths.locales, "all")
@@ -64,12 +70,19 @@ def prepare_document_fonts(
         code_hash(),
         hash_files([p for p in sources if p.is_file()]),
         repr(list(extra)),
+        suffix,
     )
     stage = _recall(cache, key)
     if stage is None or any(language.code not in stage.css for language in languages):
+        whose = "the members' fonts" if extra else "fonts"
+        codes = ", ".join(language.code for language in languages)
+        if not dry:
+            say(f"preparing {whose} for {codes} …")
         css, files, faces = _prepare(
-            project, instruments, every_language, paths, cache, subsets, extra
+            project, instruments, every_language, paths, cache, subsets, extra, suffix, dry
         )
+        if dry:
+            return {language.code: Path(css[language.code]) for language in languages}, [], {}
         folder = cache.folder.resolve()
         ours = [p for p in files if p.resolve().is_relative_to(folder)]
         system = {str(p): system_identity(p) for p in files if p not in ours}
@@ -125,6 +138,8 @@ def _prepare(
     cache: Cache,
     subsets: bool,
     extra: Sequence[Extra],
+    suffix: str = "",
+    dry: bool = False,
 ) -> tuple[dict[str, str], list[Path], dict[str, list[FontFace]]]:
     from pipeline.records.texts import project_texts
     from pipeline.typeset.fonts import (
@@ -136,7 +151,7 @@ def _prepare(
     )
 
     plan = load_font_plan(paths.templates)
-    fonts = FontCache(cache)
+    fonts = FontCache(cache, dry=dry)
     texts = [Text(*t) for t in project_texts(project, instruments, languages, paths.templates)]
     texts += [Text(*t) for t in extra]
     missing = missing_glyphs(texts, plan, fonts)
@@ -148,14 +163,15 @@ def _prepare(
     for text in texts:
         group = "*" if text.lang == "*" else plan.group_of(text.lang).name
         characters.setdefault(group, set()).update(text.characters)
-    fontset = prepare_fonts(plan, characters, fonts, subsets=subsets)
+    fontset = prepare_fonts(plan, characters, fonts, subsets=subsets, suffix=suffix)
     css_files: dict[str, str] = {}
     faces: dict[str, list[FontFace]] = {}
-    used = [*fontset.files(), *(f.file.path for f in fontset.faces)]
+    used = [] if dry else [*fontset.files(), *(f.file.path for f in fontset.faces)]
     default = plan.groups[plan.default_group]
     for language in languages:
         css = fontset.css(language.code, subsets=subsets).encode()
-        path = cache.store("fonts", css, ".css", f"fonts-{language.code}")
+        label = f"fonts-{language.code}{suffix.replace(' ', '-')}"
+        path = cache.store("fonts", css, ".css", label)
         css_files[language.code] = str(path)
         used.append(path)
         own = plan.group_of(language.code)
