@@ -354,7 +354,7 @@ def build(
 ) -> None:
     """Make the one-page summaries and the briefing pack of each language."""
     from pipeline.build.run import build_all
-    from pipeline.config import BuildRequest, Paths, parse_date
+    from pipeline.config import BuildRequest, parse_date
 
     manners = _manners()
     config = manners.project()
@@ -369,9 +369,9 @@ def build(
     rule = date_rule or config.date_rule
     if rule not in ("content", "today"):
         parse_date(rule, "--date" if date_rule else f"date in {config.path}")
-    paths = Paths(records=records, out=out, cache=config.cache)
-    if templates is not None or config.values.get("templates"):
-        paths = dataclasses.replace(paths, templates=templates or config.templates)
+    paths = config.paths(records=records, out=out)
+    if templates is not None:
+        paths = dataclasses.replace(paths, templates=templates)
     deciding = explain or dry_run
     say_why = (
         (lambda line: click.echo(line)) if deciding else (manners.say if manners.verbose else None)
