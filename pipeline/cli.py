@@ -343,9 +343,7 @@ def extract(locales: Path | None, templates: Path | None) -> None:
 @click.option(
     "--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS, show_default=True
 )
-def init(
-    code: str, locale: str | None, force: bool, locales: Path | None, records: Path
-) -> None:
+def init(code: str, locale: str | None, force: bool, locales: Path | None, records: Path) -> None:
     """Start a new language: catalog, vocabulary and coalition skeletons, official UDHR."""
     from pipeline.config import Paths, build_date
     from pipeline.records.skeleton import add_language
@@ -383,7 +381,7 @@ def confirm(files: tuple[Path, ...], records: Path) -> None:
 @i18n.command()
 @_locales_option
 def update(locales: Path | None) -> None:
-    """Merge LOCALES/messages.pot into every language's catalog; unchanged catalogs stay as they are."""
+    """Merge LOCALES/messages.pot into every catalog; a catalog with nothing new is not written."""
     from pipeline.i18n.catalogs import update as run
 
     folder = _locales(locales)
@@ -430,13 +428,16 @@ def export_(lang: str, fmt: str, output: Path | None, records: Path) -> None:
 @click.option(
     "--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS, show_default=True
 )
-@click.option("--translator", default=None, help="Who translated, for a translation file new to the records.")
-def import_(file: Path, records: Path, translator: str | None) -> None:
+@click.option(
+    "--translator", default=None, help="Who translated, for a translation file new to the records."
+)
+@click.option("--lang", default=None, help="The language, if the file does not name it.")
+def import_(file: Path, records: Path, translator: str | None, lang: str | None) -> None:
     """Merge a translated XLIFF or PO file into the translation records (all checked first)."""
     from pipeline.config import DEFAULT_INSTRUMENTS, build_date
     from pipeline.translate.exchange import import_file
 
-    done = import_file(file, records, DEFAULT_INSTRUMENTS, translator, build_date())
+    done = import_file(file, records, DEFAULT_INSTRUMENTS, translator, build_date(), lang)
     for imported in done:
         verb = "Created" if imported.created else "Updated"
         click.echo(f"{verb} {imported.path}: {imported.changed} texts changed or confirmed")

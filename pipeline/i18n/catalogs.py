@@ -16,7 +16,6 @@ from pipeline.cache import Cache, Complete, hash_files
 from pipeline.errors import UsageError
 from pipeline.files import create_exclusive, write_atomically
 from pipeline.i18n.languages import (
-    DOMAIN,
     SOURCE_LANGUAGE,
     Language,
     available_languages,
@@ -29,8 +28,10 @@ COMMENT_TAGS = ["TRANSLATORS:"]  # `{# TRANSLATORS: … #}` in a template, `# TR
 
 # Where the interface's strings are: the package's code and the tool's templates.
 _PACKAGE = Path(__file__).resolve().parent.parent
-_JINJA = ("jinja2.ext:babel_extract",
-          {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"})  # fmt: skip
+_JINJA = (
+    "jinja2.ext:babel_extract",
+    {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"},
+)
 
 
 def template_catalog(templates: Path | None = None) -> Catalog:
@@ -45,11 +46,15 @@ def template_catalog(templates: Path | None = None) -> Catalog:
     from pipeline.assets import asset
 
     catalog = Catalog(fuzzy=False)
-    sources = (
+    sources: tuple[tuple[Path, str, list[tuple[str, str]], dict[str, dict[str, str]]], ...] = (
         (_PACKAGE, "pipeline", [("**.py", "python")], {}),
-        (templates or asset("templates"), "templates", [("**.html", _JINJA[0])],
-         {"**.html": _JINJA[1]}),
-    )  # fmt: skip
+        (
+            templates or asset("templates"),
+            "templates",
+            [("**.html", _JINJA[0])],
+            {"**.html": _JINJA[1]},
+        ),
+    )
     keywords = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
     for folder, prefix, methods, options in sources:
         for filename, lineno, message, comments, context in extract_from_dir(
@@ -70,8 +75,9 @@ def _po_bytes(catalog: Catalog, omit_header: bool = False) -> bytes:
     from babel.messages.pofile import write_po
 
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76, omit_header=omit_header, sort_output=True,
-             ignore_obsolete=True)  # fmt: skip
+    write_po(
+        buffer, catalog, width=76, omit_header=omit_header, sort_output=True, ignore_obsolete=True
+    )
     return buffer.getvalue()
 
 

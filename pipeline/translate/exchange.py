@@ -38,7 +38,7 @@ from pipeline.translate.formats import (
     write_po,
     write_xliff,
 )
-from pipeline.translate.units import Unit, field_key, units
+from pipeline.translate.units import field_key, units
 from pipeline.translate.yamledit import PatchError, dump, patch
 
 FORMATS = ("xliff", "po")
@@ -54,7 +54,9 @@ def export(records: Path, instruments: Path, lang: str, fmt: str) -> tuple[bytes
     found = units(project, lang, Instruments.load(instruments))
     if fmt == "po":
         return write_po(found, lang), len(found)
-    names = {record: _relative(project.files[record], records) for record in {u.record for u in found}}
+    names = {
+        record: _relative(project.files[record], records) for record in {u.record for u in found}
+    }
     return write_xliff(found, names, source, lang), len(found)
 
 
@@ -100,6 +102,7 @@ def import_file(
     instruments: Path,
     translator: str | None = None,
     today: dt.date | None = None,
+    lang: str | None = None,
 ) -> list[Imported]:
     """Merge a translated XLIFF or PO file into the records; write nothing unless all is well."""
     try:
@@ -107,11 +110,15 @@ def import_file(
     except ExchangeError as error:
         raise RecordError(error.problems) from None
     project = load_project([records])
-    lang = exchange.lang
-    if not re.fullmatch(r"[a-z]{2,3}", lang or ""):
+    named = exchange.lang.replace("-", "_").split("_")[0].lower()
+    if lang and named and named != lang:
+        raise UsageError(f"{path} is a translation into {named!r}, not {lang!r}")
+    lang = named or lang or ""
+    if not re.fullmatch(r"[a-z]{2,3}", lang):
         raise RecordError(
-            [Problem(path, 1, 1, "", f"no target language in the file (found {lang!r})")]
+            [Problem(path, 1, 1, "", "the file names no target language: give it with --lang")]
         )
+    translator = translator or exchange.translator
     table = {unit.id: unit for unit in units(project, lang, Instruments.load(instruments))}
     problems: list[Problem] = []
     files: dict[str, _File] = {}
@@ -137,8 +144,11 @@ def import_file(
         wanted, got = _placeholders(unit.source), _placeholders(incoming.target)
         if wanted != got:
             problems.append(
-                Problem(*where, f"the placeholders {sorted(wanted)} must be kept as they are "
-                        f"(the translation has {sorted(got)})")  # fmt: skip
+                Problem(
+                    *where,
+                    f"the placeholders {sorted(wanted)} must be kept as they are "
+                    f"(the translation has {sorted(got)})",
+                )
             )
             continue
         if (
@@ -148,7 +158,9 @@ def import_file(
         ):
             continue  # a suggestion offered, not (yet) taken
         try:
-            handle = files.get(unit.record) or _open(project, records, unit.record, lang, translator, today)
+            handle = files.get(unit.record) or _open(
+                project, records, unit.record, lang, translator, today
+            )
         except UsageError as error:
             problems.append(Problem(*where, error.message))
             continue
@@ -203,7 +215,9 @@ def _open(
             text = decode(target.read_bytes())
             old = parse(text).value
         except YamlProblem as problem:
-            raise UsageError(f"{target}:{problem.line}:{problem.column}: {problem.message}") from None
+            raise UsageError(
+                f"{target}:{problem.line}:{problem.column}: {problem.message}"
+            ) from None
         if isinstance(original, Statement):
             translation = project.translations.get((record, lang))
             recorded = dict(translation.originals or {}) if translation else {}
@@ -229,11 +243,14 @@ def _open(
             f".schema.json\n# Unofficial {lang} translation of {record}.yaml, "
             "from `briefing i18n import`.\n" + dump(old)
         )
-    return _File(record, target, text, old, copy.deepcopy(old), original, {}, recorded,
-                 dict(recorded))  # fmt: skip
+    return _File(
+        record, target, text, old, copy.deepcopy(old), original, {}, recorded, dict(recorded)
+    )
 
 
-def _set(data: dict[str, Any], original: BaseModel, where: tuple[str | int, ...], value: str) -> tuple[str | int, ...]:
+def _set(
+    data: dict[str, Any], original: BaseModel, where: tuple[str | int, ...], value: str
+) -> tuple[str | int, ...]:
     """Put `value` at the translation's place for the original's field `where`; return that place.
 
     Resolutions align by number and names by id (a missing one is added with its
@@ -296,8 +313,14 @@ def _whole_headings(path: Path, files: dict[str, _File]) -> list[Problem]:
             )
             line, column, uid = (first.line, first.column, first.id) if first else (1, 1, "")
             problems.append(
-                Problem(path, line, column, uid, f"the heading is translated as a whole: "
-                        f"translate its lines {[i + 1 for i in missing]} too")  # fmt: skip
+                Problem(
+                    path,
+                    line,
+                    column,
+                    uid,
+                    f"the heading is translated as a whole: "
+                    f"translate its lines {[i + 1 for i in missing]} too",
+                )
             )
     return problems
 
@@ -307,7 +330,9 @@ def _text(handle: _File) -> str:
     try:
         text = patch(handle.text, handle.old, handle.new, before_key="originals")
     except PatchError as error:
-        raise RecordError([Problem(handle.path, 1, 1, "", f"cannot edit the file: {error}")]) from None
+        raise RecordError(
+            [Problem(handle.path, 1, 1, "", f"cannot edit the file: {error}")]
+        ) from None
     if handle.originals != handle.recorded:
         text = with_originals(text, _ordered(handle))
     return text
@@ -354,8 +379,13 @@ def _validate(path: Path, records: Path, changed: dict[Path, tuple[str, _File]])
         else:
             incoming, _ = unit
             problems.append(
-                Problem(path, incoming.line, incoming.column, incoming.id,
-                        f"{problem.message} (in {where})")  # fmt: skip
+                Problem(
+                    path,
+                    incoming.line,
+                    incoming.column,
+                    incoming.id,
+                    f"{problem.message} (in {where})",
+                )
             )
     return problems
 

@@ -30,6 +30,7 @@ class Exchange:
 
     lang: str
     units: list[Incoming]
+    translator: str | None = None  # PO's Last-Translator, when it names someone
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ def write_xliff(units: Sequence[Unit], files: dict[str, str], source: str, lang:
             bodies[unit.record] = ET.SubElement(element, f"{{{XLIFF_NS}}}body")
         _trans_unit(bodies[unit.record], unit)
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def _trans_unit(body: ET.Element, unit: Unit) -> None:
@@ -83,15 +85,26 @@ def _trans_unit(body: ET.Element, unit: Unit) -> None:
     element = ET.SubElement(
         body,
         f"{ns}trans-unit",
-        {"id": unit.id, "resname": unit.id, "{http://www.w3.org/XML/1998/namespace}space": "preserve"},
+        {
+            "id": unit.id,
+            "resname": unit.id,
+            "{http://www.w3.org/XML/1998/namespace}space": "preserve",
+        },
     )
+    if unit.state != NEW:  # translate-toolkit, Weblate: approved="yes" is done, "no" is fuzzy
+        element.set("approved", "yes" if unit.state == TRANSLATED else "no")
     ET.SubElement(element, f"{ns}source").text = unit.source
     target = ET.SubElement(element, f"{ns}target", {"state": _STATE[unit.state]})
     target.text = unit.target or ""
+    # The id again as a location, which `xliff2po` turns into the PO reference.
+    group = ET.SubElement(
+        element, f"{ns}context-group", {"name": "po-reference", "purpose": "location"}
+    )
+    ET.SubElement(group, f"{ns}context", {"context-type": "sourcefile"}).text = unit.id
     for note in unit.notes:
-        ET.SubElement(element, f"{ns}note", {"from": "briefing"}).text = note
+        ET.SubElement(element, f"{ns}note", {"from": "developer"}).text = note
     if unit.previous is not None:
-        ET.SubElement(element, f"{ns}note", {"from": "briefing"}).text = (
+        ET.SubElement(element, f"{ns}note", {"from": "developer"}).text = (
             "The original changed since this was translated. It was: " + unit.previous
         )
         alt = ET.SubElement(element, f"{ns}alt-trans", {"alttranstype": "previous-version"})
@@ -118,8 +131,15 @@ def read_xliff(path: Path, data: bytes) -> Exchange:
 
     def refuse(*_: object) -> None:
         raise ExchangeError(
-            [_problem(path, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1, "",
-                      "a DOCTYPE or entity declaration is not accepted in XLIFF")]  # fmt: skip
+            [
+                _problem(
+                    path,
+                    parser.CurrentLineNumber,
+                    parser.CurrentColumnNumber + 1,
+                    "",
+                    "a DOCTYPE or entity declaration is not accepted in XLIFF",
+                )
+            ]
         )
 
     def start(name: str, attrs: dict[str, str]) -> None:
@@ -135,17 +155,23 @@ def read_xliff(path: Path, data: bytes) -> Exchange:
                 alt_id=attrs.get("id", ""),
                 line=parser.CurrentLineNumber,
                 column=parser.CurrentColumnNumber + 1,
-                state=attrs.get("approved") == "no" and "needs-review-translation" or "",
+                state=(attrs.get("approved") == "no" and "needs-review-translation") or "",
+                header=attrs.get("restype") == "x-gettext-domain-header",
                 locations=[],
             )
         elif parent == "trans-unit" and local in ("source", "target"):
             collecting[0] = local
             text.clear()
-            if local == "target":
-                unit["state"] = attrs.get("state", unit.get("state") or "")
-        elif local == "context" and "trans-unit" in stack and attrs.get("context-type") in (
-            "sourcefile",
-            "x-po-reference",
+            if local == "target" and not unit.get("state"):
+                unit["state"] = attrs.get("state", "")
+        elif (
+            local == "context"
+            and "trans-unit" in stack
+            and attrs.get("context-type")
+            in (
+                "sourcefile",
+                "x-po-reference",
+            )
         ):
             collecting[0] = "context"
             text.clear()
@@ -160,7 +186,7 @@ def read_xliff(path: Path, data: bytes) -> Exchange:
             else:
                 unit[local] = "".join(text)
             collecting[0] = None
-        if local == "trans-unit":
+        if local == "trans-unit" and not unit.get("header"):
             state = str(unit.get("state") or "")
             target = unit.get("target")
             found.append(
@@ -168,7 +194,7 @@ def read_xliff(path: Path, data: bytes) -> Exchange:
                     _unit_id(unit),
                     str(unit.get("source", "")),
                     str(target) if target is not None else None,
-                    state.startswith("needs-") and state != "needs-translation" or state == "new",
+                    (state.startswith("needs-") and state != "needs-translation") or state == "new",
                     int(str(unit["line"])),
                     int(str(unit["column"])),
                 )
@@ -187,8 +213,15 @@ def read_xliff(path: Path, data: bytes) -> Exchange:
         parser.Parse(data, True)
     except expat.ExpatError as error:
         raise ExchangeError(
-            [_problem(path, error.lineno, error.offset + 1, "", f"not well-formed XML: "
-                      f"{expat.ErrorString(error.code)}")]  # fmt: skip
+            [
+                _problem(
+                    path,
+                    error.lineno,
+                    error.offset + 1,
+                    "",
+                    f"not well-formed XML: {expat.ErrorString(error.code)}",
+                )
+            ]
         ) from None
     return Exchange(langs[0] if langs else "", found)
 
@@ -254,8 +287,17 @@ def write_po(units: Sequence[Unit], lang: str) -> bytes:
     return "\n".join(out).encode("utf-8")
 
 
-_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b",
-            "f": "\f", "v": "\v"}  # fmt: skip
+_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    '"': '"',
+    "\\": "\\",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+}
 
 
 def _unquote(path: Path, line: int, column: int, raw: str) -> str:
@@ -289,17 +331,27 @@ def read_po(path: Path, data: bytes) -> Exchange:
         nonlocal current
         if "msgid" in entry and entry.get("msgid") != "":
             references = [str(r) for r in entry.get("references", [])]  # type: ignore[attr-defined]
-            unit_id = str(entry.get("msgctxt") or next((r for r in references if ":" in r), ""))
+            ids = [r for r in references if ":" in r]  # a converter may merge equal texts
+            context = entry.get("msgctxt")
+            if context and ":" in str(context) and str(context) not in ids:
+                ids = [str(context)]
             target = str(entry.get("msgstr", ""))
-            found.append(
-                Incoming(unit_id, str(entry["msgid"]), target or None,
-                         bool(entry.get("fuzzy")), int(str(entry["line"])), 1)  # fmt: skip
-            )
+            for unit_id in ids or [str(context or "")]:
+                found.append(
+                    Incoming(
+                        unit_id,
+                        str(entry["msgid"]),
+                        target or None,
+                        bool(entry.get("fuzzy")),
+                        int(str(entry["line"])),
+                        1,
+                    )
+                )
         entry.clear()
         current = None
 
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
+    for number, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
         if not stripped:
             if "msgstr" in entry:
                 finish()
@@ -334,7 +386,9 @@ def read_po(path: Path, data: bytes) -> Exchange:
     if "msgstr" in entry:
         finish()
     found_lang = re.search(r"^\s*\"?Language:\s*([A-Za-z_-]+)", text, re.MULTILINE)
-    return Exchange(found_lang.group(1) if found_lang else "", found)
+    named = re.search(r"^\"Last-Translator:\s*([^<\\\n]*?)\s*(<[^>]*>)?\\n", text, re.MULTILINE)
+    translator = named.group(1) if named and named.group(1) not in ("", "FULL NAME") else None
+    return Exchange(found_lang.group(1) if found_lang else "", found, translator)
 
 
 def read_units(path: Path) -> Exchange:

@@ -119,8 +119,15 @@ def _statement_units(
             before = recorded.get(key)
             state = TRANSLATED if before == found.original else NEEDS_REVIEW
             previous = before if before is not None and before != found.original else None
-        unit = Unit(f"{statement.id}:{key}", statement.id, found.where, found.original, target,
-                    state, previous)  # fmt: skip
+        unit = Unit(
+            f"{statement.id}:{key}",
+            statement.id,
+            found.where,
+            found.original,
+            target,
+            state,
+            previous,
+        )
         unit.notes = _notes(project, statement, found.where, instruments, lang)
         official = _official(statement, found.where, instruments, lang)
         if official is not None and target != official[1]:
@@ -244,8 +251,10 @@ def _official(
 def _named_units(project: Project, lang: str) -> list[Unit]:
     """The vocabulary's names and the coalition's notes, by id."""
     found: list[Unit] = []
-    for record_name, original in (("vocabulary", project.vocabulary),
-                                  ("coalition", project.coalition)):  # fmt: skip
+    for record_name, original in (
+        ("vocabulary", project.vocabulary),
+        ("coalition", project.coalition),
+    ):
         if original is None:
             continue
         translation = project.extra.get((record_name, lang))
@@ -260,8 +269,14 @@ def _named_units(project: Project, lang: str) -> list[Unit]:
             name = found_text.where[-1]
             unit_id = f"{record_name}:{list_name}[{owner_id}].{name}"
             target = found_text.translated if isinstance(found_text.translated, str) else None
-            unit = Unit(unit_id, record_name, found_text.where, found_text.original, target,
-                        TRANSLATED if target is not None else NEW)  # fmt: skip
+            unit = Unit(
+                unit_id,
+                record_name,
+                found_text.where,
+                found_text.original,
+                target,
+                TRANSLATED if target is not None else NEW,
+            )
             what = {"actors": "Actor", "themes": "Theme", "notes": "Editorial note"}
             unit.notes = [f"{what.get(str(list_name), list_name)} {owner_id}: its {name}"]
             if list_name == "actors":

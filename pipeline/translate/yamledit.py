@@ -69,25 +69,27 @@ def _tree(text: str) -> _Node:
         return True
 
     for event in yaml.parse(text, Loader=_Loader):
+        start_mark: Any = event.start_mark
+        end_mark: Any = event.end_mark
         if isinstance(event, yaml.ScalarEvent):
-            end = event.end_mark.index
+            end = end_mark.index
             if event.style in (">", "|"):
                 end = len(text[:end].rstrip())
-            node = _Node("scalar", event.start_mark.index, end, event.style)
+            node = _Node("scalar", start_mark.index, end, event.style)
             if not attach(node):
                 pending[-1] = event.value
-                key_start = event.start_mark.index
+                key_start = start_mark.index
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             kind = "map" if isinstance(event, yaml.MappingStartEvent) else "seq"
             flow = ("{" if kind == "map" else "[") if event.flow_style else None
-            node = _Node(kind, event.start_mark.index, 0, flow, event.start_mark.column)
+            node = _Node(kind, start_mark.index, 0, flow, start_mark.column)
             attach(node)
             stack.append(node)
             pending.append(None)
         elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
             node = stack.pop()
             pending.pop()
-            node.end = event.end_mark.index if node.style else node.last
+            node.end = end_mark.index if node.style else node.last
     if root is None:
         raise PatchError("the file holds no YAML value")
     return root
