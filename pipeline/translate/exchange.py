@@ -177,11 +177,17 @@ def import_file(
         if incoming.target != unit.target or handle.originals != before:
             touched[unit.record] = touched.get(unit.record, 0) + 1
     problems += _whole_headings(path, files)
-    if problems:
-        raise RecordError(problems)
-    written = {record: _text(handle) for record, handle in files.items()}
-    written = {r: t for r, t in written.items() if t != files[r].text}
-    problems = _validate(path, records, {files[r].path: (t, files[r]) for r, t in written.items()})
+    written: dict[str, str] = {}
+    for record, handle in files.items():
+        try:
+            text = _text(handle)
+        except RecordError as error:
+            problems += error.problems
+            continue
+        if text != handle.text:
+            written[record] = text
+    # Every problem at once: the units refused above and what validation finds.
+    problems += _validate(path, records, {files[r].path: (t, files[r]) for r, t in written.items()})
     if problems:
         raise RecordError(problems)
     done = []
