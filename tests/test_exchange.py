@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from support import copy_project, edit
 from translate.storage import factory
 
 from pipeline.cli import cli
@@ -25,7 +26,6 @@ from pipeline.plan.planner import Planner
 from pipeline.records.instruments import Instruments
 from pipeline.records.validate import load_project
 from pipeline.render.renderer import Renderer
-from tests.support import copy_project, edit
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = sorted(code for code in available_languages(REPO / "locales") if code != "en")
@@ -115,8 +115,12 @@ def test_converted_files_import_cleanly(records: Path, tmp_path: Path, direction
     project = load_project([records])
     old = project.translations[("ipcnkr-2007-seoul", "ko")].title
     assert old is not None and old in text
-    converted.write_text(text.replace(f">{old}<", ">제5차 총회 공동성명 (개정)<").replace(
-        f'msgstr "{old}"', 'msgstr "제5차 총회 공동성명 (개정)"'), encoding="utf-8")  # fmt: skip
+    converted.write_text(
+        text.replace(f">{old}<", ">제5차 총회 공동성명 (개정)<").replace(
+            f'msgstr "{old}"', 'msgstr "제5차 총회 공동성명 (개정)"'
+        ),
+        encoding="utf-8",
+    )
     result = run("i18n", "import", converted, "--records", records, "--lang", "ko")
     assert result.exit_code == 0, result.output
     assert "title: 제5차 총회 공동성명 (개정)" in (records / "ipcnkr-2007-seoul.ko.yaml").read_text(
@@ -169,7 +173,11 @@ def test_a_stale_unit_exports_as_needs_review_with_its_previous_source(
 ) -> None:
     old = "We demand the North Korean authorities immediately end all humanitarian abuses,"
     new = "We demand the North Korean authorities at once end all humanitarian abuses,"
-    edit(records / "ipcnkr-2005-tokyo.yaml", "We demand the North Korean authorities immediately end all humanitarian abuses,", new)  # fmt: skip
+    edit(
+        records / "ipcnkr-2005-tokyo.yaml",
+        "We demand the North Korean authorities immediately end all humanitarian abuses,",
+        new,
+    )
     store = factory.getobject(str(export(records, "ja", "xliff", tmp_path / "ja.xlf")))
     unit = next(
         u
@@ -275,7 +283,10 @@ def test_a_new_translation_file_needs_its_translator(records: Path, tmp_path: Pa
     entry_id = "ipcnkr-2007-seoul:title"
     text = po.read_text(encoding="utf-8")
     entry = po_entry(text, entry_id)
-    po.write_text(text.replace(entry, entry.replace('msgstr ""', 'msgstr "Тав дахь чуулганы мэдэгдэл"')), encoding="utf-8")  # fmt: skip
+    po.write_text(
+        text.replace(entry, entry.replace('msgstr ""', 'msgstr "Тав дахь чуулганы мэдэгдэл"')),
+        encoding="utf-8",
+    )
     refused = run("i18n", "import", po, "--records", records)
     assert refused.exit_code == 1 and "--translator" in refused.output
     assert not (records / "ipcnkr-2007-seoul.mn.yaml").exists()
