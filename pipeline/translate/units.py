@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from pydantic import BaseModel
 
@@ -287,9 +286,3 @@ def _named_units(project: Project, lang: str) -> list[Unit]:
                 )
             found.append(unit)
     return found
-
-
-def records_folder_files(project: Project, record: str, lang: str) -> tuple[Path, Path]:
-    """Return the original's file and where its `lang` translation is (or would be)."""
-    original = project.files[record]
-    return original, original.with_name(f"{record}.{lang}.yaml")
