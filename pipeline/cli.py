@@ -444,25 +444,55 @@ def i18n() -> None:
     """Maintain the interface catalogs and report what is translated."""
 
 
+def _locales_option(function: Callable[..., None]) -> Callable[..., None]:
+    """The project's catalogs: `--locales`, else its `locales/` when it has one, else the tool's."""
+    return click.option(
+        "--locales",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=None,
+        help="The project's catalogs folder (default: ./locales when it exists, else the tool's).",
+    )(function)
+
+
+def _locales(given: Path | None) -> Path:
+    from pipeline.config import DEFAULT_LOCALES
+
+    if given is not None:
+        return given
+    here = Path("locales")
+    return here if here.is_dir() else DEFAULT_LOCALES
+
+
 @i18n.command()
-def extract() -> None:
-    """Extract the interface strings into locales/messages.pot."""
-    from pipeline.config import REPO, Paths
+@_locales_option
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The templates whose strings to extract (default: the tool's).",
+)
+def extract(locales: Path | None, templates: Path | None) -> None:
+    """Extract the interface strings into LOCALES/messages.pot (unchanged strings: no write)."""
     from pipeline.i18n.catalogs import extract as run
 
-    click.echo(f"Wrote {run(REPO, Paths().locales)}")
+    target, changed = run(_locales(locales), templates)
+    click.echo(f"{'Wrote' if changed else 'Unchanged:'} {target}")
 
 
 @i18n.command()
 @click.argument("code")
 @click.option("--locale", default=None, help="CLDR locale for dates and names (default: CODE).")
 @click.option("--force", is_flag=True, help="Replace the catalog of a language that has one.")
-def init(code: str, locale: str | None, force: bool) -> None:
+@_locales_option
+@click.option(
+    "--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS, show_default=True
+)
+def init(code: str, locale: str | None, force: bool, locales: Path | None, records: Path) -> None:
     """Start a new language: catalog, vocabulary and coalition skeletons, official UDHR."""
     from pipeline.config import Paths, build_date
     from pipeline.records.skeleton import add_language
 
-    paths = Paths()
+    paths = Paths(records=records, locales=_locales(locales))
     for path in add_language(
         paths.locales,
         paths.records,
@@ -493,23 +523,70 @@ def confirm(files: tuple[Path, ...], records: Path) -> None:
 
 
 @i18n.command()
-def update() -> None:
-    """Merge locales/messages.pot into every language's catalog."""
-    from pipeline.config import Paths
+@_locales_option
+def update(locales: Path | None) -> None:
+    """Merge LOCALES/messages.pot into every catalog; a catalog with nothing new is not written."""
     from pipeline.i18n.catalogs import update as run
 
-    for path in run(Paths().locales):
+    folder = _locales(locales)
+    changed = run(folder)
+    for path in changed:
         click.echo(f"Updated {path}")
+    if not changed:
+        click.echo(f"Every catalog in {folder} is up to date.")
 
 
-@i18n.command(name="compile")
+@i18n.command(name="compile", hidden=True)
 def compile_() -> None:
-    """Compile the catalogs to .mo files."""
-    from pipeline.config import Paths
-    from pipeline.i18n.catalogs import compile_catalogs
+    """Say why there is nothing to compile: the build reads the .po catalogs directly."""
+    click.echo(
+        "Nothing to compile: the build reads the .po catalogs directly, so no .mo file is "
+        "written. A tool that needs .mo files can make them with `msgfmt`."
+    )
 
-    for path in compile_catalogs(Paths().locales):
-        click.echo(f"Wrote {path}")
+
+@i18n.command(name="export")
+@click.argument("lang")
+@click.option(
+    "--format", "fmt", type=click.Choice(["xliff", "po"]), default="xliff", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="The file to write (default: <LANG>.xlf or <LANG>.po here).")  # fmt: skip
+@click.option(
+    "--records", type=click.Path(path_type=Path), default=None, help="Default: the project's."
+)
+def export_(lang: str, fmt: str, output: Path | None, records: Path | None) -> None:
+    """Write the statements' texts, names and notes for a translator's tool (XLIFF 1.2 or PO)."""
+    from pipeline.files import write_atomically
+    from pipeline.translate.exchange import export
+
+    data, count = export(_manners().project().paths(records=records), lang, fmt)
+    target = output or Path(f"{lang}.{'xlf' if fmt == 'xliff' else 'po'}")
+    write_atomically(target, data)
+    click.echo(f"Wrote {target}: {count} texts to translate into {lang}")
+
+
+@i18n.command(name="import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--records", type=click.Path(path_type=Path), default=None, help="Default: the project's."
+)
+@click.option(
+    "--translator", default=None, help="Who translated, for a translation file new to the records."
+)
+@click.option("--lang", default=None, help="The language, if the file does not name it.")
+def import_(file: Path, records: Path | None, translator: str | None, lang: str | None) -> None:
+    """Merge a translated XLIFF or PO file into the translation records (all checked first)."""
+    from pipeline.config import build_date
+    from pipeline.translate.exchange import import_file
+
+    paths = _manners().project().paths(records=records)
+    done = import_file(file, paths, translator, build_date(), lang)
+    for imported in done:
+        verb = "Created" if imported.created else "Updated"
+        click.echo(f"{verb} {imported.path}: {imported.changed} texts changed or confirmed")
+    if not done:
+        click.echo("Nothing to change: the records already hold these translations.")
 
 
 @i18n.command()
@@ -517,7 +594,8 @@ def compile_() -> None:
     "--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS, show_default=True
 )
 @click.option("--strict", is_flag=True, help="Exit 1 if a catalog is still in progress.")
-def status(records: Path, strict: bool) -> None:
+@_locales_option
+def status(records: Path, strict: bool, locales: Path | None) -> None:
     """Show what is translated: catalogs, and statements by language.
 
     A catalog in progress is reported, not an error: builds leave its language
@@ -526,7 +604,7 @@ def status(records: Path, strict: bool) -> None:
     from pipeline.config import Paths
     from pipeline.plan.status import translation_status
 
-    report = translation_status(Paths(records=records))
+    report = translation_status(Paths(records=records, locales=_locales(locales)))
     click.echo("Interface catalogs")
     _echo_table(("language", "translated", "missing", "fuzzy"), report.catalog_rows)
     for line in report.catalog_details:

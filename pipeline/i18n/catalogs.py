@@ -1,4 +1,7 @@
-"""Keep the gettext catalogs in step with the templates: extract, update, compile, status."""
+"""Keep the gettext catalogs in step with the templates: extract, update, status.
+
+The build reads the .po catalogs directly (`languages.translations`): no .mo files.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
 from pipeline.errors import UsageError
 from pipeline.files import create_exclusive, write_atomically
 from pipeline.i18n.languages import (
-    DOMAIN,
     SOURCE_LANGUAGE,
     CatalogError,
     Language,
@@ -19,32 +24,85 @@ from pipeline.i18n.languages import (
 )
 
 TEMPLATE = "messages.pot"
-KEYWORDS = ["_", "N_", "gettext", "ngettext:1,2"]
+COMMENT_TAGS = ["TRANSLATORS:"]  # `{# TRANSLATORS: … #}` in a template, `# TRANSLATORS:` in code
 
 
-def _pybabel(*args: str) -> None:
-    from babel.messages.frontend import CommandLineInterface
+# Where the interface's strings are: the package's code and the tool's templates.
+_PACKAGE = Path(__file__).resolve().parent.parent
+_JINJA = (
+    "jinja2.ext:babel_extract",
+    {"extensions": "jinja2.ext.i18n", "trim_blocks": "true", "lstrip_blocks": "true"},
+)
 
-    CommandLineInterface().run(["pybabel", "-q", *args])  # type: ignore[no-untyped-call]
 
+def template_catalog(templates: Path | None = None) -> Catalog:
+    """Return the interface's strings, each with its source references and translators' comments.
 
-def extract(root: Path, locales: Path) -> Path:
-    """Write locales/messages.pot from the code and the templates."""
-    target = locales / TEMPLATE
-    keywords = [arg for k in KEYWORDS for arg in ("-k", k)]
-    _pybabel(
-        "extract",
-        "-F",
-        str(root / "babel.cfg"),
-        "--no-location",
-        "--sort-output",
-        "--omit-header",
-        *keywords,
-        "-o",
-        str(target),
-        str(root),
+    References are `pipeline/cli.py:40` and `templates/pack.html:12` whether the
+    tool runs from a checkout or an installed wheel, so the template does not
+    change with where it was made.
+    """
+    from babel.messages.extract import extract_from_dir
+
+    from pipeline.assets import asset
+
+    catalog = Catalog(fuzzy=False)
+    sources: tuple[tuple[Path, str, list[tuple[str, str]], dict[str, dict[str, str]]], ...] = (
+        (_PACKAGE, "pipeline", [("**.py", "python")], {}),
+        (
+            templates or asset("templates"),
+            "templates",
+            [("**.html", _JINJA[0])],
+            {"**.html": _JINJA[1]},
+        ),
     )
-    return target
+    keywords = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
+    for folder, prefix, methods, options in sources:
+        for filename, lineno, message, comments, context in extract_from_dir(
+            str(folder), methods, options, keywords, COMMENT_TAGS, strip_comment_tags=True
+        ):
+            catalog.add(
+                message,
+                locations=[(f"{prefix}/{Path(filename).as_posix()}", lineno)],
+                auto_comments=comments,
+                context=context,
+            )
+    return catalog
+
+
+def _po_bytes(catalog: Catalog, omit_header: bool = False) -> bytes:
+    import io
+
+    from babel.messages.pofile import write_po
+
+    buffer = io.BytesIO()
+    # References name the file, not the line: a line moved by an edit elsewhere in it would
+    # otherwise change every catalog (and so every document made from one).
+    write_po(
+        buffer,
+        catalog,
+        width=76,
+        omit_header=omit_header,
+        sort_output=True,
+        ignore_obsolete=True,
+        include_lineno=False,
+    )
+    return buffer.getvalue()
+
+
+def extract(locales: Path, templates: Path | None = None) -> tuple[Path, bool]:
+    """Write LOCALES/messages.pot from the code and the templates; say whether it changed.
+
+    The template has no header, so nothing in it changes unless a string, its
+    comment or its place does.
+    """
+    target = locales / TEMPLATE
+    data = _po_bytes(template_catalog(templates), omit_header=True)
+    if target.is_file() and target.read_bytes() == data:
+        return target, False
+    locales.mkdir(parents=True, exist_ok=True)
+    write_atomically(target, data)
+    return target, True
 
 
 def init(locales: Path, code: str, locale: str, force: bool = False) -> Path:
@@ -94,28 +152,27 @@ def init(locales: Path, code: str, locale: str, force: bool = False) -> Path:
 
 
 def update(locales: Path) -> list[Path]:
-    """Merge the template into every catalog, keeping what is translated."""
-    _pybabel(
-        "update",
-        "-i",
-        str(locales / TEMPLATE),
-        "-d",
-        str(locales),
-        "-D",
-        DOMAIN,
-        "--no-fuzzy-matching",
-        "--ignore-obsolete",
-    )
-    return [lang.catalog for lang in available_languages(locales).values()]
+    """Merge the template into every catalog, keeping what is translated; return those changed.
 
-
-def compile_catalogs(locales: Path) -> list[Path]:
-    """Write the .mo files (the build compiles in memory; these are for other tools)."""
-    _pybabel("compile", "-d", str(locales), "-D", DOMAIN, "--statistics")
-    return [
-        p.with_suffix(".mo")
-        for p in (catalog_path(locales, c) for c in available_languages(locales))
-    ]
+    A catalog is written only when a message, comment or reference changed:
+    its dates are kept, so an update with nothing new leaves every file as it was.
+    """
+    with (locales / TEMPLATE).open("rb") as handle:
+        template = read_po(handle)
+    changed = []
+    for language in available_languages(locales).values():
+        before = language.catalog.read_bytes()
+        with language.catalog.open("rb") as handle:
+            catalog = read_po(handle, locale=language.code)
+        created, revised = catalog.creation_date, catalog.revision_date
+        catalog.update(template, no_fuzzy_matching=True, update_header_comment=False)
+        catalog.creation_date, catalog.revision_date = created, revised
+        catalog.obsolete.clear()
+        data = _po_bytes(catalog)
+        if data != before:
+            write_atomically(language.catalog, data)
+            changed.append(language.catalog)
+    return changed
 
 
 @dataclass(frozen=True)
