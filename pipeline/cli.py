@@ -20,7 +20,7 @@ from pipeline.version import __version__
 if TYPE_CHECKING:
     from pipeline.config import Finished, ProjectConfig
 
-from pipeline.config import DEFAULT_RECORDS, Paths
+from pipeline.config import DEFAULT_RECORDS
 
 
 class _Group(click.Group):
@@ -455,12 +455,8 @@ def _locales_option(function: Callable[..., None]) -> Callable[..., None]:
 
 
 def _locales(given: Path | None) -> Path:
-    from pipeline.config import DEFAULT_LOCALES
-
-    if given is not None:
-        return given
-    here = Path("locales")
-    return here if here.is_dir() else DEFAULT_LOCALES
+    """`--locales`, else the project's (briefing.toml's `locales`, or its own `locales/`)."""
+    return given if given is not None else _manners().project().locales
 
 
 @i18n.command()
@@ -485,14 +481,17 @@ def extract(locales: Path | None, templates: Path | None) -> None:
 @click.option("--force", is_flag=True, help="Replace the catalog of a language that has one.")
 @_locales_option
 @click.option(
-    "--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS, show_default=True
+    "--records", type=click.Path(path_type=Path), default=None, help="Default: the project's."
 )
-def init(code: str, locale: str | None, force: bool, locales: Path | None, records: Path) -> None:
+def init(
+    code: str, locale: str | None, force: bool, locales: Path | None, records: Path | None
+) -> None:
     """Start a new language: catalog, vocabulary and coalition skeletons, official UDHR."""
-    from pipeline.config import Paths, build_date
+    from pipeline.config import build_date
     from pipeline.records.skeleton import add_language
 
-    paths = Paths(records=records, locales=_locales(locales))
+    paths = _manners().project().paths(records=records)
+    paths = dataclasses.replace(paths, locales=_locales(locales))
     for path in add_language(
         paths.locales,
         paths.records,
@@ -512,13 +511,14 @@ def init(code: str, locale: str | None, force: bool, locales: Path | None, recor
 @i18n.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS, show_default=True
+    "--records", type=click.Path(path_type=Path), default=None, help="Default: the project's."
 )
-def confirm(files: tuple[Path, ...], records: Path) -> None:
+def confirm(files: tuple[Path, ...], records: Path | None) -> None:
     """Record that each text of FILES translates today's original (check them first)."""
     from pipeline.records.confirm import confirm_translations
 
-    for path, count in confirm_translations(Paths(records=records), files):
+    paths = _manners().project().paths(records=records)
+    for path, count in confirm_translations(paths, files):
         click.echo(f"{path}: {count} texts recorded as translations of today's original")
 
 
@@ -591,20 +591,20 @@ def import_(file: Path, records: Path | None, translator: str | None, lang: str 
 
 @i18n.command()
 @click.option(
-    "--records", type=click.Path(path_type=Path), default=DEFAULT_RECORDS, show_default=True
+    "--records", type=click.Path(path_type=Path), default=None, help="Default: the project's."
 )
 @click.option("--strict", is_flag=True, help="Exit 1 if a catalog is still in progress.")
 @_locales_option
-def status(records: Path, strict: bool, locales: Path | None) -> None:
+def status(records: Path | None, strict: bool, locales: Path | None) -> None:
     """Show what is translated: catalogs, and statements by language.
 
     A catalog in progress is reported, not an error: builds leave its language
     out until it is complete (or build it as a draft with --lang).
     """
-    from pipeline.config import Paths
     from pipeline.plan.status import translation_status
 
-    report = translation_status(Paths(records=records, locales=_locales(locales)))
+    paths = _manners().project().paths(records=records)
+    report = translation_status(dataclasses.replace(paths, locales=_locales(locales)))
     click.echo("Interface catalogs")
     _echo_table(("language", "translated", "missing", "fuzzy"), report.catalog_rows)
     for line in report.catalog_details:

@@ -333,7 +333,9 @@ class ProjectConfig:
 
     @property
     def locales(self) -> Path:
-        return self.folder("locales", DEFAULT_LOCALES) or DEFAULT_LOCALES
+        """The file's `locales`; else the project's own `locales/`, if any; else the tool's."""
+        own = self.root / "locales"
+        return self.folder("locales", own if own.is_dir() else DEFAULT_LOCALES) or DEFAULT_LOCALES
 
     @property
     def instruments(self) -> Path:

@@ -6,9 +6,11 @@ Every path is absolute, from this file: the tests run the same from any folder.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -129,12 +131,20 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def paths_default(monkeypatch: pytest.MonkeyPatch, **defaults: Path) -> None:
-    """Make the command line's `Paths()` use other folders (cache, catalogs, records)."""
-    import pipeline.config
+def project_config(monkeypatch: pytest.MonkeyPatch, **folders: Path) -> None:
+    """Point `briefing` at other folders the way a user does: a briefing.toml naming them.
 
-    current = pipeline.config.Paths
-    monkeypatch.setattr(pipeline.config, "Paths", lambda **given: current(**{**defaults, **given}))
+    `cache` goes to BRIEFING_CACHE (the cache is the machine's, not the project's);
+    the other folders (records, locales, instruments, templates) into the file.
+    """
+    cache = folders.pop("cache", None)
+    if cache is not None:
+        monkeypatch.setenv("BRIEFING_CACHE", str(cache))
+    if folders:
+        home = Path(tempfile.mkdtemp(prefix="briefing-config-"))
+        lines = [f"{key} = {json.dumps(str(path.resolve()))}" for key, path in folders.items()]
+        (home / "briefing.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        monkeypatch.setenv("BRIEFING_CONFIG", str(home / "briefing.toml"))
 
 
 def shown(path: Path, line: int, column: int, field: str, message: str) -> str:

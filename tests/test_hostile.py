@@ -30,7 +30,7 @@ from support import (
     body_text,
     build,
     copy_project,
-    paths_default,
+    project_config,
     sha256,
     squash,
 )
@@ -65,7 +65,7 @@ def cache(tmp_path: Path, warm_cache: Path, monkeypatch: pytest.MonkeyPatch) -> 
     """A copy of the warm cache, which `briefing` run here uses too."""
     folder = tmp_path / "cache"
     shutil.copytree(warm_cache, folder, ignore=shutil.ignore_patterns("*.tmp"))
-    paths_default(monkeypatch, cache=folder)
+    project_config(monkeypatch, cache=folder)
     return folder
 
 
@@ -388,7 +388,7 @@ def locales(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(REPO / "locales", folder)
     instruments = tmp_path / "instruments"
     shutil.copytree(REPO / "instruments", instruments)
-    paths_default(
+    project_config(
         monkeypatch,
         locales=folder,
         instruments=instruments,
@@ -1081,10 +1081,10 @@ def test_a_cache_folder_of_someone_elses_files_is_refused_and_left_alone(
     for path in (chapter, home / "photo.jpg"):
         os.utime(path, (long_ago, long_ago))
     before = snapshot(home)
-    paths_default(monkeypatch, cache=home)
+    project_config(monkeypatch, cache=home)
     result = run("build", "--records", records, "--out", tmp_path / "out", "--lang", "en")
     assert result.exit_code == 1, result.output
-    errors = [line for line in result.output.splitlines() if line.strip()]
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
     assert errors == [
         f"Error: the cache folder {home} holds 'Documents', which the cache did not write, "
         "and no CACHEDIR.TAG: set BRIEFING_CACHE to an empty or new folder (the cache writes "
@@ -1093,6 +1093,7 @@ def test_a_cache_folder_of_someone_elses_files_is_refused_and_left_alone(
     assert snapshot(home) == before and not (home / "CACHEDIR.TAG").exists()
 
 
+@pytest.mark.typeset
 def test_a_planted_catalog_complete_record_still_builds_a_draft(
     locales: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -1116,6 +1117,7 @@ def test_a_planted_catalog_complete_record_still_builds_a_draft(
     assert "Draft translation" in page_texts(out / "fr" / f"{TOKYO}-summary.pdf")[0]
 
 
+@pytest.mark.typeset
 def test_a_forged_font_stage_cannot_change_a_pdf(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -1215,6 +1217,7 @@ def test_a_bad_catalog_is_a_located_error_in_build_and_status(
 # --- 12. every page gated; fields of sane length ----------------------------------------
 
 
+@pytest.mark.typeset
 def test_the_gate_fails_text_a_fixed_height_box_drops() -> None:
     """The cover is one page tall: what does not fit is on no page, not past an edge."""
     from pipeline.typeset.pdf import Typesetter, check_overflow
@@ -1274,6 +1277,7 @@ def _session_processes(session: int) -> list[int]:
     return alive
 
 
+@pytest.mark.typeset
 def test_ctrl_c_during_a_parallel_build_stops_it_within_seconds_and_changes_nothing(
     records: Path, tmp_path: Path, cache: Path
 ) -> None:
@@ -1309,6 +1313,7 @@ def test_ctrl_c_during_a_parallel_build_stops_it_within_seconds_and_changes_noth
     verified(out)
 
 
+@pytest.mark.typeset
 def test_ctrl_c_during_the_commit_finishes_it_and_says_so(
     records: Path, tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -32,14 +32,14 @@ def test_a_no_op_build_rebuilds_nothing(
     project: Path, tmp_path: Path, cache_dir: Path, fake_pdf: object
 ) -> None:
     out = tmp_path / "out"
-    first = build(project, out, cache_dir, langs="en")
+    first = build(project, out, cache_dir, langs="en", only="print")
     assert rebuilt(first) == {
         "en/ipcnkr-2005-tokyo-summary.pdf",
         "en/ipcnkr-2007-seoul-summary.pdf",
         "en/briefing-pack.pdf",
     }
     before = {p: sha256(p) for p in out.rglob("*.pdf")}
-    assert rebuilt(build(project, out, cache_dir, langs="en")) == set()
+    assert rebuilt(build(project, out, cache_dir, langs="en", only="print")) == set()
     assert {p: sha256(p) for p in out.rglob("*.pdf")} == before
 
 
@@ -47,13 +47,13 @@ def test_editing_one_statement_rebuilds_its_summaries_and_the_packs(
     project: Path, tmp_path: Path, cache_dir: Path, fake_pdf: object
 ) -> None:
     out = tmp_path / "out"
-    build(project, out, cache_dir, langs="en,ja")
+    build(project, out, cache_dir, langs="en,ja", only="print")
     edit(
         project / "ipcnkr-2005-tokyo.yaml",
         "The coalition demands that North Korea",
         "The coalition demands that the North Korean government",
     )
-    assert rebuilt(build(project, out, cache_dir, langs="en,ja")) == {
+    assert rebuilt(build(project, out, cache_dir, langs="en,ja", only="print")) == {
         "en/ipcnkr-2005-tokyo-summary.pdf",
         "ja/ipcnkr-2005-tokyo-summary.pdf",
         "en/briefing-pack.pdf",
@@ -74,12 +74,14 @@ def test_editing_a_template_rebuilds_what_uses_it(
     from pipeline import BuildRequest, Paths, build_all
 
     paths = Paths(records=project, out=out, templates=templates, cache=cache_dir)
-    build_all(paths, BuildRequest(langs="en"))
+    build_all(paths, BuildRequest(langs="en", only="print"))
     (templates / "pack.css").write_text((templates / "pack.css").read_text() + "\n/* edit */\n")
-    assert rebuilt(build_all(paths, BuildRequest(langs="en"))) == {"en/briefing-pack.pdf"}
+    assert rebuilt(build_all(paths, BuildRequest(langs="en", only="print"))) == {
+        "en/briefing-pack.pdf"
+    }
     (templates / "summary.css").write_text((templates / "summary.css").read_text() + "\n/**/\n")
-    assert len(rebuilt(build_all(paths, BuildRequest(langs="en")))) == 3
-    assert rebuilt(build_all(paths, BuildRequest(langs="en", force=True))) == {
+    assert len(rebuilt(build_all(paths, BuildRequest(langs="en", only="print")))) == 3
+    assert rebuilt(build_all(paths, BuildRequest(langs="en", only="print", force=True))) == {
         "en/ipcnkr-2005-tokyo-summary.pdf",
         "en/ipcnkr-2007-seoul-summary.pdf",
         "en/briefing-pack.pdf",
@@ -205,11 +207,11 @@ def test_each_document_is_reported_when_it_is_finished(
             assert not (out / "manifest.json").exists()  # reported as typeset, before writing
             seen.append(done)
 
-        written = build(project, out, cache, langs="en", jobs=jobs, progress=note)
+        written = build(project, out, cache, langs="en", only="print", jobs=jobs, progress=note)
         assert [d.done for d in seen] == [1, 2, 3] and {d.total for d in seen} == {3}
         assert {d.path for d in seen} == {w.path for w in written}
         assert all(d.seconds > 0 for d in seen)
-    assert build(project, tmp_path / "out1", cache, langs="en", progress=seen.append)
+    assert build(project, tmp_path / "out1", cache, langs="en", only="print", progress=seen.append)
     assert len(seen) == 3  # nothing to do: nothing reported
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import Result
-from support import REPO, copy_project, paths_default
+from support import REPO, copy_project, project_config
 
 
 @pytest.fixture
@@ -18,7 +18,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     records = copy_project(tmp_path)
     shutil.copytree(REPO / "locales", tmp_path / "locales")
     shutil.copytree(REPO / "instruments", tmp_path / "instruments")
-    paths_default(
+    project_config(
         monkeypatch,
         records=records,
         locales=tmp_path / "locales",
