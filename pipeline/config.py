@@ -68,6 +68,13 @@ class BuildRequest:
     recipients: Path | None = None
     explain: Callable[[str], None] | None = None  # told why each document is (re)built
     subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
+    # False: leave out the documents made from another one (the web edition's copies
+    # of the PDFs), so the pages alone are made, without typesetting (the preview).
+    copies: bool = True
+    # Where the web edition is published (`https://example.org/briefing`), named in
+    # each PDF's summary; "" names none. The command line's --base-url sets it; a
+    # project's settings file (briefing.toml's [web] base_url) is the other hook.
+    base_url: str = ""
     progress: Callable[[Finished], None] = field(default=lambda finished: None)
     notice: Callable[[str], None] = field(default=lambda message: None)
 

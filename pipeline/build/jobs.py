@@ -30,8 +30,13 @@ def plan_jobs(
     only: str | None,
     recipients: Recipients | None = None,
     every_language: Mapping[str, Language] | None = None,
+    copies: bool = True,
 ) -> list[Job]:
-    """List the documents to make, each with the hashes of what it is made from."""
+    """List the documents to make, each with the hashes of what it is made from.
+
+    Without `copies`, a language's documents made from another one (the web
+    edition's copies of its PDFs) are left out, and so is what they need.
+    """
     paths, project = context.paths, context.project
     # Many documents share their files and templates: hash and parse each once.
     hashed = functools.cache(lambda path: hash_files([path]))
@@ -51,7 +56,7 @@ def plan_jobs(
         (kind, spec)
         for language in languages
         for kind in LANGUAGE_KINDS
-        if kind.chosen_by(only)
+        if kind.chosen_by(only) and (copies or kind.joined_to is None)
         for spec in kind.listed(language.code, chosen, listing)
     ]
     if project.packs is not None and PACK.chosen_by(only):
@@ -90,6 +95,7 @@ def plan_jobs(
                 context.today.isoformat(),
                 *((spec.pack, "summaries", *spec.summaries) if spec.pack else ()),
                 *((spec.page, "site", *spec.site) if spec.page or spec.site else ()),
+                *(("online", context.base_url) if context.base_url else ()),
             ),
         }
         inputs = digest(*(f"{name}={value}" for name, value in sorted(parts.items())))

@@ -78,9 +78,19 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
     )
     today = request.today or build_date()
     context = Context(
-        paths, project, instruments, fonts, today, frozenset(drafts), request.subsets, faces
+        paths,
+        project,
+        instruments,
+        fonts,
+        today,
+        frozenset(drafts),
+        request.subsets,
+        faces,
+        base_url(request.base_url),
     )
-    jobs = plan_jobs(context, languages, chosen, request.only, recipients, every_language)
+    jobs = plan_jobs(
+        context, languages, chosen, request.only, recipients, every_language, request.copies
+    )
     return BuildPlan(context, jobs, recipients, relied_on)
 
 
@@ -159,6 +169,21 @@ def _build(paths: Paths, request: BuildRequest) -> list[Written]:
         assert request.today is not None
         snapshot.remember(paths, request, request.today, done, plan.relied_on)
         return done
+
+
+def base_url(address: str) -> str:
+    """Check a web address the PDFs will name, and drop its trailing slash."""
+    from urllib.parse import urlsplit
+
+    if not address:
+        return ""
+    parts = urlsplit(address)
+    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
+        raise UsageError(
+            f"base URL {address!r} is not a web address: give one like "
+            "https://example.org/briefing (no query, no #fragment)"
+        )
+    return address.rstrip("/")
 
 
 def _with_recipient_languages(

@@ -44,6 +44,7 @@ class Context:
     drafts: frozenset[str] = frozenset()  # languages built with an incomplete catalog
     subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
     faces: Mapping[str, tuple[FontFace, ...]] = field(default_factory=dict)  # for the web
+    base_url: str = ""  # where the web edition is published, named in the PDFs; "" if nowhere
 
     def sheets(self, kind: Kind, lang: str, paper: str) -> list[Path]:
         """The stylesheets of a document, in cascade order, its language's fonts first."""
