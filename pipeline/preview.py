@@ -130,7 +130,7 @@ class Preview:
 
     def pdfs(self, lang: str) -> None:
         """Bring a language's PDFs (and their copies in the site) up to date."""
-        self.say(f"typesetting the {lang} PDFs the site links to (the first time takes minutes)")
+        self.say(f"typesetting the {lang} PDFs the site links to (a first pack takes a while)")
         start = time.perf_counter()
         with self._building:
             try:
