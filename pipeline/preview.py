@@ -43,6 +43,7 @@ from typing import Any
 from pipeline.build.run import build_all
 from pipeline.config import BuildRequest, Paths, Written, sources_folder
 from pipeline.errors import BriefingError, UsageError
+from pipeline.files import os_error_message
 from pipeline.plan.kinds import SITE
 
 ENDPOINT = "/__preview__/"
@@ -117,6 +118,8 @@ class Preview:
                 written = build_all(self.paths, replace(self.request, copies=False))
             except BriefingError as problem:
                 error = problem.format_message()
+            except OSError as problem:  # a folder gone or unreadable: said, and watched on
+                error = os_error_message(problem)
         seconds = time.perf_counter() - start
         with self.state.changed:
             self.state.built += 1
