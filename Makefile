@@ -57,10 +57,13 @@ golden: setup
 constraints: uv.lock
 	$(UV) export --frozen --no-dev --no-emit-project --no-hashes --output-file constraints.txt
 
+# actionlint checks both workflows and, with ShellCheck, their `run:` scripts (it
+# skips them without a word when ShellCheck is missing, hence the check).
 lint: setup
 	$(RUN) ruff check pipeline tests bench scripts
 	$(RUN) mypy --strict pipeline tests bench
-	$(RUN) actionlint .github/workflows/statements.yml
+	@command -v shellcheck >/dev/null || { echo "make lint needs ShellCheck to check the workflows' scripts: install shellcheck (system-packages.txt)" >&2; exit 1; }
+	$(RUN) actionlint .github/workflows/*.yml
 
 setup: system $(STAMP) $(NODE_STAMP)
 

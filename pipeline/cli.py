@@ -336,6 +336,14 @@ def schema(check: bool, folder: Path | None) -> None:
     help="The date the documents carry: YYYY-MM-DD, `content` (the records' last commit; "
     "the default) or `today`.",
 )
+@click.option(
+    "--base-url",
+    default=None,
+    envvar="BRIEFING_BASE_URL",
+    metavar="URL",
+    help="Where the web edition is published (https://example.org/briefing): each PDF's "
+    "summary names its page there. Default: briefing.toml's [web] base_url ($BRIEFING_BASE_URL).",
+)
 def build(
     statements: tuple[str, ...],
     only: str | None,
@@ -351,6 +359,7 @@ def build(
     templates: Path | None,
     paper: str | None,
     date_rule: str | None,
+    base_url: str | None,
 ) -> None:
     """Make the one-page summaries and the briefing pack of each language."""
     from pipeline.build.run import build_all
@@ -391,6 +400,7 @@ def build(
                 list_up_to_date=explain,
                 paper=paper or config.paper,
                 date_rule=rule,
+                base_url=base_url if base_url is not None else str(config.web.get("base_url", "")),
                 progress=progress,
                 notice=manners.say,
                 started=manners.say,
@@ -416,6 +426,56 @@ def build(
             for w in written
         ],
     )
+
+
+@cli.command()
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="The port on 127.0.0.1 (0: any free port).",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the address in a browser.")
+@click.option(
+    "--lang",
+    "langs",
+    default="all",
+    show_default=True,
+    help="Languages, comma-separated (en,ja), or all.",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Output folder: the site is served from its site/ folder.",
+)
+@click.option(
+    "--records",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_RECORDS,
+    show_default=True,
+    help="Folder of the records.",
+)
+@click.option(
+    "--templates",
+    type=click.Path(path_type=Path, exists=True, file_okay=False),
+    default=None,
+    help="A project's own templates folder (default: the tool's).",
+)
+def preview(
+    port: int, open_browser: bool, langs: str, out: Path, records: Path, templates: Path | None
+) -> None:
+    """Serve the web edition on 127.0.0.1, rebuilt and reloaded as files are saved."""
+    from pipeline.config import BuildRequest, Paths
+    from pipeline.preview import preview as run
+
+    paths = Paths(records=records, out=out)
+    if templates is not None:
+        paths = dataclasses.replace(paths, templates=templates)
+    request = BuildRequest(langs=langs, notice=lambda message: click.echo(message, err=True))
+    run(paths, request, port, open_browser, lambda line: click.echo(line, err=True))
 
 
 @cli.command()

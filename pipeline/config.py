@@ -87,6 +87,13 @@ class BuildRequest:
     subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
     paper: str = "A4"  # of the language documents; a member's pack has the member's
     date_rule: str = "content"  # see `build_date`
+    # False: leave out the documents made from another one (the web edition's copies
+    # of the PDFs), so the pages alone are made, without typesetting (the preview).
+    copies: bool = True
+    # Where the web edition is published (`https://example.org/briefing`), named in
+    # each PDF's summary; "" names none. The command line's --base-url sets it; a
+    # project's settings file (briefing.toml's [web] base_url) is the other hook.
+    base_url: str = ""
     progress: Callable[[Finished], None] = field(default=lambda finished: None)
     notice: Callable[[str], None] = field(default=lambda message: None)
     started: Callable[[str], None] = field(default=lambda message: None)  # work begins: say what

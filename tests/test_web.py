@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import chromium
 from support import REPO, copy_project, edit
 from test_fidelity import SEED_CASES, sentences, statement_lines
 
 from pipeline.config import Paths
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 ARABIC = Path(__file__).parent / "fixtures" / "arabic"
 LANGS = ("en", "ja", "ar")
@@ -103,32 +102,10 @@ def served(web: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     """One headless Chromium for the session."""
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.skip("Debian's chromium and chromium-driver are not installed (system-packages.txt)")
     if not AXE.exists():
         pytest.skip("axe-core is not installed: run `npm ci` (make test does)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.set_script_timeout(60)
-    try:
+    with chromium() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _width(driver: Any, width: int) -> None:

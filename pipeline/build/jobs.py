@@ -32,11 +32,14 @@ def plan_jobs(
     recipients: Recipients | None = None,
     every_language: Mapping[str, Language] | None = None,
     paper: str = "A4",
+    copies: bool = True,
 ) -> list[Job]:
     """List the documents to make, each with the hashes of what it is made from.
 
     A pack or member's pack limited by --statement names the statements left
-    out (`Spec.left_out`), which gives it a file name of its own.
+    out (`Spec.left_out`), which gives it a file name of its own. Without
+    `copies`, a language's documents made from another one (the web edition's
+    copies of its PDFs) are left out, and so is what they need.
     """
     paths, project = context.paths, context.project
     left_out = tuple(s for s in project.statements if s not in chosen)
@@ -58,7 +61,7 @@ def plan_jobs(
         (kind, replace(spec, paper=paper, left_out=left_out if kind is PACK else ()))
         for language in languages
         for kind in LANGUAGE_KINDS
-        if kind.chosen_by(only)
+        if kind.chosen_by(only) and (copies or kind.joined_to is None)
         for spec in kind.listed(language.code, chosen, listing)
     ]
     if project.packs is not None and PACK.chosen_by(only):
@@ -103,6 +106,7 @@ def plan_jobs(
                 spec.recipient.id if spec.recipient else "",  # its details: the member part
                 *((spec.pack, "summaries", *spec.summaries) if spec.pack else ()),
                 *((spec.page, "site", *spec.site) if spec.page or spec.site else ()),
+                *(("online", context.base_url) if context.base_url else ()),
             ),
         }
         inputs = digest(*(f"{name}={value}" for name, value in sorted(parts.items())))

@@ -101,9 +101,17 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
         request.subsets,
         faces=faces,
         member_fonts=member_fonts,
+        base_url=base_url(request.base_url),
     )
     jobs = plan_jobs(
-        context, languages, chosen, request.only, recipients, every_language, request.paper
+        context,
+        languages,
+        chosen,
+        request.only,
+        recipients,
+        every_language,
+        request.paper,
+        request.copies,
     )
     return BuildPlan(context, jobs, recipients, relied_on)
 
@@ -245,6 +253,21 @@ def _build(paths: Paths, request: BuildRequest) -> list[Written]:
                 "build's documents and manifest"
             ) from None
         return done
+
+
+def base_url(address: str) -> str:
+    """Check a web address the PDFs will name, and drop its trailing slash."""
+    from urllib.parse import urlsplit
+
+    if not address:
+        return ""
+    parts = urlsplit(address)
+    if parts.scheme not in ("https", "http") or not parts.netloc or parts.query or parts.fragment:
+        raise UsageError(
+            f"base URL {address!r} is not a web address: give one like "
+            "https://example.org/briefing (no query, no #fragment)"
+        )
+    return address.rstrip("/")
 
 
 def _with_recipient_languages(

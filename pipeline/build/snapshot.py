@@ -120,6 +120,8 @@ def _key(paths: Paths, request: BuildRequest, today: dt.date) -> str:
         str(request.recipients.resolve()) if request.recipients else "",
         str(request.subsets),
         request.paper,
+        str(request.copies),
+        request.base_url,
         today.isoformat(),
     ]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:32]

@@ -65,7 +65,13 @@ class Worker:
             language = available_languages(context.paths.locales)[lang]
             self._tools[lang] = (
                 Planner(context.project, language, context.instruments),
-                Renderer(context.paths.templates, language, context.today, lang in context.drafts),
+                Renderer(
+                    context.paths.templates,
+                    language,
+                    context.today,
+                    lang in context.drafts,
+                    base_url=context.base_url,
+                ),
             )
         return self._tools[lang]
 

@@ -44,6 +44,7 @@ class Context:
     drafts: frozenset[str] = frozenset()  # languages built with an incomplete catalog
     subsets: bool = True  # False only in the benchmark's comparison with WeasyPrint's fonts
     faces: Mapping[str, tuple[FontFace, ...]] = field(default_factory=dict)  # for the web
+    base_url: str = ""  # where the web edition is published, named in the PDFs; "" if nowhere
     # With the members' texts too, under family names of their own: one WeasyPrint font
     # configuration holds both stages' @font-face rules, which must not share a name.
     member_fonts: dict[str, Path] = field(default_factory=dict)

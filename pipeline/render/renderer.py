@@ -98,6 +98,7 @@ class SummaryContext(Page):
 
     statement: StatementView
     links: bool = False
+    online: str = ""  # where the web edition is published: the summary names the page there
 
 
 @dataclass(frozen=True)
@@ -120,6 +121,7 @@ class PackContext(Page):
     language_name: str
     links: bool = True
     chapter_only: bool = False  # its statements' chapters alone, to fit their summaries
+    online: str = ""  # where the web edition is published: each summary names its page there
 
 
 @dataclass(frozen=True)
@@ -165,9 +167,15 @@ class Renderer:
     """Turn the planned views of one language into HTML: the catalog's words, CLDR's formats."""
 
     def __init__(
-        self, templates: Path, language: Language, today: dt.date, draft: bool = False
+        self,
+        templates: Path,
+        language: Language,
+        today: dt.date,
+        draft: bool = False,
+        base_url: str = "",
     ) -> None:
         self.templates = templates
+        self.base_url = base_url  # the web edition's address, which the PDFs name; "" for none
         self.draft = draft  # the catalog is in progress: untranslated strings show in English
         self.language = language
         self.fmt = Formatter(language)
@@ -310,7 +318,7 @@ class Renderer:
         statement = view.statement
         title = f"{statement.title.text} — {self._('One-page summary')}"
         page = self._page(title, statement.overview.text, "IPCNKR", view.coalition)
-        context = SummaryContext(**_values(page), statement=statement)
+        context = SummaryContext(**_values(page), statement=statement, online=self.base_url)
         return self._render(SUMMARY.template, context)
 
     def pack(self, pack: PackView, chapter_only: bool = False) -> str:
@@ -327,6 +335,7 @@ class Renderer:
             pack_date=self.fmt.date(self.today),
             language_name=self.language.name,
             chapter_only=chapter_only,
+            online=self.base_url,
         )
         return self._render(PACK.template, context)
 
@@ -355,6 +364,7 @@ class Renderer:
             edition=edition,
             pack_date=self.fmt.date(self.today),
             language_name=self.language.name,
+            online=self.base_url,
         )
         return mark_links_into_pack(self._render(RECIPIENT_PACK.template, context))
 
