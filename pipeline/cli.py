@@ -50,7 +50,7 @@ class Interrupted(BriefingError):
     exit_code = 130
 
     def __init__(self) -> None:
-        super().__init__("interrupted")
+        super().__init__("Aborted.")
 
 
 @dataclasses.dataclass

@@ -210,6 +210,8 @@ def test_two_builds_in_separate_processes_are_byte_identical(tmp_path: Path) -> 
                 "-m",
                 "pipeline",
                 "build",
+                "--only",
+                "print",
                 "--lang",
                 "en,ko",
                 "--out",

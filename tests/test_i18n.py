@@ -273,7 +273,10 @@ def test_a_typo_in_fonts_yaml_is_one_located_error_from_build(
     )
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
-    [reported, count] = [line for line in result.output.splitlines() if line]
+    lines = [line for line in result.output.splitlines() if line]
+    errors = [i for i, line in enumerate(lines) if line.startswith("Error:")]
+    assert len(errors) == 1, result.output  # after the notices (the date rule, the fonts)
+    reported, count = lines[errors[0]], lines[errors[0] + 1]
     assert reported.startswith(f"Error: {templates / 'fonts.yaml'}:")
     assert f": {field}: " in reported and message in reported
     assert count == "1 problem found."

@@ -164,8 +164,10 @@ def test_build_writes_the_same_bytes(installed: Path, project: Path) -> None:
         return {entry["path"]: entry["sha256"] for entry in manifest["files"]}
 
     # 2 × (2 summaries and a pack), 6 recipients' packs, and the language packs they are
-    # joined to in mn, ko and US Letter English, made for them
-    assert len(pdfs("checkout")) == 15
+    # joined to in mn, ko and US Letter English, made for them; and the web edition
+    made = pdfs("checkout")
+    assert len([p for p in made if p.endswith(".pdf") and not p.startswith("site/")]) == 15
+    assert any(p.startswith("site/en/") and p.endswith(".html") for p in made)
     assert pdfs("installed") == pdfs("checkout")
     run([installed / "briefing", "verify", "installed"], cwd=project)
 

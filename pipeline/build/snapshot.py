@@ -137,7 +137,9 @@ def _stats(paths: Paths, request: BuildRequest, extra: list[Path]) -> Stats:
         paths.instruments,
         _CODE,
     ]
-    files = [*(f for root in roots for f in _walk(root)), *extra]
+    # Each root as the file system names it: a folder given as `locales` and as
+    # `/project/locales` is one folder, whose files must not look changed.
+    files = [*(f for root in roots for f in _walk(root.resolve())), *extra]
     files += _walk(paths.out, temporary=True)  # a leftover of a killed build: the full path
     if request.recipients is not None:
         files.append(request.recipients)
