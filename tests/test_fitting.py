@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import REPO
+from support import REPO, edit
 
 from pipeline import BuildRequest, Paths, Worker, plan_build
 from pipeline.plan.kinds import PACK
@@ -21,6 +21,17 @@ EXAMPLES = REPO / "examples" / "recipients.yaml"  # one US member: a US Letter p
 def test_a_letter_pack_fits_its_summaries_under_their_titles_and_lays_out_once(
     project: Path, tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Since its two undertakings left the asks table (they are commitments), the
+    # 2007 summary needs the tightest step on a Letter page both ways. With its
+    # overview a sentence shorter it fits a step looser alone, but not under its
+    # chapter title: the case where a pack fitted with the summaries' own
+    # densities spilled (probed: from 56 to 72 words it does; this is 63).
+    edit(
+        project / "ipcnkr-2007-seoul.yaml",
+        " 2008 Beijing\n  Olympics, and the UN, UNHCR and the countries refugees pass through"
+        " to give them\n  legal protection.\n",
+        " 2008 Beijing\n  Olympics.\n",
+    )
     plan = plan_build(
         Paths(records=project, out=tmp_path / "out", cache=cache_dir),
         BuildRequest(langs="en", recipients=EXAMPLES),
@@ -34,9 +45,9 @@ def test_a_letter_pack_fits_its_summaries_under_their_titles_and_lays_out_once(
         s: fit_summary(pdf, s, "en", "Letter", need_layout=False, pack=PACK)[1]
         for s in job.statements
     }
-    # The 2007 statement fits alone on a Letter page but not under its chapter title:
-    # the case where a pack fitted with the summaries' own densities spilled.
-    assert any(in_pack[s] > alone[s] for s in job.statements), (alone, in_pack)
+    # The shortened 2007 statement fits alone on a Letter page at a looser step
+    # than under its chapter title.
+    assert in_pack["ipcnkr-2007-seoul"] > alone["ipcnkr-2007-seoul"], (alone, in_pack)
 
     packs: list[str] = []
     layout = Typesetter.layout

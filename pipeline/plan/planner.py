@@ -180,7 +180,11 @@ class StatementView:
 
 @dataclass(frozen=True)
 class AskYear:
-    """The places one document makes an ask, cited by document (not by year alone)."""
+    """The places the documents of one citation make an ask, newest first.
+
+    Usually one document; several only where nothing but their text tells them
+    apart (one year, kind and date), each row still linking to its own.
+    """
 
     year: int
     rows: list[AskRow]
@@ -482,13 +486,17 @@ class Planner:
         return out or [IssuerView(True, T(self._coalition_name(), SOURCE_LANGUAGE))]
 
     def _cite(self, statement: Statement) -> Cite:
-        """Cite by year where the year holds this document alone; else by kind, then date."""
+        """Cite by year, adding the kind, then the date, only where they tell documents apart.
+
+        Documents that nothing but their text tells apart (of one kind, adopted the
+        same day) share a citation: their asks are listed under it together, each
+        resolution number linking to its own document.
+        """
         same_year = [s for s in self.project.statements.values() if s.year == statement.year]
-        if len(same_year) <= 1:
-            return Cite(statement.year)
-        same_kind = [s for s in same_year if s.document == statement.document]
-        if len(same_kind) <= 1:
-            return Cite(statement.year, statement.document)
+        document = statement.document if len({s.document for s in same_year}) > 1 else None
+        dates = {s.adopted for s in same_year if s.document == statement.document}
+        if len(dates) <= 1:
+            return Cite(statement.year, document)
         return Cite(statement.year, statement.document, self.fmt.date(statement.adopted, "medium"))
 
     def summary(self, statement: Statement, density: int = 0) -> SummaryView:
@@ -860,12 +868,10 @@ def repeated_asks(
     for found in places.values():
         found.sort(key=lambda where: (-where[0], where[1]))  # newest first
         newest, concerning = found[0][2], found[0][3]
-        years: list[AskYear] = []
+        cited: dict[Cite, AskYear] = {}  # one entry per citation, newest first
         for _, _, row, _ in found:
-            if years and years[-1].rows[0].statement_id == row.statement_id:
-                years[-1].rows.append(row)
-            else:
-                years.append(AskYear(row.year, [row], row.cite))
+            cited.setdefault(row.cite, AskYear(row.year, [], row.cite)).rows.append(row)
+        years = list(cited.values())
         ask = RepeatedAsk(newest.verb, newest.summary, newest.addressees, concerning, years)
         asks.append(((-found[0][0], found[0][1]), ask))
     asks.sort(key=lambda pair: pair[0])  # by its newest statement, then its place there
