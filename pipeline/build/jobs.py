@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from pipeline.cache import Cache, code_hash, digest, hash_files
+from pipeline.config import Paths
 from pipeline.editions import MEMBER_PART, content, edition, member_digest
 from pipeline.i18n.languages import Language
 from pipeline.output.manifest import Manifest
@@ -89,7 +90,7 @@ def plan_jobs(
         sources = kind.attachments(project, context.instruments, spec)
         parts = {
             **common,
-            **{_name(p, paths.records.parent): hashed(p) for p in [*files, *sources]},
+            **{_name(p, paths): hashed(p) for p in [*files, *sources]},
             f"catalog {spec.lang}": hashed(languages_by_code[spec.lang].catalog),
             f"fonts {spec.lang}": hashed(sheet),
             **faces(sheet),
@@ -167,12 +168,22 @@ def _with_bases(jobs: list[Job], job_for: Callable[[Kind, Spec], Job]) -> list[J
     return [*tied[:first_joined], *added, *tied[first_joined:]]
 
 
-def _name(path: Path, root: Path) -> str:
-    """Name an input file by its place in the project, so a moved project stays current."""
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
+def _name(path: Path, paths: Paths) -> str:
+    """Name an input file by its place in the project or the tool's folders, never by where
+    those happen to be: a moved project, and the installed tool beside the checkout, name
+    it alike (a member's edition follows these names, and the cover prints the edition)."""
+    resolved = path.resolve()
+    for root, prefix in (
+        (paths.records.parent, ""),
+        (paths.templates, "templates/"),
+        (paths.locales, "locales/"),
+        (paths.instruments, "instruments/"),
+    ):
+        try:
+            return prefix + str(resolved.relative_to(root.resolve()))
+        except ValueError:
+            continue
+    return str(path)
 
 
 def why_built(job: Job, manifest: Manifest, force: bool, cache: Cache | None = None) -> str | None:
