@@ -126,13 +126,7 @@ def _resolution_pairs(
     if theirs.text is not None:
         yield TextPair((*where, "text"), _key((*source, "text")), ours.text, theirs.text)
     yield from _ask_pairs(where, source, ours, theirs)
-    if theirs.commitment is not None and ours.commitment is not None:
-        yield TextPair(
-            (*where, "commitment"),
-            _key((*source, "commitment")),
-            ours.commitment,
-            theirs.commitment,
-        )
+    yield from _commitment_pairs(where, source, ours, theirs)
     for index, item in enumerate(theirs.items or []):
         if index < len(ours.items):
             yield from _item_pairs(
@@ -148,6 +142,15 @@ def _item_pairs(
     if theirs.text is not None:
         yield TextPair((*where, "text"), _key((*source, "text")), ours.text, theirs.text)
     yield from _ask_pairs(where, source, ours, theirs)
+    yield from _commitment_pairs(where, source, ours, theirs)
+
+
+def _commitment_pairs(
+    where: Where,
+    source: Where,
+    ours: Resolution | Item,
+    theirs: ResolutionTranslation | ItemTranslation,
+) -> Iterator[TextPair]:
     if theirs.commitment is not None and ours.commitment is not None:
         yield TextPair(
             (*where, "commitment"),
