@@ -447,16 +447,14 @@ def build(
 @click.option(
     "--out",
     type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="Output folder: the site is served from its site/ folder.",
+    default=None,
+    help="Output folder (default: the project's): the site is served from its site/ folder.",
 )
 @click.option(
     "--records",
     type=click.Path(path_type=Path),
-    default=DEFAULT_RECORDS,
-    show_default=True,
-    help="Folder of the records.",
+    default=None,
+    help="Folder of the records (default: the project's).",
 )
 @click.option(
     "--templates",
@@ -465,13 +463,18 @@ def build(
     help="A project's own templates folder (default: the tool's).",
 )
 def preview(
-    port: int, open_browser: bool, langs: str, out: Path, records: Path, templates: Path | None
+    port: int,
+    open_browser: bool,
+    langs: str,
+    out: Path | None,
+    records: Path | None,
+    templates: Path | None,
 ) -> None:
     """Serve the web edition on 127.0.0.1, rebuilt and reloaded as files are saved."""
-    from pipeline.config import BuildRequest, Paths
+    from pipeline.config import BuildRequest
     from pipeline.preview import preview as run
 
-    paths = Paths(records=records, out=out)
+    paths = _manners().project().paths(records=records, out=out)
     if templates is not None:
         paths = dataclasses.replace(paths, templates=templates)
     request = BuildRequest(langs=langs, notice=lambda message: click.echo(message, err=True))
