@@ -76,7 +76,8 @@ def test_a_korean_catalog_string_gets_the_particle_the_name_takes() -> None:
         "러시아와 관련된 요청, 러시아로부터, 러시아라는 나라"
     )
     # A particle written in one form, before a space, is read as its pair.
-    assert format_message("ko", "%(country)s와 관련된", {"country": Name("미국")}) == "미국과 관련된"
+    bare = format_message("ko", "%(country)s와 관련된", {"country": Name("미국")})
+    assert bare == "미국과 관련된"
 
 
 # --- Mongolian (needs a native speaker's review) ------------------------------------
@@ -251,3 +252,16 @@ def test_members_pages_put_names_in_their_grammar(
     assert "Asks concerning the Philippines" in philippine
     assert "anything of the government or the legislature of the Philippines." in philippine
     assert "Prepared for" in philippine and "Senate (example) · Philippines" in philippine
+
+
+_AFTER = st.text(alphabet="와과을를은는이가으로나라()-дтынийаэ .,", max_size=12)
+
+
+@given(_AFTER, st.sampled_from(["대한민국", "러시아", "Монгол", "Улс", "UN", "2005", "x"]))
+def test_any_text_after_a_name_is_filled_or_left_as_written(after: str, text: str) -> None:
+    """A translator's string never breaks the build: the name comes first, the rest stays."""
+    message = "%(country)s" + after
+    for lang in ("ko", "mn", "en"):
+        grammar.catalog_problems(lang, message)
+        filled = format_message(lang, message, {"country": Name(text)})
+        assert filled.startswith(text if lang != "mn" else text[:-1] or text)
