@@ -425,18 +425,17 @@ class Renderer:
 
     def _recipient(self, view: RecipientView) -> RecipientCover:
         recipient = view.recipient
+        country = self.country_name(recipient.country)
         return RecipientCover(
             addressed_to=self._(
                 "%(honorific)s %(name)s", honorific=recipient.honorific, name=recipient.name
             ),
             chamber=recipient.chamber,
-            country=self.country_name(recipient.country),
+            country=country,
             # TRANSLATORS: %(country)s is a name; write the particle or case after it as for
             # any name (Korean 와(과), 을(를), …; Mongolian -д, -ын): the build picks the
             # form it takes.
-            title=self._(
-                "Asks concerning %(country)s", country=self.country_name(recipient.country)
-            ),
+            title=self._("Asks concerning %(country)s", country=country),
             asks=view.asks,
         )
 
