@@ -5,16 +5,17 @@ the neutral form a writer of the language uses when the name is not known yet,
 and the renderer picks the form the name takes (`inflect`):
 
 - Korean: the particle in its paired form right after the placeholder,
-  `%(country)s와(과)`, `을(를)`, `은(는)`, `이(가)`, `(으)로`, `(이)나`, `(이)랑`,
-  `아(야)` (either order; a bare `와` or `과` before a space or punctuation is
-  read as the pair too). The form follows the final consonant (batchim) of the
+  `%(country)s와(과)`, `을(를)`, `은(는)`, `이(가)`, `아(야)` (either order),
+  `(으)로`, and `(이)` before any ending (`(이)나`, `(이)라는`); one form alone
+  (`와`, `을`, `로`, …) before a space or punctuation is read as the pair too. The form follows the final consonant (batchim) of the
   name's last syllable, worked out from the Hangul syllable itself (U+AC00 +
   (initial × 21 + vowel) × 28 + final). A name ending in a parenthesis,
   `유엔난민기구(UNHCR)`, takes the particle of the word before it. Digits are
   read in Sino-Korean (1 일, 3 삼, 10 십, 100 백, …), an acronym of capitals by
   its last letter's name (L 엘, M 엠, N 엔, R 알 end in a consonant, the others
   in a vowel); any other ending (a word in Latin letters, Han characters) keeps
-  the paired form, `Facebook을(를)`, which is correct Korean for an unknown noun.
+  the paired form, `Facebook을(를)`, the way Korean writes a particle after a
+  noun whose sound it cannot know.
 - Mongolian (Cyrillic): the case suffix after a hyphen, `%(country)s-д`
   (dative-locative) or `%(country)s-ын` (genitive), the two cases the
   catalogs use; any written form of either case is read the same (`-т`,
