@@ -71,7 +71,7 @@ def test_the_us_member_gets_english_on_letter(recipients: Path) -> None:
     )
     text = body_text(pdf)
     assert "Prepared for" in text or "PREPARED FOR" in text
-    assert "Asks concerning United States" in text
+    assert "Asks concerning the United States" in text
     assert "The members of the Six-Party Talks" in text  # the US is one of the six
 
 
@@ -79,7 +79,7 @@ def test_a_member_whose_country_is_not_asked_gets_a_sentence(recipients: Path) -
     text = body_text(recipients / "recipients" / "example-gb-jones.pdf")
     assert (
         "None of the joint statements asks anything of the government or the legislature "
-        "of United Kingdom"
+        "of the United Kingdom"
     ) in " ".join(text.split())
 
 

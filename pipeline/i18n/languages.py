@@ -26,6 +26,7 @@ from babel.support import Translations
 from pipeline.config import DEFAULT_LOCALES
 from pipeline.errors import Problem, RecordError, UsageError
 from pipeline.files import read_nofollow
+from pipeline.i18n.grammar import catalog_problems
 
 __all__ = ["DEFAULT_LOCALES", "Formatter", "Language", "T", "select_languages"]
 
@@ -196,6 +197,8 @@ def _message_problems(catalog: Catalog, message: Message) -> list[str]:
             problems.append(f"placeholder %({error.args[0]})s is not in the original {ids[0]!r}")
         except (ValueError, TypeError) as error:
             problems.append(f"{error} in the translation of {ids[0]!r} (write a % sign as %%)")
+        for why in catalog_problems(str(catalog.locale or ""), str(string)):  # grammar.py
+            problems.append(f"{why}, in the translation of {ids[0]!r}")
     return problems
 
 

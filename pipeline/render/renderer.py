@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from markupsafe import escape
 
 from pipeline.errors import BuildError
-from pipeline.i18n.languages import Formatter, Language, gettext_for
+from pipeline.i18n import grammar
+from pipeline.i18n.languages import Formatter, Language, T, gettext_for
 from pipeline.i18n.scripts import direction_of
 from pipeline.plan.kinds import PACK, RECIPIENT_PACK, SUMMARY
 from pipeline.plan.planner import (
@@ -195,6 +198,7 @@ class Renderer:
         self.words: dict[str, Any] = {
             name: words.globals[name] for name in _GETTEXT if name in words.globals
         }
+        self.words.update(self._grammar_words())
         self.words.update(
             direction=direction_of,
             meeting_name=self.meeting_name,
@@ -211,7 +215,29 @@ class Renderer:
 
     def _(self, message: str, **values: Any) -> str:
         text = self.gettext.gettext(message)
-        return text % values if values else text
+        return grammar.format_message(self.language.code, text, values) if values else text
+
+    # --- names in sentences: each takes its article, particle or case (i18n/grammar.py) ---
+
+    def _grammar_words(self) -> dict[str, Any]:
+        """Return the catalog's `_`/`gettext` for templates, filling names as grammar.py says.
+
+        As Jinja's own (newstyle, autoescaped): the translation is escaped, then
+        formatted with its values escaped as they go in.
+        """
+        code = self.language.code
+        catalog = self.gettext
+
+        @pass_context
+        def gettext(context: Context, message: str, **values: Any) -> str:
+            text = str(escape(catalog.gettext(message)))
+            return grammar.format_message(code, text, values, html=context.eval_ctx.autoescape)
+
+        return {"gettext": gettext, "_": gettext}
+
+    def country_name(self, code: str) -> grammar.Name:
+        """Return a country's name in the page's language, as a sentence takes it."""
+        return grammar.country(self.language.code, code, self.fmt.country(code))
 
     # --- helpers the templates call ------------------------------------------
 
@@ -381,7 +407,7 @@ class Renderer:
         if page.country:
             from pipeline.plan.planner import asks_concerning
 
-            name = self.fmt.country(page.country)
+            name = self.country_name(page.country)
             asks = asks_concerning(pack.statements, page.country)
             title_of = self._("Asks concerning %(country)s", country=name)
             cover = RecipientCover("", "", name, title_of, asks)
@@ -399,13 +425,17 @@ class Renderer:
 
     def _recipient(self, view: RecipientView) -> RecipientCover:
         recipient = view.recipient
+        country = self.country_name(recipient.country)
         return RecipientCover(
             addressed_to=self._(
                 "%(honorific)s %(name)s", honorific=recipient.honorific, name=recipient.name
             ),
             chamber=recipient.chamber,
-            country=view.country,
-            title=self._("Asks concerning %(country)s", country=view.country),
+            country=country,
+            # TRANSLATORS: %(country)s is a name; write the particle or case after it as for
+            # any name (Korean 와(과), 을(를), …; Mongolian -д, -ын): the build picks the
+            # form it takes.
+            title=self._("Asks concerning %(country)s", country=country),
             asks=view.asks,
         )
 
@@ -439,7 +469,13 @@ def _environment(templates: Path) -> Environment:
         templates, extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.filters["mid_sentence"] = _mid_sentence
     return env
+
+
+def _mid_sentence(text: T) -> T:
+    """A name as it reads inside a sentence: "concerning the United Nations" (grammar.py)."""
+    return dataclasses.replace(text, text=grammar.mid_sentence(text.text, text.lang))
 
 
 def _values(context: Page) -> dict[str, Any]:
