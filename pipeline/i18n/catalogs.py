@@ -252,3 +252,10 @@ def languages_in_progress(locales: Path, languages: list[Language]) -> dict[str,
         for state in catalog_states(locales, {language.code for language in languages})
         if not state.complete
     }
+
+
+def shipped_languages(locales: Path) -> dict[str, Language]:
+    """The languages whose catalog is complete: those a build without --lang makes."""
+    every = available_languages(locales)
+    drafts = languages_in_progress(locales, list(every.values()))
+    return {code: language for code, language in every.items() if code not in drafts}
