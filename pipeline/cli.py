@@ -555,7 +555,7 @@ def init(
 
     paths = _manners().project().paths(records=records)
     paths = dataclasses.replace(paths, locales=_locales(locales))
-    for path in add_language(
+    written = add_language(
         paths.locales,
         paths.records,
         paths.instruments,
@@ -563,8 +563,15 @@ def init(
         locale or code,
         build_date().isoformat(),
         force=force,
-    ):
+    )
+    for path in written:
         click.echo(f"Wrote {path}")
+    if paths.instruments / "udhr.yaml" not in written:
+        click.echo(
+            f"No UDHR text for {code} in sources/udhr/: its documents quote the UDHR in English "
+            "until you archive the UN's text with `briefing i18n udhr FILE.xml --source …` "
+            "(README, the checklist)."
+        )
     click.echo(
         f"Next: translate {paths.locales / code}, then see `briefing i18n status`; "
         "the README's Translations checklist says what else a language needs."

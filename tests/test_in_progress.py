@@ -147,6 +147,16 @@ def test_characters_a_group_lacks_are_one_line_per_role(briefing: Run, project: 
     assert "statement ipcnkr-2005-tokyo, field title, language ja" in problems[0]
 
 
+def test_init_without_an_archived_text_says_how_to_archive_one(
+    briefing: Run, project: Path
+) -> None:
+    result = briefing("i18n", "init", "he", "--locale", "he_IL")
+    assert result.exit_code == 0, result.output
+    assert "No UDHR text for he in sources/udhr/" in result.output
+    assert "`briefing i18n udhr FILE.xml --source …`" in result.output
+    assert "udhr.yaml" not in result.output
+
+
 def test_a_text_archived_already_or_not_of_the_collection_is_refused(
     briefing: Run, project: Path, tmp_path: Path
 ) -> None:
