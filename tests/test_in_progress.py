@@ -177,6 +177,13 @@ def test_init_without_an_archived_text_says_how_to_archive_one(
     assert "No UDHR text for he in sources/udhr/" in result.output
     assert "`briefing i18n udhr FILE.xml --source …`" in result.output
     assert "udhr.yaml" not in result.output
+    # Archived after init, the text goes into the instruments at once.
+    archived = briefing("i18n", "udhr", UDHR / "udhr_heb.xml", "--source", SOURCE)
+    assert archived.exit_code == 0, archived.output
+    assert f"Wrote {project / 'instruments' / 'udhr.yaml'}" in archived.output
+    record = yaml.safe_load((project / "instruments" / "udhr.yaml").read_text(encoding="utf-8"))
+    paragraphs = record["texts"]["he"]["articles"][0]["paragraphs"]
+    assert " ".join(paragraphs) == article_1(UDHR / "udhr_heb.xml")
 
 
 def test_a_text_archived_already_or_not_of_the_collection_is_refused(
