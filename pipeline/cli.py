@@ -555,7 +555,7 @@ def init(
 
     paths = _manners().project().paths(records=records)
     paths = dataclasses.replace(paths, locales=_locales(locales))
-    for path in add_language(
+    written = add_language(
         paths.locales,
         paths.records,
         paths.instruments,
@@ -563,12 +563,59 @@ def init(
         locale or code,
         build_date().isoformat(),
         force=force,
-    ):
+    )
+    for path in written:
         click.echo(f"Wrote {path}")
+    if paths.instruments / "udhr.yaml" not in written:
+        click.echo(
+            f"No UDHR text for {code} in sources/udhr/: its documents quote the UDHR in English "
+            "until you archive the UN's text with `briefing i18n udhr FILE.xml --source …` "
+            "(README, the checklist)."
+        )
     click.echo(
         f"Next: translate {paths.locales / code}, then see `briefing i18n status`; "
         "the README's Translations checklist says what else a language needs."
     )
+
+
+@i18n.command()
+@click.argument("xml", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--source",
+    required=True,
+    help="Where the copy comes from, for its provenance (repository, folder and commit, or URL).",
+)
+@click.option(
+    "--site",
+    default="UDHR in Unicode (efele.net/udhr)",
+    show_default=True,
+    help="The collection that publishes it.",
+)
+@_locales_option
+@click.option(
+    "--records", type=click.Path(path_type=Path), default=None, help="Default: the project's."
+)
+def udhr(xml: Path, source: str, site: str, locales: Path | None, records: Path | None) -> None:
+    """Archive the UN's UDHR text XML (from "UDHR in Unicode") in sources/udhr/ with its provenance.
+
+    `i18n init` of its language then takes the official articles from it; for a
+    language that has a catalog already, instruments/udhr.yaml is written now.
+    """
+    from pipeline.config import sources_folder
+    from pipeline.i18n.languages import available_languages
+    from pipeline.records.udhr import archive_text, import_udhr
+
+    paths = _manners().project().paths(records=records)
+    folder = _locales(locales)
+    corpus = sources_folder(paths.records) / "udhr"
+    copy, record, code = archive_text(xml, corpus, source, site)
+    click.echo(f"Wrote {copy}\nWrote {record}")
+    known = available_languages(folder) if folder.is_dir() else {}
+    if code in known:
+        import_udhr(corpus, paths.instruments / "udhr.yaml", known)
+        click.echo(f"Wrote {paths.instruments / 'udhr.yaml'}")
+    else:
+        click.echo(f"Next: `briefing i18n init {code} --locale …` takes the official text from it.")
 
 
 @i18n.command()

@@ -22,6 +22,7 @@ from translate.storage import factory
 
 from pipeline.cli import cli
 from pipeline.config import Paths
+from pipeline.i18n.catalogs import shipped_languages
 from pipeline.i18n.languages import available_languages
 from pipeline.plan.planner import Planner
 from pipeline.records.instruments import Instruments
@@ -29,7 +30,7 @@ from pipeline.records.validate import load_project
 from pipeline.render.renderer import Renderer
 
 REPO = Path(__file__).resolve().parent.parent
-SHIPPED = sorted(code for code in available_languages(REPO / "locales") if code != "en")
+SHIPPED = sorted(code for code in shipped_languages(REPO / "locales") if code != "en")
 BIN = Path(sys.executable).parent
 UDHR_1_EN = "All human beings are born free and equal in dignity and rights."
 

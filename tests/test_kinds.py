@@ -16,7 +16,7 @@ import pytest
 from click.testing import Result
 from support import FIXTURES, build, page_texts, squash
 
-from pipeline.i18n.languages import available_languages
+from pipeline.i18n.catalogs import shipped_languages
 
 KINDS = FIXTURES / "kinds"
 LANGS = ("en", "ja", "ko", "mn", "zh")
@@ -54,7 +54,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def built(project: Path, tmp_path_factory: pytest.TempPathFactory, cache_dir: Path) -> Path:
     """Every shipped language, built once for the session."""
-    assert set(available_languages(FIXTURES.parent.parent / "locales")) == set(LANGS)
+    assert set(shipped_languages(FIXTURES.parent.parent / "locales")) == set(LANGS)
     out = tmp_path_factory.mktemp("kinds-out")
     build(project / "statements", out, cache_dir, recipients=project / "recipients.yaml")
     return out

@@ -56,12 +56,14 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
     project = load_project([paths.records], paths)
     cache = Cache(paths.cache)
     cache.claim()  # a folder of someone else's files is refused before any work
+    every = available_languages(paths.locales)
+    in_progress = languages_in_progress(paths.locales, list(every.values()))
     languages = select_languages(paths.locales, request.langs)
-    drafts = languages_in_progress(paths.locales, languages)
+    drafts = {code: why for code, why in in_progress.items() if code in _codes(languages)}
     if request.langs in (None, "", "all"):
         for code, status in drafts.items():
             request.notice(
-                f"skipped {code}: its catalog is in progress ({status}); build it "
+                f"left out {code}: its catalog is in progress ({status}); build it "
                 f"as a draft with --lang {code}, or see `briefing i18n status`"
             )
         languages = [language for language in languages if language.code not in drafts]
@@ -69,11 +71,25 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
     chosen = _choose_statements(project, request.statements)
     instruments = Instruments.load(paths.instruments)
     recipients = load_recipients(request.recipients, paths.locales) if request.recipients else None
-    every_language = available_languages(paths.locales)
     built = _with_recipient_languages(paths, languages, recipients)
+    # What the output folder is to hold: every complete language and those built now. A
+    # language in progress, unless asked for, is in no check, listing or language switcher.
+    every_language = {
+        code: language
+        for code, language in every.items()
+        if code not in in_progress or code in _codes(built)
+    }
+    stage = list(every_language.values())
     dry = request.dry_run
     fonts, relied_on, faces = prepare_document_fonts(
-        project, instruments, built, paths, request.subsets, dry=dry, say=request.started
+        project,
+        instruments,
+        built,
+        paths,
+        request.subsets,
+        stage_languages=stage,
+        dry=dry,
+        say=request.started,
     )
     member_fonts: dict[str, Path] = {}
     if recipients is not None and request.only in (None, "recipients"):
@@ -85,6 +101,7 @@ def plan_build(paths: Paths, request: BuildRequest) -> BuildPlan:
             paths,
             request.subsets,
             extra=_recipient_texts(recipients),
+            stage_languages=stage,
             suffix=MEMBERS,
             dry=dry,
             say=request.started,
@@ -268,6 +285,10 @@ def base_url(address: str) -> str:
             "https://example.org/briefing (no query, no #fragment)"
         )
     return address.rstrip("/")
+
+
+def _codes(languages: Sequence[Language]) -> set[str]:
+    return {language.code for language in languages}
 
 
 def _with_recipient_languages(

@@ -111,6 +111,7 @@ def init(locales: Path, code: str, locale: str, force: bool = False) -> Path:
     The code must be a language code, so the catalog stays inside `locales`, and
     an existing catalog is kept unless `force` says to replace it.
     """
+    import contextlib
     import datetime as dt
     import io
 
@@ -136,7 +137,10 @@ def init(locales: Path, code: str, locale: str, force: bool = False) -> Path:
     for folder in (target.parent.parent, target.parent):
         if folder.is_symlink():
             raise UsageError(f"{folder} is a symbolic link; refusing to write through it")
-    with (locales / TEMPLATE).open("rb") as handle:
+    # Read with the locale, so the catalog takes its plural forms. For a locale of one
+    # form (th, ja) Babel prints a warning for each of the template's empty second
+    # forms, which it drops as it should: nothing a user can act on.
+    with (locales / TEMPLATE).open("rb") as handle, contextlib.redirect_stdout(io.StringIO()):
         catalog = read_po(handle, locale=parsed)
     catalog.locale = parsed
     catalog.revision_date = dt.datetime.now(dt.UTC)
@@ -248,3 +252,10 @@ def languages_in_progress(locales: Path, languages: list[Language]) -> dict[str,
         for state in catalog_states(locales, {language.code for language in languages})
         if not state.complete
     }
+
+
+def shipped_languages(locales: Path) -> dict[str, Language]:
+    """The languages whose catalog is complete: those a build without --lang makes."""
+    every = available_languages(locales)
+    drafts = languages_in_progress(locales, list(every.values()))
+    return {code: language for code, language in every.items() if code not in drafts}

@@ -15,7 +15,7 @@ from typing import Any
 from babel.messages.pofile import read_po
 from pydantic import BaseModel
 
-from pipeline.i18n.languages import Formatter, Language
+from pipeline.i18n.languages import SOURCE_LANGUAGE, Formatter, Language
 from pipeline.records.instruments import Instruments
 from pipeline.records.project import Project
 
@@ -69,11 +69,18 @@ def record_texts(record: BaseModel, origin: str, lang: str) -> Iterator[tuple[st
 def project_texts(
     project: Project, instruments: Instruments, languages: list[Language], templates: Path
 ) -> Iterator[tuple[str, str, str, str]]:
-    """Yield every text the documents of `languages` may show."""
+    """Yield every text the documents of `languages` may show.
+
+    An original is shown in every language (the fallback); a translation, a
+    language's names and notes and its UDHR text only in that language, so those
+    of a language left out (one in progress) are not the build's to check.
+    """
+    codes = {language.code for language in languages}
     for statement in project.statements.values():
         yield from record_texts(statement, f"statement {statement.id}", statement.language)
     for (statement_id, lang), translation in project.translations.items():
-        yield from record_texts(translation, f"statement {statement_id}", lang)
+        if lang in codes:
+            yield from record_texts(translation, f"statement {statement_id}", lang)
     if project.vocabulary:
         yield from record_texts(project.vocabulary, "vocabulary", "en")
     if project.coalition:
@@ -81,10 +88,12 @@ def project_texts(
     for source in project.sources.values():
         yield from record_texts(source, f"source {source.id}", "en")
     for (kind, lang), record in project.extra.items():
-        yield from record_texts(record, kind, lang)  # type: ignore[arg-type]
+        if lang in codes:
+            yield from record_texts(record, kind, lang)  # type: ignore[arg-type]
     for record in instruments.records.values():
         for lang, text in record.texts.items():
-            yield from record_texts(text, f"instrument {record.id}", lang)
+            if lang in codes or lang == SOURCE_LANGUAGE:  # English: every language's fallback
+                yield from record_texts(text, f"instrument {record.id}", lang)
     yield "templates", "text", "*", _template_characters(templates)
     for language in languages:
         yield from _catalog_texts(language)

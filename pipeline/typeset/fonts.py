@@ -1,4 +1,4 @@
-"""Faces by language, the glyph coverage check, and the font subset cache.
+"""Faces by language and the font subset cache (the glyph coverage check: `glyphs`).
 
 WeasyPrint spends most of a build subsetting the full system fonts (the
 Noto CJK collections are 20-27 MB) every time it writes a PDF. Here each face
@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import io
 import subprocess
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,6 @@ from pipeline.errors import BuildError
 from pipeline.i18n.scripts import script_of
 
 WEIGHTS = (400, 700)
-_SPACES = frozenset(ord(c) for c in " \t\n\r\u00a0\u2028\u2029\u200b")
 # 2: CID-keyed CFF subsets number their CIDs as their glyph ids.
 # 3: a subset keeps its source font's timestamps, so its bytes do not depend on when it was made.
 # 4: kept in the one cache (pipeline/cache.py), subsets by the hash of their bytes.
@@ -385,64 +383,3 @@ class Text:
         uppercase`, which asks for letters (Ы, Ю, Ц) the text itself may not have.
         """
         return "".join(dict.fromkeys(self.text + self.text.upper()))
-
-
-@dataclass(frozen=True)
-class MissingGlyph:
-    """A character that no face of a role of its group has, and where it occurs."""
-
-    character: str
-    group: str
-    role: str
-    families: tuple[str, ...]
-    places: tuple[Text, ...]
-
-    def __str__(self) -> str:
-        first = self.places[0]
-        more = f" and {len(self.places) - 1} more places" if len(self.places) > 1 else ""
-        name = unicodedata.name(self.character, "unnamed")
-        return (
-            f"{self.character!r} (U+{ord(self.character):04X} {name}) is in no {self.role} "
-            f"face of group {self.group} ({', '.join(self.families)}): used in "
-            f"{first.origin}, field {first.field}, language {first.lang}{more}. Add a "
-            f"family that has it to `{self.role}` of {self.group} in templates/fonts.yaml, "
-            "or change the text"
-        )
-
-
-def missing_glyphs(texts: Iterable[Text], plan: FontPlan, cache: FontCache) -> list[MissingGlyph]:
-    """Each character that some role of its language's group cannot draw, once.
-
-    Every role (text and heading, which also sets the summaries) must draw every
-    character with one of its families: otherwise fontconfig would fall back to a
-    font the project did not choose. A text in language "*" (the templates' own
-    characters) needs only some face of some group.
-    """
-    covered: dict[str, frozenset[int]] = {}
-
-    def cmap(family: str) -> frozenset[int]:
-        if family not in covered:
-            covered[family] = cache.cmap(find_font(family, 400, plan.packages.get(family, "")))
-        return covered[family]
-
-    def drawn(character: str, families: tuple[str, ...]) -> bool:
-        return any(ord(character) in cmap(family) for family in families)
-
-    every = tuple(dict.fromkeys(f for g in plan.groups.values() for f in g.text))
-    found: dict[tuple[str, str, str, tuple[str, ...]], list[Text]] = {}
-    checked: dict[tuple[str, tuple[str, ...]], bool] = {}
-    for text in texts:
-        if text.lang == "*":
-            needs = [("*", "text", every)]
-        else:
-            group = plan.group_of(text.lang)
-            needs = [(group.name, role, families) for role, families in group.families().items()]
-        for character in text.characters:
-            if (character.isspace() and character != "\u3000") or ord(character) in _SPACES:
-                continue
-            for group_name, role, families in needs:
-                if (character, families) not in checked:
-                    checked[(character, families)] = drawn(character, families)
-                if not checked[(character, families)]:
-                    found.setdefault((character, group_name, role, families), []).append(text)
-    return [MissingGlyph(*key, tuple(places)) for key, places in found.items()]

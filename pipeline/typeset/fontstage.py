@@ -1,7 +1,9 @@
 """The font stage: glyph coverage checked, subsets made, each language's font CSS written.
 
-It runs before any document is planned, over every text of the project, so a
-character no chosen font can show stops the build before anything is typeset.
+It runs before any document is planned, over every text the languages of the
+stage may show (every complete language, and any asked for by name), so a
+character no chosen font can show stops the build before anything is typeset,
+and a language in progress left out of the build is left out of the check too.
 Its result is remembered in the cache under the hash of every input file; a
 build with nothing changed only checks that the files it names are intact.
 """
@@ -23,7 +25,7 @@ from pipeline.cache import (
 )
 from pipeline.config import Paths
 from pipeline.errors import BuildError
-from pipeline.i18n.languages import Language, select_languages
+from pipeline.i18n.languages import Language
 from pipeline.plan.documents import FontFace
 from pipeline.records.instruments import Instruments
 from pipeline.records.project import Project
@@ -39,6 +41,7 @@ def prepare_document_fonts(
     paths: Paths,
     subsets: bool = True,
     extra: Sequence[Extra] = (),
+    stage_languages: Sequence[Language] = (),
     suffix: str = "",
     dry: bool = False,
     say: Callable[[str], None] = lambda message: None,
@@ -48,18 +51,23 @@ def prepare_document_fonts(
     The faces are those the web edition serves with a language's pages: its
     own group's and the default group's (for the English fallback).
 
+    `stage_languages` lists the languages whose texts the stage checks and whose fonts it
+    makes (default: `languages`): the complete ones and those built, so that a
+    build of one language and a build of all share a stage, and a language in
+    progress that is not built is not checked.
+
     The stage is made only if it is not remembered with every file it names
     intact; `say` is told when it must be made (it takes a while). `suffix`
     names the faces of a second stage (the members'), apart from the first's.
     `dry` makes no subset: one that would be made is named as pending.
     """
     cache = Cache(paths.cache)
-    every_language = select_languages(paths.locales, "all")
+    every_language = list({lang.code: lang for lang in [*stage_languages, *languages]}.values())
     sources = sorted(
         [
             *paths.records.rglob("*.yaml"),
             *project.source_files(),
-            *paths.locales.rglob("*.po"),
+            *(language.catalog for language in every_language),
             *paths.templates.rglob("*"),
             *instruments.files,
         ]
@@ -71,6 +79,7 @@ def prepare_document_fonts(
         hash_files([p for p in sources if p.is_file()]),
         repr(list(extra)),
         suffix,
+        *sorted(language.code for language in every_language),
     )
     stage = _recall(cache, key)
     if stage is None or any(language.code not in stage.css for language in languages):
@@ -142,13 +151,8 @@ def _prepare(
     dry: bool = False,
 ) -> tuple[dict[str, str], list[Path], dict[str, list[FontFace]]]:
     from pipeline.records.texts import project_texts
-    from pipeline.typeset.fonts import (
-        FontCache,
-        Text,
-        load_font_plan,
-        missing_glyphs,
-        prepare_fonts,
-    )
+    from pipeline.typeset.fonts import FontCache, Text, load_font_plan, prepare_fonts
+    from pipeline.typeset.glyphs import missing_glyphs
 
     plan = load_font_plan(paths.templates)
     fonts = FontCache(cache, dry=dry)
