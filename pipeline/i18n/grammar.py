@@ -7,9 +7,10 @@ and the renderer picks the form the name takes (`inflect`):
 - Korean: the particle in its paired form right after the placeholder,
   `%(country)s와(과)`, `을(를)`, `은(는)`, `이(가)`, `아(야)` (either order),
   `(으)로`, and `(이)` before any ending (`(이)나`, `(이)라는`); one form alone
-  (`와`, `을`, `로`, …) before a space or punctuation is read as the pair too. The form follows the final consonant (batchim) of the
-  name's last syllable, worked out from the Hangul syllable itself (U+AC00 +
-  (initial × 21 + vowel) × 28 + final). A name ending in a parenthesis,
+  (`와`, `을`, `로`, …) before a space or punctuation is read as the pair too.
+  The form follows the final consonant (batchim) of the name's last syllable,
+  worked out from the Hangul syllable itself (U+AC00 + (initial × 21 + vowel)
+  × 28 + final). A name ending in a parenthesis,
   `유엔난민기구(UNHCR)`, takes the particle of the word before it. Digits are
   read in Sino-Korean (1 일, 3 삼, 10 십, 100 백, …), an acronym of capitals by
   its last letter's name (L 엘, M 엠, N 엔, R 알 end in a consonant, the others
