@@ -342,10 +342,28 @@ class FontSet:
                 ", ".join(f":lang({code})" for code in joined)
                 + " { letter-spacing: 0 !important; }"
             )
+        lines.extend(_justification(self.plan, lang))
         return "\n".join(lines) + "\n"
 
     def files(self) -> list[Path]:
         return [f.subset for f in self.faces if f.subset is not None]
+
+
+def _justification(plan: FontPlan, lang: str) -> list[str]:
+    """Set `--justify`, which justified paragraphs take as their alignment (pack.css).
+
+    A language whose spaces end phrases, not words (Thai: scripts.py), is set
+    ragged; a run in another language inside it (the English fallback) is
+    justified as in its own documents. Nothing without such a language.
+    """
+    codes = dict.fromkeys([*(c for g in plan.groups.values() for c in g.languages), lang])
+    ragged = [code for code in codes if not script_of(code).justified]
+    if not ragged:
+        return []
+    return [
+        ", ".join(f":lang({code})" for code in ragged) + " { --justify: start; }",
+        "".join(f":not(:lang({code}))" for code in ragged) + " { --justify: justify; }",
+    ]
 
 
 def prepare_fonts(
