@@ -552,4 +552,4 @@ def test_the_project_sources_match_their_archived_copies(briefing: Briefing) -> 
 
     result = briefing("validate", REPO / "sources")
     assert result.exit_code == 0, result.output
-    assert result.stderr == "8 files checked, no problems.\n"
+    assert result.stderr == "10 files checked, no problems.\n"
