@@ -3,7 +3,8 @@
 A language brings a script (CLDR's likely script for it, unless its locale
 names one), a direction, whether its letters join, and the OpenType features
 its shaper applies. The font subsets keep those features; the styles drop
-letter-spacing where it would break joins; the documents carry `dir`.
+letter-spacing where it would break joins, and justification where the
+spaces separate phrases, not words; the documents carry `dir`.
 Adding a language of a known script needs nothing here; a new script gets a
 line in SHAPING.
 """
@@ -88,6 +89,12 @@ SHAPING: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("Jpan", "Hans", "Hant", "Hani"), _EAST_ASIAN),
 }
 JOINED = frozenset(script for script, features in SHAPING.items() if features == _JOINING)
+# Scripts written without spaces between words, whose spaces end phrases (Thai,
+# Lao, Khmer, Myanmar). Justifying their lines stretches those few spaces into
+# gaps several words wide, since the typesetter stretches only spaces: they are
+# set ragged. Their line breaks between words come from Pango (libthai for
+# Thai: system-packages.txt).
+PHRASE_SPACED = frozenset({"Thai", "Laoo", "Khmr", "Mymr"})
 
 
 @dataclass(frozen=True)
@@ -101,6 +108,11 @@ class Script:
     def joined(self) -> bool:
         """Letters join (Arabic, Mongolian): letter-spacing would break the words apart."""
         return self.code in JOINED
+
+    @property
+    def justified(self) -> bool:
+        """Lines may be justified: stretching the spaces spreads words, not phrases."""
+        return self.code not in PHRASE_SPACED
 
     @property
     def features(self) -> tuple[str, ...]:

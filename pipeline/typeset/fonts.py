@@ -25,7 +25,8 @@ WEIGHTS = (400, 700)
 # 2: CID-keyed CFF subsets number their CIDs as their glyph ids.
 # 3: a subset keeps its source font's timestamps, so its bytes do not depend on when it was made.
 # 4: kept in the one cache (pipeline/cache.py), subsets by the hash of their bytes.
-CACHE_VERSION = "4"
+# 5: a subset keeps the shaper's closure of its characters (shaping.py).
+CACHE_VERSION = "5"
 # Always present: digits and punctuation that page numbers, dates and tables use.
 BASE_CHARACTERS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("\u00a0–—‘’“”…·•×§ -")
 
@@ -165,8 +166,18 @@ class FontCache:
 
     def subset(self, font: FontFile, characters: Iterable[str], features: Iterable[str]) -> Path:
         """Return a subset of `font` with `characters` and the OpenType `features` their
-        scripts need (see scripts.py), making it once."""
-        wanted = sorted({ord(c) for c in characters} & self.cmap(font))
+        scripts need (see scripts.py), making it once.
+
+        It keeps every character the shaper may look up for them (shaping.py):
+        the key is made of what the subset keeps, so a shaper that asks for
+        more makes another subset.
+        """
+        from pipeline.typeset.shaping import shaper_closure
+
+        covered = self.cmap(font)
+        wanted = sorted(
+            shaper_closure(font.path, font.index, {ord(c) for c in characters}, covered)
+        )
         kept = sorted(set(features))
         key = digest(
             CACHE_VERSION, "subset", font.identity, ",".join(map(str, wanted)), ",".join(kept)
@@ -329,10 +340,28 @@ class FontSet:
                 ", ".join(f":lang({code})" for code in joined)
                 + " { letter-spacing: 0 !important; }"
             )
+        lines.extend(_justification(self.plan, lang))
         return "\n".join(lines) + "\n"
 
     def files(self) -> list[Path]:
         return [f.subset for f in self.faces if f.subset is not None]
+
+
+def _justification(plan: FontPlan, lang: str) -> list[str]:
+    """Set `--justify`, which justified paragraphs take as their alignment (pack.css).
+
+    A language whose spaces end phrases, not words (Thai: scripts.py), is set
+    ragged; a run in another language inside it (the English fallback) is
+    justified as in its own documents. Nothing without such a language.
+    """
+    codes = dict.fromkeys([*(c for g in plan.groups.values() for c in g.languages), lang])
+    ragged = [code for code in codes if not script_of(code).justified]
+    if not ragged:
+        return []
+    return [
+        ", ".join(f":lang({code})" for code in ragged) + " { --justify: start; }",
+        "".join(f":not(:lang({code}))" for code in ragged) + " { --justify: justify; }",
+    ]
 
 
 def prepare_fonts(
