@@ -64,10 +64,9 @@ def rtl_project(root: Path, code: str) -> Paths:
             shutil.copy(archived, root / "sources" / "udhr" / archived.name)
         instruments = root / "instruments"
         instruments.mkdir()
-        import_udhr(root / "sources" / "udhr", instruments / "udhr.yaml", available_languages(locales))
-    return Paths(
-        records=records, out=root / "out", templates=templates, locales=locales, instruments=instruments
-    )
+        archive = root / "sources" / "udhr"
+        import_udhr(archive, instruments / "udhr.yaml", available_languages(locales))
+    return Paths(records, root / "out", templates, locales, instruments)
 
 
 def _merge_fonts(fonts: Path, fixture: Path) -> None:
@@ -275,15 +274,17 @@ def test_contents_entries_keep_clear_of_their_page_numbers(rtl: Path) -> None:
 
 
 def test_an_english_citation_in_a_hebrew_sentence_keeps_its_punctuation(hebrew: Path) -> None:
-    """The summary's "Source: …." sentence: the citation whole, the full stop after it, at its left."""
+    """The summary's "Source: …." sentence: the citation whole, then the full stop, at its left."""
     from pipeline.i18n.languages import read_catalog
 
     catalog = read_catalog(RTL["he"] / "locales" / "he" / "LC_MESSAGES" / "messages.po")
-    label = str(catalog.get("Source:").string)
+    message = catalog.get("Source:")
+    assert message is not None
+    label = str(message.string)
     source = _yaml(REPO / "sources" / "ipcnkr-2005-joint-statement.yaml")
     citation = f"{source['title']}, {source['publisher']} [{source['id']}]"
     rows = _rows(hebrew / "ipcnkr-2005-tokyo-summary.pdf", 0)
-    start = next(i for i, row in enumerate(rows) if sorted(row.text.replace(" ", "")) == sorted(label))
+    start = next(i for i, r in enumerate(rows) if sorted(r.text.replace(" ", "")) == sorted(label))
     end = next(i for i in range(start, len(rows)) if "]" in rows[i].text)
     cited = [row.text for row in rows[start + 1 : end + 1]]
     assert cited[-1].startswith("."), cited  # the Hebrew sentence ends after the citation

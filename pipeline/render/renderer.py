@@ -502,7 +502,7 @@ def _values(context: Page) -> dict[str, Any]:
 
 
 def isolated(text: str, lang: str, page_lang: str, page_dir: str) -> Markup:
-    """Return `text` as HTML: tagged with `lang` if not the page's, isolated if its direction differs."""
+    """Return `text` as HTML: in its language, and isolated if in the other direction."""
     if lang == page_lang or not lang:
         return escape(text)
     direction = direction_of(lang)
