@@ -339,3 +339,32 @@ def test_a_list_of_english_names_keeps_each_name_whole_with_its_separator(rtl: P
         after, _, name_end = text.partition(";")  # visually: the next name, ";", the name
         assert any(name.endswith(name_end.strip()) for name in names), text
         assert not after.strip() or after.strip() in names, f"{text!r} splits a name"
+
+
+_BROKEN_RUNS = """
+return [...document.querySelectorAll('body [dir]')]
+  .filter((e) => getComputedStyle(e).display.startsWith('inline') && e.getClientRects().length > 1)
+  .map((e) => e.tagName + ': ' + e.textContent.trim().slice(0, 60));
+"""
+
+
+def test_the_hebrew_web_pages_keep_each_run_of_the_other_direction_whole(hebrew: Path) -> None:
+    """In Chromium, at a phone's width and a desk's, no isolated run breaks into line pieces."""
+    from browser import chromium
+
+    site = hebrew.parent / "site" / "he"
+    pages = ("index.html", "ipcnkr-2005-tokyo.html", "sources.html", "asks.html")
+    broken: dict[str, list[str]] = {}
+    with chromium() as driver:
+        for page in pages:
+            driver.get((site / page).as_uri())
+            for width in (320, 1280):
+                driver.execute_cdp_cmd(
+                    "Emulation.setDeviceMetricsOverride",
+                    {"width": width, "height": 800, "deviceScaleFactor": 1, "mobile": width < 400},
+                )
+                if found := driver.execute_script(_BROKEN_RUNS):
+                    broken[f"{page} at {width} px"] = found
+            isolated = "return document.querySelectorAll('body [dir=ltr]').length"
+            assert driver.execute_script(isolated), page  # English runs to check
+    assert broken == {}
