@@ -11,7 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from pipeline.errors import BuildError
 from pipeline.i18n import grammar
@@ -470,6 +470,7 @@ def _environment(templates: Path) -> Environment:
     )
     env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
     env.filters["mid_sentence"] = _mid_sentence
+    env.filters.update(BIDI_FILTERS)
     return env
 
 
@@ -481,3 +482,55 @@ def _mid_sentence(text: T) -> T:
 def _values(context: Page) -> dict[str, Any]:
     """Return a context's fields by name, as Jinja2 takes them (not copied, unlike asdict)."""
     return {f.name: getattr(context, f.name) for f in fields(context)}
+
+
+# --- Bidirectional isolation ---------------------------------------------------
+# Every run of text in another language than the page's is tagged with its
+# language; a run in the other direction is also isolated with `dir` (a
+# fallback title in a Hebrew contents, an English citation, source or name in an
+# Arabic sentence). `dir` is what both readers of the HTML honour: browsers
+# isolate it (`unicode-bidi: isolate`), and WeasyPrint lays each element with
+# `dir` out alone in its own direction, then places it as one piece in the
+# line's. So the run's neutral characters (full stops, brackets, "*") stay with
+# it, and the page's own punctuation and separators stay outside, in the page's
+# direction. One filter does it for every template: `{{ t | isolate }}` for a
+# text that knows its language (T), `{{ text | isolate("en") }}` for one whose
+# language the template knows; `{{ names | isolate_each("; ") }}` joins a list of
+# them with a separator in the page's direction. The styles set an isolate in
+# the other direction as one inline block, so that a long one wraps inside
+# itself instead of interleaving its lines with the sentence around it.
+
+
+def isolated(text: str, lang: str, page_lang: str, page_dir: str) -> Markup:
+    """Return `text` as HTML: in its language, and isolated if in the other direction."""
+    if lang == page_lang or not lang:
+        return escape(text)
+    direction = direction_of(lang)
+    if direction == page_dir:
+        return Markup('<span lang="{}" class="other-lang">{}</span>').format(lang, text)
+    return Markup('<span lang="{}" dir="{}" class="other-lang">{}</span>').format(
+        lang, direction, text
+    )
+
+
+def _page_of(context: Context) -> tuple[str, str]:
+    return str(context.get("lang", "")), str(context.get("dir", "ltr"))
+
+
+@pass_context
+def _isolate(context: Context, value: T | str, lang: str | None = None) -> Markup:
+    page_lang, page_dir = _page_of(context)
+    if isinstance(value, T):
+        return isolated(value.text, lang or value.lang, page_lang, page_dir)
+    return isolated(str(value), lang or page_lang, page_lang, page_dir)
+
+
+@pass_context
+def _isolate_each(
+    context: Context, values: list[T | str], separator: str = "; ", lang: str | None = None
+) -> Markup:
+    """Join texts, each isolated, with a separator that stays in the page's direction."""
+    return Markup(escape(separator)).join(_isolate(context, value, lang) for value in values)
+
+
+BIDI_FILTERS = {"isolate": _isolate, "isolate_each": _isolate_each}
