@@ -1,12 +1,14 @@
-"""A PDF as four independent readers draw it and read it.
+"""A PDF as independent readers draw it and read it.
 
 poppler (pdftoppm, pdftotext), PDFium (Chrome), MuPDF (SumatraPDF and many
 phone readers) and Ghostscript (printing pipelines) each interpret fonts,
 CIDs and text on their own; a file that only one of them gets right is wrong.
+What a reader copies is read by poppler, PDFium, MuPDF and pdf.js (Firefox).
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -18,6 +20,8 @@ import pypdfium2
 from PIL import Image, ImageChops
 
 MUPDF: Any = pymupdf  # untyped: reached through Any
+REPO = Path(__file__).resolve().parent.parent
+PDFJS = Path(__file__).resolve().parent / "pdfjs_text.mjs"
 
 # Measured on this project's files: pages every engine draws right differ in at
 # most 0.7 % of their squares (anti-aliasing, hinting); a Japanese summary whose
@@ -179,3 +183,21 @@ def extracted_text(pdf: Path, top: float = 0, bottom: float = 0) -> dict[str, st
     finally:
         document.close()
     return {"poppler": poppler, "PDFium": pdfium, "MuPDF": mupdf}
+
+
+def pdfjs_text(pdf: Path, top: float = 0, bottom: float = 0) -> str:
+    """The text of `pdf` as pdf.js reads it (Firefox's viewer), with `node` and `pdfjs-dist`."""
+    return subprocess.run(
+        ["node", str(PDFJS), str(pdf), json.dumps(top), json.dumps(bottom)],
+        check=True,
+        capture_output=True,
+        cwd=REPO,
+    ).stdout.decode()
+
+
+def copied_text(pdf: Path, top: float = 0, bottom: float = 0) -> dict[str, str]:
+    """The text of `pdf` as each of four readers copies it: poppler, PDFium, MuPDF, pdf.js.
+
+    Each reader's own text, untouched: what a user pastes, line breaks and all.
+    """
+    return {**extracted_text(pdf, top, bottom), "pdf.js": pdfjs_text(pdf, top, bottom)}

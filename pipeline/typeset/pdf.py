@@ -20,6 +20,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from pipeline.errors import BuildError
 from pipeline.files import write_atomically
+from pipeline.typeset.finish import finish_objects
 from pipeline.typeset.html import for_weasyprint
 
 LOGGER = logging.getLogger("weasyprint")
@@ -291,8 +292,13 @@ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
 
 
 def _finish(document: Document, pdf: Any) -> None:
-    """Declare PDF/UA-1 beside PDF/A-3a; list each attachment once in /AF."""
+    """Declare PDF/UA-1 beside PDF/A-3a; list each attachment once in /AF; mend the rest.
+
+    The rest (bookmarks' labels, page furniture) is pipeline/typeset/finish.py's.
+    """
     import pydyf
+
+    finish_objects(pdf)
 
     if "AF" in pdf.catalog:  # WeasyPrint 70 lists each attachment twice
         seen: list[Any] = []
