@@ -142,7 +142,17 @@ def hyphenated_words(lang: str) -> set[str]:
 
 
 # Keys whose values are ids and references, not text a page shows.
-_REFERENCES = {"id", "kind", "addressees", "concerns", "themes", "sources", "source", "statement", "see"}
+_REFERENCES = {
+    "id",
+    "kind",
+    "addressees",
+    "concerns",
+    "themes",
+    "sources",
+    "source",
+    "statement",
+    "see",
+}
 
 
 def _prose(value: object) -> str:
@@ -213,7 +223,7 @@ def test_the_comparison_sees_a_broken_word() -> None:
     assert broken("the SixParty talks", "Six-Party") == ["SixParty"]
     assert broken("the Six- Party talks", "Six-Party") == ["Six- Party"]
     assert broken("the Six-Party talks", "Six-Party") == []
-    assert folded("を改善する\nための 2005 (1)") == "を改善するための 2005 (1)"
+    assert folded("を改善する\nための 2005 (1)") == "を改善するための2005 (1)"
 
 
 # --- Bookmarks -----------------------------------------------------------------------
@@ -270,13 +280,14 @@ def marked_content_outside_the_tree(pdf: Path) -> list[str]:
         nodes = [root.ParentTree]
         while nodes:
             node = nodes.pop()
-            numbers = node.get("/Nums", [])
+            numbers: Any = node.get("/Nums", [])
             parents.update({int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)})
             nodes += list(node.get("/Kids", []))
         found = []
         for number, page in enumerate(opened.pages, start=1):
             elements = parents.get(int(page.obj.get("/StructParents", -1)))
-            for operands, operator in pikepdf.parse_content_stream(page, "BDC"):
+            for instruction in pikepdf.parse_content_stream(page, "BDC"):
+                operands: Any = instruction.operands
                 properties = operands[1]
                 if not isinstance(properties, pikepdf.Dictionary) or "/MCID" not in properties:
                     continue
@@ -296,9 +307,9 @@ def test_all_tagged_content_is_in_the_structure_tree(documents: list[Document]) 
     ]
     assert problems == [], "\n".join(problems)
     with pikepdf.open(documents[0].path) as opened:
-        furniture = [
-            operands
-            for operands, _ in pikepdf.parse_content_stream(opened.pages[1], "BDC")
-            if operands[0] == "/Artifact" and operands[1].get("/Type") == "/Pagination"
+        marks: list[Any] = [
+            instruction.operands
+            for instruction in pikepdf.parse_content_stream(opened.pages[1], "BDC")
         ]
+        furniture = [m for m in marks if m[0] == "/Artifact" and m[1].get("/Type") == "/Pagination"]
     assert furniture, documents[0]

@@ -47,9 +47,7 @@ _SKIPPED = re.compile(r"(<(title|style|script)\b.*?</\2>)|(<[^>]*>)|([^<]+)", re
 # A run of dashes is joined after its last: a font may set "——" as one glyph,
 # and a joiner inside it made its copied text a stray letter.
 _DASHES = "\\-\u2010-\u2015"
-_JOINED_DASH = re.compile(
-    rf"(?<=[^\s<>&;\u2060{_DASHES}])([{_DASHES}]+)(?=[^\s<>\u2060{_DASHES}])"
-)
+_JOINED_DASH = re.compile(rf"(?<=[^\s<>&;\u2060{_DASHES}])([{_DASHES}]+)(?=[^\s<>\u2060{_DASHES}])")
 
 
 def keep_hyphenated_words(html: str) -> str:
