@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support import REPO, edit
+from support import REPO, STATEMENTS, edit
 
 from pipeline import BuildRequest, Paths, Worker, plan_build
 from pipeline.plan.kinds import PACK
 from pipeline.typeset.exporter import PdfExporter
-from pipeline.typeset.fitting import fit_summary
-from pipeline.typeset.pdf import Layout, Typesetter
+from pipeline.typeset.fitting import FLOOR_PT, NOT_BODY, densities, fit_summary
+from pipeline.typeset.pdf import Layout, Typesetter, small_text
 
 pytestmark = pytest.mark.typeset  # every test here lays documents out
 
@@ -61,3 +61,20 @@ def test_a_letter_pack_fits_its_summaries_under_their_titles_and_lays_out_once(
     typeset = worker.make(job)
     assert packs == ["the en briefing pack (US Letter)"]  # once: no summary spilled
     assert (typeset.pages or 0) > len(job.statements) * 2
+
+
+def test_no_density_sets_body_text_under_the_floor(tmp_path: Path, cache_dir: Path) -> None:
+    """The 2007 Mongolian summary needs the tightest step: still 8pt, never 7.5pt."""
+    plan = plan_build(
+        Paths(records=STATEMENTS, out=tmp_path / "out", cache=cache_dir),
+        BuildRequest(langs="mn"),
+    )
+    worker = Worker(plan.context)
+    pdf = worker.exporter("pdf")
+    assert isinstance(pdf, PdfExporter)
+    tightest = densities(plan.context.paths.templates / "summary.css") - 1
+    layout, density = fit_summary(pdf, "ipcnkr-2007-seoul", "mn", "A4")
+    assert density == tightest and layout is not None
+    assert small_text(layout, FLOOR_PT, "summary", NOT_BODY) == []
+    labels = small_text(layout, FLOOR_PT, "summary", frozenset())  # the kicker, the source id
+    assert "'НЭГ ХУУДАСНЫ ХУРААНГУЙ' at 7.5pt" in labels, labels
