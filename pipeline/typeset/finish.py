@@ -55,8 +55,9 @@ def _outline_items(pdf: Any, reference: Any) -> Iterator[Any]:
 def furniture_as_artifacts(pdf: Any) -> None:
     """Mark the content outside the structure tree as pagination artifacts.
 
-    Its MCIDs leave the parent tree (null), so every MCID left on a page is a
-    structure element's; the detached elements are written but unreachable.
+    Artifacts have no MCID: the page's other marked content is numbered again
+    from 0, in its structure elements and in the parent tree, which keeps one
+    element per MCID. The detached elements are written but unreachable.
     """
     import pydyf
 
@@ -67,29 +68,56 @@ def furniture_as_artifacts(pdf: Any) -> None:
     in_tree = _reachable(pdf, root)
     numbers = _object(pdf, root["ParentTree"])["Nums"]
     mapping = {int(numbers[i]): numbers[i + 1] for i in range(0, len(numbers), 2)}
-    for page in (_object(pdf, reference) for reference in pdf.page_references):
+    for reference in pdf.page_references:
+        page = _object(pdf, reference)
         elements = mapping.get(int(page.get("StructParents", -1)))
         if not isinstance(elements, pydyf.Array):
             continue
-        outside = {
+        kept = [
             mcid
-            for mcid, reference in enumerate(elements)
-            if _number(reference) is not None and _number(reference) not in in_tree
-        }
-        if not outside:
+            for mcid, element in enumerate(elements)
+            if _number(element) is None or _number(element) in in_tree
+        ]
+        if len(kept) == len(elements):
             continue
-        stream = _object(pdf, page["Contents"]).stream
-        for index, operation in enumerate(stream):
-            if (
-                isinstance(operation, pydyf.Dictionary)
-                and operation.get("MCID") in outside
-                and index > 0
-                and stream[index + 1] == b"BDC"
-            ):
-                stream[index - 1] = "/Artifact"
-                stream[index] = pydyf.Dictionary({"Type": "/Pagination"})
-        for mcid in outside:
-            elements[mcid] = b"null"
+        renumbered = {old: new for new, old in enumerate(kept)}
+        _renumber_stream(_object(pdf, page["Contents"]).stream, renumbered)
+        for number in {_number(elements[old]) for old in kept} - {None}:
+            element = pdf.objects[number]
+            if element.get("Pg") == reference:
+                element["K"] = _renumbered_kids(element.get("K"), renumbered)
+        elements[:] = [elements[old] for old in kept]
+
+
+def _renumber_stream(stream: list[Any], renumbered: dict[int, int]) -> None:
+    """Give kept marked content its new MCID; make the rest pagination artifacts."""
+    import pydyf
+
+    for index, operation in enumerate(stream):
+        if not (
+            isinstance(operation, pydyf.Dictionary)
+            and isinstance(operation.get("MCID"), int)
+            and index > 0
+            and index + 1 < len(stream)
+            and stream[index + 1] == b"BDC"
+        ):
+            continue
+        new = renumbered.get(operation["MCID"])
+        if new is None:
+            stream[index - 1] = "/Artifact"
+            stream[index] = pydyf.Dictionary({"Type": "/Pagination"})
+        else:
+            operation["MCID"] = new
+
+
+def _renumbered_kids(kids: Any, renumbered: dict[int, int]) -> Any:
+    import pydyf
+
+    if isinstance(kids, int):
+        return renumbered.get(kids, kids)
+    if isinstance(kids, pydyf.Array):
+        return pydyf.Array(renumbered.get(k, k) if isinstance(k, int) else k for k in kids)
+    return kids
 
 
 def _reachable(pdf: Any, root: Any) -> set[int]:
