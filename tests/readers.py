@@ -1,15 +1,17 @@
-"""A PDF as four independent readers draw it and read it.
+"""A PDF as independent readers draw it and read it.
 
 poppler (pdftoppm, pdftotext), PDFium (Chrome), MuPDF (SumatraPDF and many
 phone readers) and Ghostscript (printing pipelines) each interpret fonts,
 CIDs and text on their own; a file that only one of them gets right is wrong.
+What a reader copies is read by poppler, PDFium, MuPDF and pdf.js (Firefox).
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,8 @@ import pypdfium2
 from PIL import Image, ImageChops
 
 MUPDF: Any = pymupdf  # untyped: reached through Any
+REPO = Path(__file__).resolve().parent.parent
+PDFJS = Path(__file__).resolve().parent / "pdfjs_text.mjs"
 
 # Measured on this project's files: pages every engine draws right differ in at
 # most 0.7 % of their squares (anti-aliasing, hinting); a Japanese summary whose
@@ -179,3 +183,29 @@ def extracted_text(pdf: Path, top: float = 0, bottom: float = 0) -> dict[str, st
     finally:
         document.close()
     return {"poppler": poppler, "PDFium": pdfium, "MuPDF": mupdf}
+
+
+def pdfjs_texts(pdfs: Sequence[Path], top: float = 0, bottom: float = 0) -> dict[Path, str]:
+    """The text of each PDF as pdf.js reads it (Firefox's viewer), with `node` and `pdfjs-dist`.
+
+    One node process reads them all: starting it costs more than reading a summary.
+    """
+    run = subprocess.run(
+        ["node", str(PDFJS), json.dumps(top), json.dumps(bottom), *(str(p) for p in pdfs)],
+        check=True,
+        capture_output=True,
+        cwd=REPO,
+    )
+    texts: dict[str, str] = json.loads(run.stdout)
+    return {pdf: texts[str(pdf)] for pdf in pdfs}
+
+
+def copied_texts(
+    pdfs: Sequence[Path], top: float = 0, bottom: float = 0
+) -> dict[Path, dict[str, str]]:
+    """The text of each PDF as each of four readers copies it: poppler, PDFium, MuPDF, pdf.js.
+
+    Each reader's own text, untouched: what a user pastes, line breaks and all.
+    """
+    pdfjs = pdfjs_texts(pdfs, top, bottom)
+    return {pdf: {**extracted_text(pdf, top, bottom), "pdf.js": pdfjs[pdf]} for pdf in pdfs}

@@ -44,6 +44,27 @@ class Worker(Protocol):
     def tools(self, lang: str) -> tuple[Planner, Renderer]: ...
 
 
+# Body text of a summary (its overview, asks and commitments) is never set
+# smaller, whatever density fits: a summary that does not fit at this size is
+# made to fit by leading and spacing, or is an error. Labels, table headers,
+# marks and the source line at the foot are not body text.
+FLOOR_PT = 8
+NOT_BODY = frozenset({"th", "sup", "code", "kicker", "summary-foot"})
+
+
+def _legible(layout: Layout, what: str, density: int) -> Layout:
+    """Return `layout`, or fail if its body text is under the floor."""
+    from pipeline.typeset.pdf import small_text
+
+    small = small_text(layout, FLOOR_PT, "summary", NOT_BODY)
+    if small:
+        raise BuildError(
+            f"{what}: density {density} sets body text under {FLOOR_PT}pt ({small[0]}); "
+            f"every .density-N step of summary.css must keep it at {FLOOR_PT}pt or more"
+        )
+    return layout
+
+
 @functools.cache
 def densities(stylesheet: Path) -> int:
     """Return how many densities summary.css defines: `.density-1` … `.density-N`, and 0."""
@@ -111,15 +132,15 @@ def fit_summary(
             laid_out = lay_out(hint)
             if laid_out.pages == pages:
                 worker.fits[place] = hint
-                return laid_out, hint
+                return _legible(laid_out, what, hint), hint
     else:  # found in this process: no looser density fits; this one is checked here
         laid_out = lay_out(known)
         if laid_out.pages == pages:
-            return laid_out, known
+            return _legible(laid_out, what, known), known
     laid_out, density = worker.typesetter.fit_one_page(render, steps, what, sheets, lead)
     worker.fits[place] = density
     worker.cache.remember("fit", Fit(key=key, density=density))
-    return laid_out, density
+    return _legible(laid_out, what, density), density
 
 
 def fit_pack(worker: Worker, spec: Spec, kind: Kind, what: str) -> Layout:

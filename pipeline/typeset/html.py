@@ -11,7 +11,7 @@ import re
 
 def for_weasyprint(html: str) -> str:
     """Return the HTML WeasyPrint is given: the golden files show this."""
-    return keep_hangul_words(drop_layout_whitespace(html))
+    return keep_hyphenated_words(keep_hangul_words(drop_layout_whitespace(html)))
 
 
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
@@ -40,6 +40,33 @@ def keep_hangul_words(html: str) -> str:
         return f">{_HANGUL_WORD.sub(word, match.group(2))}<"
 
     return _TEXT_NODE.sub(text_node, html)
+
+
+# A hyphen or dash between two letters or digits, in text (not in a tag or `<title>`).
+_SKIPPED = re.compile(r"(<(title|style|script)\b.*?</\2>)|(<[^>]*>)|([^<]+)", re.S)
+# A run of dashes is joined after its last: a font may set "——" as one glyph,
+# and a joiner inside it made its copied text a stray letter.
+_DASHES = "\\-\u2010-\u2015"
+_JOINED_DASH = re.compile(rf"(?<=[^\s<>&;\u2060{_DASHES}])([{_DASHES}]+)(?=[^\s<>\u2060{_DASHES}])")
+
+
+def keep_hyphenated_words(html: str) -> str:
+    """Never break a line after a hyphen or dash inside a word ("Six-Party", "North–South").
+
+    Pango breaks after them as UAX #14 allows, and at such a break poppler and
+    PDFium copy "SixParty", MuPDF and pdf.js "Six- Party": a sentence copied
+    out of the PDF was not the sentence. A WORD JOINER after the dash forbids
+    the break and is not copied; the hyphen stays the hyphen (U+2011, a
+    non-breaking hyphen, would copy as another character). A compound longer
+    than its line still wraps, as any long word does (`overflow-wrap`).
+    """
+
+    def part(match: re.Match[str]) -> str:
+        if match.group(4) is None:
+            return match.group(0)
+        return _JOINED_DASH.sub(lambda dash: dash.group(1) + WORD_JOINER, match.group(4))
+
+    return _SKIPPED.sub(part, html)
 
 
 # Elements whose neighbouring whitespace CSS always drops (no template uses `pre`).

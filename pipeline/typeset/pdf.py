@@ -20,6 +20,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from pipeline.errors import BuildError
 from pipeline.files import write_atomically
+from pipeline.typeset.finish import finish_objects
 from pipeline.typeset.html import for_weasyprint
 
 LOGGER = logging.getLogger("weasyprint")
@@ -291,8 +292,13 @@ xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">
 
 
 def _finish(document: Document, pdf: Any) -> None:
-    """Declare PDF/UA-1 beside PDF/A-3a; list each attachment once in /AF."""
+    """Declare PDF/UA-1 beside PDF/A-3a; list each attachment once in /AF; mend the rest.
+
+    The rest (bookmarks' labels, page furniture) is pipeline/typeset/finish.py's.
+    """
     import pydyf
+
+    finish_objects(pdf)
 
     if "AF" in pdf.catalog:  # WeasyPrint 70 lists each attachment twice
         seen: list[Any] = []
@@ -534,6 +540,37 @@ def _lost_text(document: Document) -> list[str]:
     return problems
 
 
+PX_PER_PT = 96 / 72
+
+
+def small_text(layout: Layout, floor_pt: float, within: str, besides: frozenset[str]) -> list[str]:
+    """Name the text set under `floor_pt` inside elements of class `within`.
+
+    Text inside an element whose tag or class is in `besides` (labels, notes)
+    is not counted. One finding a size is enough to act on.
+    """
+    found: dict[float, str] = {}
+
+    def walk(box: Any, inside: bool) -> None:
+        for child in getattr(box, "children", []):
+            element = getattr(child, "element", None)
+            tag = getattr(child, "element_tag", None) or ""
+            classes = set((element.get("class") or "").split()) if element is not None else set()
+            if tag.split(":")[0] in besides or classes & besides:
+                continue
+            here = inside or within in classes
+            text = getattr(child, "text", None)
+            if here and isinstance(text, str) and text.strip("\u2060 "):
+                size = round(float(child.style["font_size"]) / PX_PER_PT, 2)
+                if size < floor_pt:
+                    found.setdefault(size, " ".join(text.replace("\u2060", "").split()))
+            walk(child, here)
+
+    for page in layout.document.pages:
+        walk(page._page_box, False)
+    return [f"{text[:40]!r} at {size:g}pt" for size, text in sorted(found.items())]
+
+
 def _boxes_with_context(box: Any, where: tuple[str, ...]) -> Iterator[tuple[Any, str]]:
     """Yield every box below `box` with the ids and classes of the elements around it."""
     for child in getattr(box, "children", []):
@@ -563,5 +600,6 @@ __all__ = [
     "Typesetter",
     "check_overflow",
     "check_pdf",
+    "small_text",
     "write_atomically",
 ]
