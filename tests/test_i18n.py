@@ -288,3 +288,31 @@ def test_a_typo_in_fonts_yaml_is_one_located_error_from_build(
     assert f": {field}: " in reported and message in reported
     assert count == "1 problem found."
     assert not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_a_draft_says_untranslated_counts_and_ordinals_as_english_does() -> None:
+    """Thai has one plural form and no ordinals: its draft's English must not say "2 joint
+    statement" or "2th General Meeting" (the Thai fixture leaves both untranslated)."""
+    import datetime as dt
+
+    from babel import Locale
+
+    from pipeline.i18n.languages import Language, gettext_for
+    from pipeline.render.renderer import Renderer
+
+    catalog = REPO / "tests" / "fixtures" / "thai" / "locales" / "th" / "LC_MESSAGES"
+    thai = Language("th", Locale.parse("th_TH"), catalog / "messages.po")
+    words = gettext_for(thai)
+    assert words.ngettext("%(num)d joint statement", "%(num)d joint statements", 2) == (
+        "%(num)d joint statements"
+    )
+    assert words.ngettext("%(num)d joint statement", "%(num)d joint statements", 1) == (
+        "%(num)d joint statement"
+    )
+    renderer = Renderer(REPO / "templates", thai, dt.date(2026, 1, 15), draft=True)
+    assert [renderer.meeting_name(n) for n in (1, 2, 3, 4)] == [
+        "1st General Meeting",
+        "2nd General Meeting",
+        "3rd General Meeting",
+        "4th General Meeting",
+    ]

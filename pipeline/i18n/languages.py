@@ -206,10 +206,20 @@ def _message_problems(catalog: Catalog, message: Message) -> list[str]:
 def translations(path: Path, mtime_ns: int) -> Translations:
     """Compile a catalog in memory; fuzzy entries are not used."""
     catalog = read_catalog(path)
+    for message in [m for m in catalog if m.id and not _translated(m)]:
+        # Babel writes an untranslated plural as its English singular in every form, so a
+        # draft in a language of one form would say "2 joint statement"; left out, the
+        # message falls back to English whole, singular and plural chosen as English does.
+        catalog.delete(message.id, context=message.context)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN)
+
+
+def _translated(message: Message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return all(strings)
 
 
 def gettext_for(language: Language) -> Translations:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -244,6 +245,8 @@ class Renderer:
     def meeting_name(self, ordinal: int) -> str:
         category = self.fmt.locale.ordinal_form(ordinal)
         message = ORDINAL_MESSAGES.get(category, ORDINAL_MESSAGES["other"])
+        if self.gettext.gettext(message) == message:  # untranslated: English, by English rules
+            message = ORDINAL_MESSAGES[Locale("en").ordinal_form(ordinal)]
         return self._(message, number=self.fmt.number(ordinal))
 
     def meeting_of(self, statement: StatementView) -> str:
