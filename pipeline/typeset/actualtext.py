@@ -1,0 +1,463 @@
+"""ActualText for the clusters whose glyphs do not spell their text, so a copy is the text.
+
+WeasyPrint 70 maps each glyph id to one text for the whole font (its
+ToUnicode), taken from the first cluster the glyph is drawn in. That holds for
+Latin, Cyrillic and CJK, where a glyph is a character (or a ligature of a few,
+always the same ones). It fails where shaping is contextual:
+
+- Devanagari draws the vowel sign ि before the consonant it follows and makes
+  conjuncts of several letters: a glyph gets an empty text, or the text of a
+  whole cluster, and every later use of it copies that;
+- Thai SARA AM (ำ) is drawn as NIKHAHIT + SARA AA, so the SARA AA glyph copies
+  as ำ, or ำ copies as า ("จำกัด" became "จากัด");
+- Arabic marks and ligatures (lam-alef) share glyphs between clusters.
+
+PDF's answer is ActualText (ISO 32000-1, 14.9.4): the glyphs of such a
+cluster are wrapped in `/Span <</ActualText (text)>> BDC … EMC`, inside the
+marked content WeasyPrint tags each text box with, and readers copy that text
+instead of the glyphs' ToUnicode. Upstream: Kozea/WeasyPrint#2841 (open) is
+this defect; a pull request that gave glyphs substitute ids (#2869) was closed
+unmerged.
+
+How: `install` wraps WeasyPrint's `draw_first_line` (draw_text calls it
+through its module's global name; SVG text imports it when used). After the
+original has written one line of text, the same Pango line is walked again to
+list the glyphs it drew and the cluster of each; a cluster needs ActualText
+when the ToUnicode its glyphs will carry (final by then: the first text a glyph
+is drawn with stays) does not spell the cluster's text. Only then are the `TJ`
+operators just written split at those clusters' edges; a line whose clusters
+all spell themselves is left byte for byte as WeasyPrint wrote it, so Latin and
+CJK documents do not change. Splitting a `TJ` into several draws the same
+glyphs at the same places: each continues from where the previous one ended.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import unicodedata
+import weakref
+from dataclasses import dataclass, field
+from typing import Any
+
+LOGGER = logging.getLogger("weasyprint")  # a warning here fails the document (pdf._no_warnings)
+
+_TJ = re.compile(rb"\[(.*)\] TJ", re.DOTALL)
+_TOKEN = re.compile(rb"<([0-9a-fA-F]*)>|([^<>]+)")
+
+
+@dataclass(frozen=True)
+class _Cluster:
+    """One of Pango's clusters: its text and the glyph ids it drew, left to right."""
+
+    text: str
+    glyphs: tuple[int, ...]
+    raised: bool  # a glyph drawn off the baseline (WeasyPrint sets a text rise for it)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """The clusters of one run of a line, left to right, in one font and one direction."""
+
+    font: Any
+    rtl: bool
+    clusters: tuple[_Cluster, ...]
+
+
+@dataclass
+class _Unit:
+    """Text a copy takes whole: a cluster, with the marks that follow it left to right."""
+
+    text: str
+    glyphs: list[int] = field(default_factory=list)
+    raised: bool = False
+    wrong: bool = False  # its glyphs' own texts do not spell it
+    spelt: bool = True
+    spans: list[int] = field(default_factory=list)  # each glyph's Span of ActualText, or 0
+
+
+@dataclass(frozen=True)
+class _Glyph:
+    """One glyph as drawn: its code's width in hex digits, its unit and its place in it."""
+
+    digits: int
+    unit: int
+    place: int
+
+
+def install() -> None:
+    """Make WeasyPrint give each line's unspelt text an ActualText; once per process."""
+    from weasyprint.draw import text
+
+    original = text.draw_first_line
+    if getattr(original, "actual_text", False):
+        return
+
+    def draw_first_line(stream: Any, textbox: Any, *rest: Any) -> Any:
+        runs = _runs(stream, textbox)
+        if runs:
+            _prefill(runs)
+        start = len(stream.stream)
+        emojis = original(stream, textbox, *rest)
+        runs = _runs(stream, textbox)  # again: an ellipsis may have changed the line
+        if runs and len(stream.stream) > start:
+            _mark(stream, textbox, start, runs)
+        return emojis
+
+    draw_first_line.actual_text = True  # type: ignore[attr-defined]
+    text.draw_first_line = draw_first_line
+
+
+def _runs(stream: Any, textbox: Any) -> list[_Run] | None:
+    """The line's runs as WeasyPrint draws them; None if it draws nothing or unknown glyphs."""
+    from weasyprint.text.ffi import ffi, pango
+
+    if not textbox.text.strip():
+        return None  # WeasyPrint draws nothing
+    layout = textbox.pango_layout
+    # What draw_first_line does first: the line is laid out in this mode when drawn.
+    pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
+    line, _ = layout.get_first_line()
+    utf8 = layout.text.encode()
+    runs = []
+    run = line.runs[0] if line.runs != ffi.NULL else ffi.NULL
+    while run != ffi.NULL:
+        item, run = run.data, run.next
+        string, offset = item.glyphs, item.item.offset
+        starts = [string.log_clusters[i] for i in range(string.num_glyphs)]
+        edges = sorted(set(starts))
+        ends = dict(zip(edges, [*edges[1:], item.item.length], strict=True))
+        clusters: dict[int, list[int]] = {}  # cluster start -> its drawn glyphs, in order
+        raised: set[int] = set()
+        for i, first in enumerate(starts):
+            glyph = string.glyphs[i].glyph
+            if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+                return None  # .notdef: WeasyPrint warns, and the build fails anyway
+            glyphs = clusters.setdefault(first, [])
+            if glyph != pango.PANGO_GLYPH_EMPTY:  # drawn as a move, with no code
+                glyphs.append(glyph)
+                if string.glyphs[i].geometry.y_offset:
+                    raised.add(first)
+        font, _ = stream.add_font(item.item.analysis.font)
+        runs.append(
+            _Run(
+                font,
+                bool(item.item.analysis.level % 2),
+                tuple(
+                    _Cluster(
+                        utf8[offset + first : offset + ends[first]].decode(),
+                        tuple(glyphs),
+                        first in raised,
+                    )
+                    for first, glyphs in clusters.items()
+                ),
+            )
+        )
+    return runs
+
+
+def _prefill(runs: list[_Run]) -> None:
+    """Map each new glyph of a cluster of several to its own text, before WeasyPrint does.
+
+    WeasyPrint would give the cluster's whole text to one of its glyphs and an
+    empty text to the others, for the rest of the document: Devanagari क drawn
+    first in कि would copy as कि everywhere, and MuPDF, which matches the
+    glyphs' texts against an ActualText, would copy कि twice. Each glyph
+    gets the text the font says it stands for (`_characters`), the one found
+    in the cluster's text if there is one; a glyph the font says nothing of
+    gets what the others leave of the cluster's text, and any further ones
+    nothing.
+    """
+    for run in runs:
+        for cluster in run.clusters:
+            if len(cluster.glyphs) < 2 or all(g in run.font.to_unicode for g in cluster.glyphs):
+                continue
+            known = _characters(run.font)
+            left = cluster.text
+            texts: dict[int, str] = {}
+            for glyph in cluster.glyphs:  # the text of each glyph, found in the cluster's
+                inside = [t for t in known.get(glyph, ()) if t in left]
+                if inside:
+                    texts[glyph] = max(inside, key=len)
+                    left = left.replace(texts[glyph], "", 1)
+            for glyph in cluster.glyphs:
+                if glyph not in texts and glyph in known:
+                    texts[glyph] = known[glyph][0]  # Thai NIKHAHIT in SARA AM: itself
+                elif glyph not in texts:
+                    texts[glyph], left = left, ""  # a form the font does not tell: what is left
+                run.font.to_unicode.setdefault(glyph, texts[glyph])
+
+
+_TEXTS: weakref.WeakKeyDictionary[Any, dict[int, tuple[str, ...]]] = weakref.WeakKeyDictionary()
+
+
+def _characters(font: Any) -> dict[int, tuple[str, ...]]:
+    """The texts each glyph id of the font can stand for (read once a font).
+
+    First the characters its cmap maps to the glyph, then what its GSUB
+    makes of them: another form of a character (single substitution) stands
+    for it, a ligature (a conjunct, a vowel sign fused with a nasal) for its
+    components' texts in order.
+    """
+    if font not in _TEXTS:
+        from fontTools.ttLib import TTFont
+
+        found: dict[int, list[str]] = {}
+        with TTFont(io.BytesIO(bytes(font.file_content)), fontNumber=font.index, lazy=True) as face:
+            ids = {name: face.getGlyphID(name) for name in face.getGlyphOrder()}
+            for code, name in sorted(face.getBestCmap().items()):
+                found.setdefault(ids[name], []).append(chr(code))
+            singles, ligatures = _substitutions(face, ids)
+        for _ in range(4):  # forms of forms: a few rounds reach them all
+            for source, target in singles:
+                for text in found.get(source, [])[:4]:
+                    if text not in found.setdefault(target, []):
+                        found[target].append(text)
+            for target, components in ligatures:
+                if all(found.get(g) for g in components):
+                    text = "".join(found[g][0] for g in components)
+                    if text not in found.setdefault(target, []):
+                        found[target].append(text)
+        _TEXTS[font] = {glyph: tuple(texts) for glyph, texts in found.items()}
+    return _TEXTS[font]
+
+
+def _substitutions(
+    face: Any, ids: dict[str, int]
+) -> tuple[list[tuple[int, int]], list[tuple[int, tuple[int, ...]]]]:
+    """The font's single substitutions (from, to) and ligatures (ligature, components)."""
+    singles: list[tuple[int, int]] = []
+    ligatures: list[tuple[int, tuple[int, ...]]] = []
+    if "GSUB" not in face or face["GSUB"].table.LookupList is None:
+        return singles, ligatures
+    for lookup in face["GSUB"].table.LookupList.Lookup:
+        for table in lookup.SubTable:
+            if lookup.LookupType == 7:
+                table = table.ExtSubTable
+            if getattr(table, "mapping", None) is not None and table.LookupType == 1:
+                singles += [(ids[a], ids[b]) for a, b in table.mapping.items()]
+            elif table.LookupType == 4:
+                for first, items in table.ligatures.items():
+                    for ligature in items:
+                        components = (ids[first], *(ids[c] for c in ligature.Component))
+                        ligatures.append((ids[ligature.LigGlyph], components))
+    return singles, ligatures
+
+
+def _mark(stream: Any, textbox: Any, start: int, runs: list[_Run]) -> None:
+    """Put the glyphs of the line's unspelt text, from `start` on, in Spans of ActualText."""
+    units: list[_Unit] = []
+    drawn: list[_Glyph] = []
+    ranges: list[tuple[_Run, list[_Unit]]] = []
+    for run in runs:
+        first = len(units)
+        numbers = _units(run, units)
+        ranges.append((run, units[first:]))
+        for cluster, number in zip(run.clusters, numbers, strict=True):  # left to right
+            unit = units[number]
+            drawn += [
+                _Glyph(2 if run.font.bitmap else 4, number, len(unit.glyphs) + place)
+                for place in range(len(cluster.glyphs))
+            ]
+            unit.glyphs.extend(cluster.glyphs)
+            unit.raised |= cluster.raised
+        for unit in units[first:]:
+            unit.spelt = _spells(run.font.to_unicode, unit, run.rtl)
+            unit.spans = [0] * len(unit.glyphs)
+    if all(unit.spelt for unit in units):
+        return  # the line as WeasyPrint wrote it, byte for byte
+    spans = _spans(ranges)
+    rewritten = _rewrite(
+        stream.stream[start:], [units[g.unit].spans[g.place] for g in drawn], drawn, spans
+    )
+    if rewritten is None:
+        LOGGER.warning(
+            "could not mark the text %r for copying: WeasyPrint drew other glyphs than "
+            "its line holds (pipeline/typeset/actualtext.py)",
+            textbox.pango_layout.text,
+        )
+        return
+    stream.stream[start:] = rewritten
+
+
+def _units(run: _Run, units: list[_Unit]) -> list[int]:
+    """Add the run's units to `units`; return the unit of each of its clusters, left to right.
+
+    Pango shapes a Thai or Arabic mark as a cluster of its own; it is copied
+    with its base, left to right. Right to left it is not: readers lay out
+    the characters of an ActualText left to right and then reverse them with
+    the line, so text of more than one character comes out backwards.
+    """
+    first = len(units)
+    of: dict[int, int] = {}
+    for index in range(len(run.clusters))[::-1] if run.rtl else range(len(run.clusters)):
+        text = run.clusters[index].text
+        if not run.rtl and len(units) > first and _is_mark(text):
+            units[-1].text += text
+        else:
+            units.append(_Unit(text))
+        of[index] = len(units) - 1
+    return [of[index] for index in range(len(run.clusters))]
+
+
+def _is_mark(text: str) -> bool:
+    """Whether a cluster starts with a combining mark (a Thai vowel or tone, a harakah)."""
+    return bool(text) and unicodedata.category(text[0]) in ("Mn", "Mc", "Me")
+
+
+def _spells(to_unicode: dict[int, str], unit: _Unit, rtl: bool) -> bool:
+    """Whether every reader following the glyphs' ToUnicode copies the unit's text.
+
+    Each glyph must map to something, and the glyphs' texts in the order they
+    are drawn must be the text: a vowel drawn before its consonant copies
+    before it. Left to right, a glyph raised off the line (a Thai tone mark)
+    is a word of its own to poppler and is moved by PDFium, so it needs the
+    ActualText too; right to left it gets none (see `_units`). Invisible
+    characters (WORD JOINER, soft hyphen) are drawn as nothing and not counted.
+    """
+    visible = "".join(c for c in unit.text if unicodedata.category(c) != "Cf")
+    if not unit.glyphs or not visible:
+        return True  # nothing drawn, nothing to copy
+    pieces = [to_unicode.get(glyph, "") for glyph in unit.glyphs]
+    unit.wrong = not all(pieces) or "".join(pieces) not in (unit.text, visible)
+    return not unit.wrong and not (unit.raised and not rtl)
+
+
+def _spans(ranges: list[tuple[_Run, list[_Unit]]]) -> dict[int, str]:
+    """Number the Spans of ActualText each unit is copied in (0: none); return their texts.
+
+    A Span holds one unspelt unit, as few glyphs as can be: MuPDF matches the
+    start and the end of an ActualText with the glyphs' own texts, and copies
+    part of it twice when a matching end follows a mismatch. Two exceptions,
+    for PDFium: a Span with a raised glyph goes on to the end of the word
+    through the units that spell themselves (PDFium reads the raised glyph
+    after the text objects that follow it: when one was outside the Span it
+    copied the ActualText twice or put a space in the word), and a space after
+    a Span goes into it (PDFium leaves out a space drawn alone between two
+    Spans: "मामले में" copied as "मामलेमें").
+    """
+    texts: dict[int, str] = {}
+    open_span, raised = 0, False  # the Span the last glyph drawn is in; whether it goes on
+    for run, mine in ranges:
+        if run.rtl:
+            open_span, raised = 0, False
+        for unit in mine:
+            space = unit.spelt and unit.text.isspace()
+            if open_span and unit.glyphs and (space or (raised and not unit.wrong)):
+                unit.spans = [open_span] * len(unit.glyphs)
+                texts[open_span] += unit.text
+                if space:
+                    open_span, raised = 0, False
+                continue
+            if unit.spelt or not unit.glyphs:
+                open_span, raised = 0, False
+                continue
+            first, last, text = _trimmed(run.font.to_unicode, unit, run.rtl)
+            open_span = len(texts) + 1
+            texts[open_span] = text
+            unit.spans[first:last] = [open_span] * (last - first)
+            raised = unit.raised and not run.rtl
+            if last < len(unit.glyphs):
+                open_span, raised = 0, False  # its last glyph copies itself, outside the Span
+    return texts
+
+
+def _trimmed(to_unicode: dict[int, str], unit: _Unit, rtl: bool) -> tuple[int, int, str]:
+    """The glyphs (from, to) of a unit that need its ActualText, and the text they stand for.
+
+    Leading and trailing glyphs that spell the start and the end of the text
+    stay outside: MuPDF would match them and, matching the end after a
+    mismatch, copy part of the text twice ("में" copied as "में ं"). A unit
+    with a raised glyph is taken whole, as is any right to left.
+    """
+    if rtl or not unit.wrong:
+        return 0, len(unit.glyphs), unit.text
+    pieces = [to_unicode.get(glyph, "") for glyph in unit.glyphs]
+    first, head = 0, 0
+    while first < len(pieces) - 1 and pieces[first] and unit.text.startswith(pieces[first], head):
+        head += len(pieces[first])
+        first += 1
+    last, tail = len(pieces), len(unit.text)
+    while (
+        last - 1 > first
+        and pieces[last - 1]
+        and tail - len(pieces[last - 1]) >= head
+        and unit.text.endswith(pieces[last - 1], head, tail)
+    ):
+        tail -= len(pieces[last - 1])
+        last -= 1
+    return first, last, unit.text[head:tail]
+
+
+def _rewrite(
+    written: list[Any], spans_drawn: list[int], drawn: list[_Glyph], texts: dict[int, str]
+) -> list[Any] | None:
+    """The line's operators with the glyphs of each Span between BDC and EMC.
+
+    `spans_drawn` is the Span (0: none) of each glyph drawn, in order. A `TJ`
+    is split where a Span starts or ends; moves stay where they were, since
+    each `TJ` goes on from where the one before it ended. None if the glyphs
+    written are not the glyphs counted.
+    """
+    out: list[Any] = []
+    pending: list[bytes] = []  # the elements of the TJ being written
+    index = 0  # the next glyph drawn
+    open_span = 0
+
+    def flush() -> None:
+        if pending:
+            out.append(b"[" + b"".join(pending) + b"] TJ")
+            pending.clear()
+
+    for operator in written:
+        match = _TJ.fullmatch(operator) if isinstance(operator, bytes) else None
+        if match is None:
+            flush()
+            out.append(operator)  # Tf, Tm, Ts: they stay where they were
+            continue
+        for token in _TOKEN.finditer(match.group(1)):
+            codes = token.group(1)
+            if codes is None:  # a move: it belongs to no glyph
+                if pending and not pending[-1].endswith(b">"):
+                    pending.append(b" ")  # two numbers in a row, once parted by an empty `<>`
+                pending.append(token.group(2))
+                continue
+            position = 0
+            while position < len(codes):
+                if index >= len(drawn):
+                    return None
+                digits, span = drawn[index].digits, spans_drawn[index]
+                code = codes[position : position + digits]
+                position, index = position + digits, index + 1
+                if span != open_span:
+                    flush()
+                    if open_span:
+                        out.append(b"EMC")
+                    if span:
+                        out.append(_begin(texts[span]))
+                    open_span = span
+                pending.append(b"<" + code + b">")
+        flush()
+    if index != len(drawn):
+        return None
+    if open_span:
+        out.append(b"EMC")
+    return _merged(out)
+
+
+def _begin(text: str) -> bytes:
+    """The operator that opens a Span whose copy is `text` (a UTF-16BE text string)."""
+    return (
+        b"/Span <</ActualText <FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">>> BDC"
+    )
+
+
+def _merged(operators: list[Any]) -> list[Any]:
+    """Join adjacent glyph strings inside each TJ again: `<0a><0b>` is `<0a0b>`."""
+    return [
+        operator.replace(b"><", b"")
+        if isinstance(operator, bytes) and operator.endswith(b"] TJ")
+        else operator
+        for operator in operators
+    ]
