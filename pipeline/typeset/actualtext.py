@@ -53,7 +53,8 @@ class _Cluster:
 
     text: str
     glyphs: tuple[int, ...]
-    raised: bool  # a glyph drawn off the baseline (WeasyPrint sets a text rise for it)
+    moved: tuple[bool, ...]  # each glyph drawn away from its pen position (a mark)
+    raised: tuple[bool, ...]  # each glyph drawn off the baseline (WeasyPrint sets a rise)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ class _Unit:
 
     text: str
     glyphs: list[int] = field(default_factory=list)
-    raised: bool = False
+    moved: bool = False  # a glyph after its first is drawn away from its pen position
+    raised: bool = False  # a glyph is drawn off the baseline
     wrong: bool = False  # its glyphs' own texts do not spell it
     spelt: bool = True
     spans: list[int] = field(default_factory=list)  # each glyph's Span of ActualText, or 0
@@ -128,17 +130,15 @@ def _runs(stream: Any, textbox: Any) -> list[_Run] | None:
         starts = [string.log_clusters[i] for i in range(string.num_glyphs)]
         edges = sorted(set(starts))
         ends = dict(zip(edges, [*edges[1:], item.item.length], strict=True))
-        clusters: dict[int, list[int]] = {}  # cluster start -> its drawn glyphs, in order
-        raised: set[int] = set()
+        clusters: dict[int, list[tuple[int, bool, bool]]] = {}  # start -> (glyph, moved, raised)
         for i, first in enumerate(starts):
-            glyph = string.glyphs[i].glyph
-            if glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
+            info = string.glyphs[i]
+            if info.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
                 return None  # .notdef: WeasyPrint warns, and the build fails anyway
             glyphs = clusters.setdefault(first, [])
-            if glyph != pango.PANGO_GLYPH_EMPTY:  # drawn as a move, with no code
-                glyphs.append(glyph)
-                if string.glyphs[i].geometry.y_offset:
-                    raised.add(first)
+            if info.glyph != pango.PANGO_GLYPH_EMPTY:  # drawn as a move, with no code
+                x, y = info.geometry.x_offset, info.geometry.y_offset
+                glyphs.append((info.glyph, bool(x or y), bool(y)))
         font, _ = stream.add_font(item.item.analysis.font)
         runs.append(
             _Run(
@@ -147,8 +147,9 @@ def _runs(stream: Any, textbox: Any) -> list[_Run] | None:
                 tuple(
                     _Cluster(
                         utf8[offset + first : offset + ends[first]].decode(),
-                        tuple(glyphs),
-                        first in raised,
+                        tuple(g for g, _, _ in glyphs),
+                        tuple(m for _, m, _ in glyphs),
+                        tuple(r for _, _, r in glyphs),
                     )
                     for first, glyphs in clusters.items()
                 ),
@@ -158,91 +159,48 @@ def _runs(stream: Any, textbox: Any) -> list[_Run] | None:
 
 
 def _prefill(runs: list[_Run]) -> None:
-    """Map each new glyph of a cluster of several to its own text, before WeasyPrint does.
+    """Map each new glyph of a cluster of several to its own character, before WeasyPrint.
 
     WeasyPrint would give the cluster's whole text to one of its glyphs and an
     empty text to the others, for the rest of the document: Devanagari क drawn
-    first in कि would copy as कि everywhere, and MuPDF, which matches the
-    glyphs' texts against an ActualText, would copy कि twice. Each glyph
-    gets the text the font says it stands for (`_characters`), the one found
-    in the cluster's text if there is one; a glyph the font says nothing of
-    gets what the others leave of the cluster's text, and any further ones
-    nothing.
+    first in कि would copy as कि everywhere. A glyph the font's cmap maps from a
+    character gets that character (the one in the cluster, if several); any
+    other (a conjunct's half form, a vowel sign fused with a nasal, also when
+    it is a mark's cluster alone) gets an empty text, so it is always copied
+    through an ActualText (`_spells`), and MuPDF, which matches the glyphs' own
+    texts with an ActualText's start and end, finds nothing to match in it. A
+    raised mark alone in its cluster (a Thai tone over a vowel) keeps its
+    text: the Span it needs for PDFium goes on to the end of its word
+    (`_spans`), which MuPDF copies right only where every glyph spells its
+    text.
     """
     for run in runs:
         for cluster in run.clusters:
-            if len(cluster.glyphs) < 2 or all(g in run.font.to_unicode for g in cluster.glyphs):
+            if all(g in run.font.to_unicode for g in cluster.glyphs):
                 continue
-            known = _characters(run.font)
-            left = cluster.text
-            texts: dict[int, str] = {}
-            for glyph in cluster.glyphs:  # the text of each glyph, found in the cluster's
-                inside = [t for t in known.get(glyph, ()) if t in left]
-                if inside:
-                    texts[glyph] = max(inside, key=len)
-                    left = left.replace(texts[glyph], "", 1)
+            if len(cluster.glyphs) < 2 and (not _is_mark(cluster.text) or cluster.raised[0]):
+                continue  # WeasyPrint maps a glyph alone in its cluster to the cluster's text
+            nominal = _characters(run.font)
             for glyph in cluster.glyphs:
-                if glyph not in texts and glyph in known:
-                    texts[glyph] = known[glyph][0]  # Thai NIKHAHIT in SARA AM: itself
-                elif glyph not in texts:
-                    texts[glyph], left = left, ""  # a form the font does not tell: what is left
-                run.font.to_unicode.setdefault(glyph, texts[glyph])
+                own = nominal.get(glyph, ())
+                inside = [c for c in own if c in cluster.text]
+                run.font.to_unicode.setdefault(glyph, (inside or [*own, ""])[0])
 
 
-_TEXTS: weakref.WeakKeyDictionary[Any, dict[int, tuple[str, ...]]] = weakref.WeakKeyDictionary()
+_NOMINAL: weakref.WeakKeyDictionary[Any, dict[int, tuple[str, ...]]] = weakref.WeakKeyDictionary()
 
 
 def _characters(font: Any) -> dict[int, tuple[str, ...]]:
-    """The texts each glyph id of the font can stand for (read once a font).
-
-    First the characters its cmap maps to the glyph, then what its GSUB
-    makes of them: another form of a character (single substitution) stands
-    for it, a ligature (a conjunct, a vowel sign fused with a nasal) for its
-    components' texts in order.
-    """
-    if font not in _TEXTS:
+    """The characters the font's cmap maps to each glyph id, lowest first (read once a font)."""
+    if font not in _NOMINAL:
         from fontTools.ttLib import TTFont
 
         found: dict[int, list[str]] = {}
         with TTFont(io.BytesIO(bytes(font.file_content)), fontNumber=font.index, lazy=True) as face:
-            ids = {name: face.getGlyphID(name) for name in face.getGlyphOrder()}
             for code, name in sorted(face.getBestCmap().items()):
-                found.setdefault(ids[name], []).append(chr(code))
-            singles, ligatures = _substitutions(face, ids)
-        for _ in range(4):  # forms of forms: a few rounds reach them all
-            for source, target in singles:
-                for text in found.get(source, [])[:4]:
-                    if text not in found.setdefault(target, []):
-                        found[target].append(text)
-            for target, components in ligatures:
-                if all(found.get(g) for g in components):
-                    text = "".join(found[g][0] for g in components)
-                    if text not in found.setdefault(target, []):
-                        found[target].append(text)
-        _TEXTS[font] = {glyph: tuple(texts) for glyph, texts in found.items()}
-    return _TEXTS[font]
-
-
-def _substitutions(
-    face: Any, ids: dict[str, int]
-) -> tuple[list[tuple[int, int]], list[tuple[int, tuple[int, ...]]]]:
-    """The font's single substitutions (from, to) and ligatures (ligature, components)."""
-    singles: list[tuple[int, int]] = []
-    ligatures: list[tuple[int, tuple[int, ...]]] = []
-    if "GSUB" not in face or face["GSUB"].table.LookupList is None:
-        return singles, ligatures
-    for lookup in face["GSUB"].table.LookupList.Lookup:
-        for table in lookup.SubTable:
-            if lookup.LookupType == 7:
-                table = table.ExtSubTable
-            if getattr(table, "mapping", None) is not None and table.LookupType == 1:
-                singles += [(ids[a], ids[b]) for a, b in table.mapping.items()]
-            elif table.LookupType == 4:
-                for first, items in table.ligatures.items():
-                    for ligature in items:
-                        components = (ids[first], *(ids[c] for c in ligature.Component))
-                        ligatures.append((ids[ligature.LigGlyph], components))
-    return singles, ligatures
+                found.setdefault(face.getGlyphID(name), []).append(chr(code))
+        _NOMINAL[font] = {glyph: tuple(chars) for glyph, chars in found.items()}
+    return _NOMINAL[font]
 
 
 def _mark(stream: Any, textbox: Any, start: int, runs: list[_Run]) -> None:
@@ -260,8 +218,9 @@ def _mark(stream: Any, textbox: Any, start: int, runs: list[_Run]) -> None:
                 _Glyph(2 if run.font.bitmap else 4, number, len(unit.glyphs) + place)
                 for place in range(len(cluster.glyphs))
             ]
+            unit.moved |= any(cluster.moved[1:] if not unit.glyphs else cluster.moved)
+            unit.raised |= any(cluster.raised)
             unit.glyphs.extend(cluster.glyphs)
-            unit.raised |= cluster.raised
         for unit in units[first:]:
             unit.spelt = _spells(run.font.to_unicode, unit, run.rtl)
             unit.spans = [0] * len(unit.glyphs)
@@ -311,55 +270,59 @@ def _spells(to_unicode: dict[int, str], unit: _Unit, rtl: bool) -> bool:
 
     Each glyph must map to something, and the glyphs' texts in the order they
     are drawn must be the text: a vowel drawn before its consonant copies
-    before it. Left to right, a glyph raised off the line (a Thai tone mark)
-    is a word of its own to poppler and is moved by PDFium, so it needs the
-    ActualText too; right to left it gets none (see `_units`). Invisible
-    characters (WORD JOINER, soft hyphen) are drawn as nothing and not counted.
+    before it. Left to right, a mark drawn away from its pen position (Thai
+    vowels and tones, Devanagari े over a consonant) is a word of its own to
+    poppler, and PDFium moves a mark drawn off the baseline, so such a unit
+    needs the ActualText too; right to left it gets none (see `_units`).
+    Invisible characters (WORD JOINER, soft hyphen) are drawn as nothing and
+    not counted.
     """
     visible = "".join(c for c in unit.text if unicodedata.category(c) != "Cf")
     if not unit.glyphs or not visible:
         return True  # nothing drawn, nothing to copy
     pieces = [to_unicode.get(glyph, "") for glyph in unit.glyphs]
     unit.wrong = not all(pieces) or "".join(pieces) not in (unit.text, visible)
-    return not unit.wrong and not (unit.raised and not rtl)
+    return not unit.wrong and not (unit.moved and not rtl)
 
 
 def _spans(ranges: list[tuple[_Run, list[_Unit]]]) -> dict[int, str]:
-    """Number the Spans of ActualText each unit is copied in (0: none); return their texts.
+    """Number the Spans of ActualText of each unit's glyphs (0: none); return their texts.
 
-    A Span holds one unspelt unit, as few glyphs as can be: MuPDF matches the
-    start and the end of an ActualText with the glyphs' own texts, and copies
-    part of it twice when a matching end follows a mismatch. Two exceptions,
-    for PDFium: a Span with a raised glyph goes on to the end of the word
-    through the units that spell themselves (PDFium reads the raised glyph
-    after the text objects that follow it: when one was outside the Span it
-    copied the ActualText twice or put a space in the word), and a space after
-    a Span goes into it (PDFium leaves out a space drawn alone between two
-    Spans: "मामले में" copied as "मामलेमें").
+    A Span holds as few glyphs as can be: MuPDF matches the start and the end
+    of an ActualText with the glyphs' own texts, and copies part of the text
+    twice when a matching end follows a mismatch (see `_trimmed`). Two
+    exceptions. A Span of a unit whose glyphs spell it (marked for where a
+    mark is drawn) goes on to the end of the word: PDFium reads a raised
+    glyph after the text objects that follow it, and copied the ActualText
+    twice, or put a space in the word, when one was outside the Span; poppler
+    ends an ActualText where its last glyph ends, so a mark drawn back over
+    its base ended the word ("ढंग" copied as "ढं ग"). And a space after a Span
+    goes into it: PDFium leaves out a space drawn alone between two Spans
+    ("मामले में" copied as "मामलेमें").
     """
     texts: dict[int, str] = {}
-    open_span, raised = 0, False  # the Span the last glyph drawn is in; whether it goes on
+    open_span, going = 0, False  # the Span the last glyph drawn is in; whether it goes on
     for run, mine in ranges:
         if run.rtl:
-            open_span, raised = 0, False
+            open_span, going = 0, False
         for unit in mine:
             space = unit.spelt and unit.text.isspace()
-            if open_span and unit.glyphs and (space or (raised and not unit.wrong)):
+            if open_span and unit.glyphs and (space or (going and not unit.wrong)):
                 unit.spans = [open_span] * len(unit.glyphs)
                 texts[open_span] += unit.text
                 if space:
-                    open_span, raised = 0, False
+                    open_span, going = 0, False
                 continue
             if unit.spelt or not unit.glyphs:
-                open_span, raised = 0, False
+                open_span, going = 0, False
                 continue
             first, last, text = _trimmed(run.font.to_unicode, unit, run.rtl)
             open_span = len(texts) + 1
             texts[open_span] = text
             unit.spans[first:last] = [open_span] * (last - first)
-            raised = unit.raised and not run.rtl
+            going = unit.moved and not unit.wrong and not run.rtl
             if last < len(unit.glyphs):
-                open_span, raised = 0, False  # its last glyph copies itself, outside the Span
+                open_span, going = 0, False  # its last glyph copies itself, outside the Span
     return texts
 
 
@@ -369,7 +332,8 @@ def _trimmed(to_unicode: dict[int, str], unit: _Unit, rtl: bool) -> tuple[int, i
     Leading and trailing glyphs that spell the start and the end of the text
     stay outside: MuPDF would match them and, matching the end after a
     mismatch, copy part of the text twice ("में" copied as "में ं"). A unit
-    with a raised glyph is taken whole, as is any right to left.
+    whose glyphs spell it (it is marked for where a mark is drawn) is taken
+    whole, as is any right to left.
     """
     if rtl or not unit.wrong:
         return 0, len(unit.glyphs), unit.text
