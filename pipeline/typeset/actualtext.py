@@ -108,6 +108,7 @@ def install() -> None:
         return emojis
 
     draw_first_line.actual_text = True  # type: ignore[attr-defined]
+    draw_first_line.__wrapped__ = original  # type: ignore[attr-defined]
     text.draw_first_line = draw_first_line
 
 
