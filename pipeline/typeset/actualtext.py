@@ -282,6 +282,8 @@ def _spells(to_unicode: dict[int, str], unit: _Unit, rtl: bool) -> bool:
     if not unit.glyphs or not visible:
         return True  # nothing drawn, nothing to copy
     pieces = [to_unicode.get(glyph, "") for glyph in unit.glyphs]
+    if visible.isspace() and all(piece.isspace() for piece in pieces):
+        return True  # one glyph for a space and a no-break space: either copies as a space
     unit.wrong = not all(pieces) or "".join(pieces) not in (unit.text, visible)
     return not unit.wrong and not (unit.moved and not rtl)
 
