@@ -38,7 +38,10 @@ import logging
 import re
 import unicodedata
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+from itertools import repeat
 from typing import Any
 
 LOGGER = logging.getLogger("weasyprint")  # a warning here fails the document (pdf._no_warnings)
@@ -95,16 +98,24 @@ def install() -> None:
     original = text.draw_first_line
     if getattr(original, "actual_text", False):
         return
+    _check_layout()
+    _tables()
 
     def draw_first_line(stream: Any, textbox: Any, *rest: Any) -> Any:
-        runs = _runs(stream, textbox)
-        if runs:
-            _prefill(runs)
-        start = len(stream.stream)
+        lines = _read(stream, textbox)
+        if lines and not all(line.plain for line in lines):
+            runs = _runs(lines)
+            if runs is not None:
+                _prefill(runs)
+        start, text = len(stream.stream), textbox.pango_layout.text
         emojis = original(stream, textbox, *rest)
-        runs = _runs(stream, textbox)  # again: an ellipsis may have changed the line
-        if runs and len(stream.stream) > start:
-            _mark(stream, textbox, start, runs)
+        if len(stream.stream) > start:
+            if textbox.pango_layout.text != text:  # an ellipsis changed the line
+                lines = _read(stream, textbox)
+            if lines and not all(line.spelt() for line in lines):
+                runs = _runs(lines)
+                if runs is not None:
+                    _mark(stream, textbox, start, runs)
         return emojis
 
     draw_first_line.actual_text = True  # type: ignore[attr-defined]
@@ -112,8 +123,97 @@ def install() -> None:
     text.draw_first_line = draw_first_line
 
 
-def _runs(stream: Any, textbox: Any) -> list[_Run] | None:
-    """The line's runs as WeasyPrint draws them; None if it draws nothing or unknown glyphs."""
+class _Raw:
+    """One run of a line as Pango holds it, read in bulk: most lines stop at `spelt`.
+
+    A plain class with slots: one is made for every run of every line drawn,
+    and the check must cost little beside WeasyPrint's own drawing.
+    """
+
+    __slots__ = ("fields", "font", "glyphs", "plain", "rtl", "starts", "string", "text")
+
+    def __init__(self, font: Any, rtl: bool, text: bytes, fields: list[int], starts: list[int]):
+        self.font = font  # WeasyPrint's; its `to_unicode` becomes the PDF's ToUnicode
+        self.rtl = rtl
+        self.text = text  # the run's text, UTF-8
+        self.string = text.decode()
+        self.fields = fields  # PangoGlyphInfo: glyph, width, x_offset, y_offset, attributes
+        self.glyphs: list[int] = fields[0::5]  # left to right
+        self.starts = starts  # each glyph's cluster: where its text starts in `text`
+        # One glyph a cluster and no marks: WeasyPrint maps it right, unless a
+        # glyph is shared by two texts. Where a glyph is drawn does not matter
+        # then: a glyph moved off its pen position (letter spacing) is its
+        # cluster's only one.
+        self.plain = (
+            len(set(starts)) == len(self.glyphs)
+            and max(self.glyphs, default=0) < _UNKNOWN
+            and not _tables().has_mark(self.string)
+        )
+
+    def spelt(self) -> bool:
+        """Whether the glyphs' ToUnicode spells the run's text (after WeasyPrint drew it)."""
+        if not self.plain:
+            return False
+        pieces = list(map(self.font.to_unicode.get, self.glyphs, repeat("")))
+        if _EMPTY in self.glyphs:  # drawn as nothing, mapped to nothing
+            pieces = [p for g, p in zip(self.glyphs, pieces, strict=True) if g != _EMPTY]
+        if self.rtl:
+            pieces.reverse()
+        tables = _tables()
+        text = tables.visible(self.string)
+        drawn = "".join(pieces)
+        if drawn == text:
+            return all(pieces)
+        return all(pieces) and drawn.translate(tables.spaces) == text.translate(tables.spaces)
+
+
+_EMPTY, _UNKNOWN = 0x0FFFFFFF, 0x10000000  # Pango's glyph for nothing, its flag for .notdef
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """Classes of characters, made once a process when the hook is installed (about 70 ms).
+
+    Each is two patterns, for the BMP and beyond it: a class reaching beyond
+    the BMP is matched range by range, 200 times slower than a BMP one.
+    """
+
+    marks: tuple[re.Pattern[str], re.Pattern[str]]  # combining marks; Thai and Lao AM
+    invisible: tuple[re.Pattern[str], re.Pattern[str]]  # format characters: drawn as nothing
+    spaces: dict[int, str]  # every space separator, as a space
+
+    def has_mark(self, text: str) -> bool:
+        bmp, beyond = self.marks
+        return bmp.search(text) is not None or (
+            max(text, default="") > "\uffff" and beyond.search(text) is not None
+        )
+
+    def visible(self, text: str) -> str:
+        bmp, beyond = self.invisible
+        text = bmp.sub("", text)
+        return beyond.sub("", text) if max(text, default="") > "\uffff" else text
+
+
+@cache
+def _tables() -> _Tables:
+    def where(test: Callable[[str], bool], first: int, last: int) -> re.Pattern[str]:
+        found = "".join(chr(c) for c in range(first, last) if test(unicodedata.category(chr(c))))
+        return re.compile(f"[{found}]" if found else "(?!)")
+
+    def split(test: Callable[[str], bool], first: int) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        beyond = where(test, 0x10000, 0x20000).pattern, where(test, 0xE0000, 0xE1000).pattern
+        return where(test, first, 0x10000), re.compile("|".join(beyond))  # planes 1 and 14
+
+    bmp, beyond = split(lambda c: c[0] == "M", 0x300)
+    return _Tables(
+        (re.compile(bmp.pattern[:-1] + "\u0e33\u0eb3]"), beyond),
+        split(lambda c: c == "Cf", 0xA0),
+        {ord(c): " " for c in where(lambda c: c == "Zs", 0, 0x10000).pattern[1:-1]},
+    )
+
+
+def _read(stream: Any, textbox: Any) -> list[_Raw] | None:
+    """The line's runs as WeasyPrint will draw them; None if it draws nothing."""
     from weasyprint.text.ffi import ffi, pango
 
     if not textbox.text.strip():
@@ -123,36 +223,67 @@ def _runs(stream: Any, textbox: Any) -> list[_Run] | None:
     pango.pango_layout_set_single_paragraph_mode(layout.layout, True)
     line, _ = layout.get_first_line()
     utf8 = layout.text.encode()
-    runs = []
+    lines = []
+    fonts: dict[int, Any] = {}  # by Pango font: WeasyPrint's key for one costs more than the rest
     run = line.runs[0] if line.runs != ffi.NULL else ffi.NULL
     while run != ffi.NULL:
         item, run = run.data, run.next
-        string, offset = item.glyphs, item.item.offset
-        starts = [string.log_clusters[i] for i in range(string.num_glyphs)]
-        edges = sorted(set(starts))
-        ends = dict(zip(edges, [*edges[1:], item.item.length], strict=True))
+        string, analysis, count = item.glyphs, item.item.analysis, item.glyphs.num_glyphs
+        address = int(ffi.cast("uintptr_t", analysis.font))
+        if address not in fonts:
+            fonts[address] = stream.add_font(analysis.font)[0]
+        offset = item.item.offset
+        lines.append(
+            _Raw(
+                fonts[address],
+                bool(analysis.level % 2),
+                utf8[offset : offset + item.item.length],
+                memoryview(ffi.buffer(string.glyphs, count * _INFO)).cast("i").tolist(),
+                ffi.unpack(string.log_clusters, count),
+            )
+        )
+    return lines
+
+
+_INFO = 20  # sizeof(PangoGlyphInfo), checked by `_check_layout`
+
+
+def _check_layout() -> None:
+    """Refuse a Pango whose glyph records are not laid out as `_read` reads them."""
+    from weasyprint.text.ffi import ffi
+
+    if (ffi.sizeof("PangoGlyphInfo"), ffi.offsetof("PangoGlyphInfo", "geometry")) != (_INFO, 4):
+        raise RuntimeError(
+            "PangoGlyphInfo is not laid out as pipeline/typeset/actualtext.py reads it"
+        )
+
+
+def _runs(lines: list[_Raw]) -> list[_Run] | None:
+    """The runs' clusters with their glyphs; None if a glyph is .notdef (the build fails anyway)."""
+    runs = []
+    for raw in lines:
+        if any(glyph & _UNKNOWN for glyph in raw.glyphs):
+            return None
+        edges = sorted(set(raw.starts))
+        ends = dict(zip(edges, [*edges[1:], len(raw.text)], strict=True))
         clusters: dict[int, list[tuple[int, bool, bool]]] = {}  # start -> (glyph, moved, raised)
-        for i, first in enumerate(starts):
-            info = string.glyphs[i]
-            if info.glyph & pango.PANGO_GLYPH_UNKNOWN_FLAG:
-                return None  # .notdef: WeasyPrint warns, and the build fails anyway
-            glyphs = clusters.setdefault(first, [])
-            if info.glyph != pango.PANGO_GLYPH_EMPTY:  # drawn as a move, with no code
-                x, y = info.geometry.x_offset, info.geometry.y_offset
-                glyphs.append((info.glyph, bool(x or y), bool(y)))
-        font, _ = stream.add_font(item.item.analysis.font)
+        xs, ys = raw.fields[2::5], raw.fields[3::5]
+        for glyph, first, x, y in zip(raw.glyphs, raw.starts, xs, ys, strict=True):
+            members = clusters.setdefault(first, [])
+            if glyph != _EMPTY:  # drawn as a move, with no code
+                members.append((glyph, bool(x or y), bool(y)))
         runs.append(
             _Run(
-                font,
-                bool(item.item.analysis.level % 2),
+                raw.font,
+                raw.rtl,
                 tuple(
                     _Cluster(
-                        utf8[offset + first : offset + ends[first]].decode(),
-                        tuple(g for g, _, _ in glyphs),
-                        tuple(m for _, m, _ in glyphs),
-                        tuple(r for _, _, r in glyphs),
+                        raw.text[first : ends[first]].decode(),
+                        tuple(g for g, _, _ in members),
+                        tuple(m for _, m, _ in members),
+                        tuple(r for _, _, r in members),
                     )
-                    for first, glyphs in clusters.items()
+                    for first, members in clusters.items()
                 ),
             )
         )
