@@ -39,9 +39,12 @@ FIXTURES = Path(__file__).parent / "fixtures" / "copy"
 FAMILIES = {
     "en": ("Noto Serif",),
     "hi": ("Noto Serif Devanagari", "Noto Serif"),
-    "th": ("Noto Sans Thai", "Noto Sans"),
+    "th": ("Noto Serif Thai", "Noto Serif"),
     "ar": ("Noto Naskh Arabic", "Noto Serif"),
 }
+# Headings in another face where the script's group has one (Thai: each face
+# places tone marks its own way).
+HEADINGS = {"th": ("Noto Sans Thai", "Noto Sans")}
 # HarfBuzz draws Thai SARA AM (U+0E33) as NIKHAHIT (U+0E4D) and SARA AA
 # (U+0E32): a subset of the text's own characters lacks the first. The font
 # stage will keep what the shaper needs (issue 28, item 2); until then the
@@ -71,12 +74,14 @@ def document(lang: str, faces: dict[tuple[str, int], Path], body: str = "") -> s
         for (family, weight), path in faces.items()
     )
     families = ", ".join(f'"{family} subset {lang}"' for family in FAMILIES[lang])
+    headings = ", ".join(f'"{f} subset {lang}"' for f in HEADINGS.get(lang, FAMILIES[lang]))
     direction = script_of(lang).direction
     body = body or "".join(f"<{tag}>{text}</{tag}>" for tag, text in blocks(lang))
     return (
         f'<!DOCTYPE html><html lang="{lang}" dir="{direction}"><head><meta charset="utf-8">'
         f"<title>UDHR ({lang})</title><style>{rules}\n"
         f"@page {{ size: A4; margin: 20mm }} html {{ font-family: {families}; font-size: 11pt }}"
+        f" h1, h2 {{ font-family: {headings} }}"
         f"</style></head><body>{body}</body></html>"
     )
 
@@ -94,7 +99,7 @@ def faces_of(lang: str, text: str, cache: Path) -> dict[tuple[str, int], Path]:
         (family, weight): fonts.subset(
             find_font(family, weight), characters, script_of(lang).features
         )
-        for family in FAMILIES[lang]
+        for family in dict.fromkeys((*FAMILIES[lang], *HEADINGS.get(lang, ())))
         for weight in (400, 700)
     }
 
@@ -145,12 +150,15 @@ def copied(pdf: Path) -> dict[str, str]:
 
 @pytest.mark.parametrize("lang", ["hi", "th"])
 def test_every_sentence_copies_word_for_word(typeset: dict[str, Path], lang: str) -> None:
+    """Thai lines break between words no space parts, and readers copy a line end there:
+    Thai is compared without its whitespace (the glyphs are what is checked here)."""
+    fold = (lambda text: "".join(text.split())) if lang == "th" else (lambda text: text)
     texts = copied(typeset[lang])
     missing = [
         f"{reader}: {text}"
         for reader, whole in texts.items()
         for _, text in blocks(lang)
-        if " ".join(text.split()) not in whole
+        if fold(" ".join(text.split())) not in fold(whole)
     ]
     assert not missing, "\n".join(missing)
 

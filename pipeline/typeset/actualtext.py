@@ -476,20 +476,19 @@ def _spans(ranges: list[tuple[_Run, list[_Unit]]]) -> dict[int, str]:
 def _trimmed(to_unicode: dict[int, str], unit: _Unit, rtl: bool) -> tuple[int, int, str]:
     """The glyphs (from, to) of a unit that need its ActualText, and the text they stand for.
 
-    Leading and trailing glyphs that spell the start and the end of the text
-    stay outside: MuPDF would match them and, matching the end after a
-    mismatch, copy part of the text twice ("में" copied as "में ं"). A unit
-    whose glyphs spell it (it is marked for where a mark is drawn) is taken
-    whole, as is any right to left.
+    Trailing glyphs that spell the end of the text stay outside: MuPDF would
+    match them and, matching the end after a mismatch, copy part of the text
+    twice ("में" copied as "में ं"). Leading ones stay in: MuPDF matches them
+    and then copies what is left of the ActualText where the Span ends, and
+    poppler and PDFium copy a mark's ActualText in its own place, away from
+    its base ("ครั้ง" copied as "ครัง้" in Noto Serif Thai). A unit whose
+    glyphs spell it (it is marked for where a mark is drawn) is taken whole,
+    as is any right to left.
     """
     if rtl or not unit.wrong:
         return 0, len(unit.glyphs), unit.text
     pieces = [to_unicode.get(glyph, "") for glyph in unit.glyphs]
-    first, head = 0, 0
-    while first < len(pieces) - 1 and pieces[first] and unit.text.startswith(pieces[first], head):
-        head += len(pieces[first])
-        first += 1
-    last, tail = len(pieces), len(unit.text)
+    first, head, last, tail = 0, 0, len(pieces), len(unit.text)
     while (
         last - 1 > first
         and pieces[last - 1]
