@@ -20,6 +20,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from pipeline.errors import BuildError
 from pipeline.files import write_atomically
+from pipeline.typeset import actualtext
 from pipeline.typeset.finish import finish_objects
 from pipeline.typeset.html import for_weasyprint
 
@@ -162,6 +163,7 @@ class Typesetter:
 
     def __init__(self, templates: Path, extra_roots: Sequence[Path] = ()) -> None:
         _improve_tags()
+        actualtext.install()  # copying gives the text where glyphs do not spell it
         self.templates = templates
         self.fetcher = SafeFetcher([templates, *extra_roots])
         self.font_config = FontConfiguration()
