@@ -45,11 +45,6 @@ FAMILIES = {
 # Headings in another face where the script's group has one (Thai: each face
 # places tone marks its own way).
 HEADINGS = {"th": ("Noto Sans Thai", "Noto Sans")}
-# HarfBuzz draws Thai SARA AM (U+0E33) as NIKHAHIT (U+0E4D) and SARA AA
-# (U+0E32): a subset of the text's own characters lacks the first. The font
-# stage will keep what the shaper needs (issue 28, item 2); until then the
-# subset here is given both.
-SHAPER_NEEDS = {"th": "\u0e4d\u0e32"}
 # The bidirectional controls poppler wraps right-to-left lines in, for a terminal.
 POPPLER_BIDI = re.compile("[\u202a-\u202e]")
 HARAKAT = re.compile("[\u064b-\u0652]")  # Arabic short vowels, tanween, shadda, sukun
@@ -94,7 +89,7 @@ def typesetter(cache_dir: Path) -> Typesetter:
 def faces_of(lang: str, text: str, cache: Path) -> dict[tuple[str, int], Path]:
     """The project's subsets of the language's faces, for the characters of `text`."""
     fonts = FontCache(Cache(cache))
-    characters = set(text) | set(SHAPER_NEEDS.get(lang, ""))
+    characters = set(text)  # the subset adds what the shaper needs (typeset/shaping.py)
     return {
         (family, weight): fonts.subset(
             find_font(family, weight), characters, script_of(lang).features
