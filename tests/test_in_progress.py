@@ -24,7 +24,14 @@ from pipeline.i18n.catalogs import shipped_languages
 from pipeline.i18n.languages import available_languages
 from pipeline.records.udhr import corpus_languages, import_udhr
 
-UDHR = FIXTURES / "udhr"
+# The collection's files, unchanged: Thai and Hindi as the repository archives them for its
+# fixtures (the copy forgets them first), Hebrew from its fixture, Vietnamese kept here.
+UDHR = {
+    "udhr_heb.xml": FIXTURES / "hebrew" / "udhr" / "udhr_heb.xml",
+    "udhr_tha.xml": REPO / "sources" / "udhr" / "udhr_tha.xml",
+    "udhr_hin.xml": REPO / "sources" / "udhr" / "udhr_hin.xml",
+    "udhr_vie.xml": FIXTURES / "udhr" / "udhr_vie.xml",
+}
 SOURCE = "The UDHR in Unicode collection (eric-muller/udhr, data/udhr, commit f93dd614), unchanged"
 # (code, CLDR locale, the collection's file, the script CLDR gives, a group fonts.yaml lacks)
 NEW = [
@@ -75,7 +82,7 @@ def forget(project: Path, codes: set[str]) -> None:
 
 def start(briefing: Run, project: Path, code: str, locale: str, xml: str) -> Result:
     """Archive the language's UN text and start its catalog; return what init said."""
-    archived = briefing("i18n", "udhr", UDHR / xml, "--source", SOURCE)
+    archived = briefing("i18n", "udhr", UDHR[xml], "--source", SOURCE)
     assert archived.exit_code == 0, archived.output
     assert f"Next: `briefing i18n init {code} --locale …`" in archived.output
     started = briefing("i18n", "init", code, "--locale", locale)
@@ -105,7 +112,7 @@ def test_a_new_language_is_left_out_of_a_build_without_lang(
     assert "WARNING" not in started.output  # Babel's plural noise (th has one form)
     assert f"Wrote {project / 'instruments' / 'udhr.yaml'}" in started.output
     record = yaml.safe_load((project / "instruments" / "udhr.yaml").read_text(encoding="utf-8"))
-    assert " ".join(record["texts"][code]["articles"][0]["paragraphs"]) == article_1(UDHR / xml)
+    assert " ".join(record["texts"][code]["articles"][0]["paragraphs"]) == article_1(UDHR[xml])
     assert briefing("validate").exit_code == 0  # the archived copy matches its sha256
 
     result = briefing("build", "--dry-run", "--out", project / "out")
@@ -178,12 +185,12 @@ def test_init_without_an_archived_text_says_how_to_archive_one(
     assert "`briefing i18n udhr FILE.xml --source …`" in result.output
     assert "udhr.yaml" not in result.output
     # Archived after init, the text goes into the instruments at once.
-    archived = briefing("i18n", "udhr", UDHR / "udhr_heb.xml", "--source", SOURCE)
+    archived = briefing("i18n", "udhr", UDHR["udhr_heb.xml"], "--source", SOURCE)
     assert archived.exit_code == 0, archived.output
     assert f"Wrote {project / 'instruments' / 'udhr.yaml'}" in archived.output
     record = yaml.safe_load((project / "instruments" / "udhr.yaml").read_text(encoding="utf-8"))
     paragraphs = record["texts"]["he"]["articles"][0]["paragraphs"]
-    assert " ".join(paragraphs) == article_1(UDHR / "udhr_heb.xml")
+    assert " ".join(paragraphs) == article_1(UDHR["udhr_heb.xml"])
 
 
 def test_a_text_archived_already_or_not_of_the_collection_is_refused(
