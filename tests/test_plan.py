@@ -104,6 +104,26 @@ def test_a_missing_translation_falls_back_to_the_original_in_its_language(
     assert view.resolutions[1].items[1].text.lang == "ja"
     assert view.overview.lang == "ja"
     assert view.state.status == "partial"
+    assert view.state.translated == "unofficial"
+
+
+def test_a_partial_unofficial_translation_is_marked_unofficial_and_partial(
+    project: Project, instruments: Instruments
+) -> None:
+    """What a partial translation translates is still unofficial: the mark says both."""
+    import datetime as dt
+
+    from pipeline.render.renderer import Renderer
+
+    full = project.translations[(SEOUL, "ja")]
+    partial = full.model_copy(update={"title": None})
+    view = plan(with_translation(project, partial), instruments, "ja", SEOUL)
+    japanese = available_languages(REPO / "locales")["ja"]
+    mark = Renderer(REPO / "templates", japanese, dt.date(2026, 1, 15)).translation_mark(view)
+    words = Renderer(REPO / "templates", japanese, dt.date(2026, 1, 15))._
+    unofficial = words("Unofficial translation; the English text is authoritative.")
+    assert mark.startswith(unofficial + " "), mark
+    assert "英語" in mark.removeprefix(unofficial), mark  # the partial mark names the original
 
 
 def test_a_language_without_a_translation_shows_the_original(

@@ -145,6 +145,9 @@ class TranslationState:
     note: T | None
     original_language: str
     stale: int = 0  # texts that translate an earlier version of the original
+    # A partial translation's own status: what it does translate is still official
+    # or unofficial, and the mark must say which.
+    translated: str = ""
 
 
 @dataclass(frozen=True)
@@ -575,7 +578,7 @@ class Planner:
         complete = translated_share(statement, tr) >= 1.0
         status = tr.translation.status if complete else "partial"
         note = T(tr.translation.note, self.lang) if tr.translation.note else None
-        return TranslationState(status, note, statement.language, stale)
+        return TranslationState(status, note, statement.language, stale, tr.translation.status)
 
     # --- the pack --------------------------------------------------------------
 

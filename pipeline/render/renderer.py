@@ -301,6 +301,9 @@ class Renderer:
                 language=self.fmt.language_name(state.original_language),
                 target=self.fmt.language_name(self.language.code),
             )
+        if state.status == "partial" and state.translated in ("unofficial", "official"):
+            # What a partial translation does translate is no less unofficial (or official).
+            mark = self._(STATUS_MARKS[state.translated]) + " " + mark
         if state.stale:
             mark += " " + self.gettext.ngettext(
                 "%(num)d passage marked † translates an earlier version of the original, "
