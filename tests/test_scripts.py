@@ -262,3 +262,25 @@ def test_verapdf_passes_the_documents(built: tuple[str, Path], flavour: str) -> 
     files = sorted(str(p) for p in out.glob("*.pdf"))
     result = subprocess.run([command, flavour, *files], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_labels_are_not_letter_spaced_in_clustered_scripts(built: tuple[str, Path]) -> None:
+    """The summary's kicker, spaced out in English, is set solid in Thai and Devanagari: the
+    readers copied the gaps between a cluster's letters as spaces ("ส รุปห นึ่ ง ห น้า")."""
+    import subprocess
+
+    from babel.messages.pofile import read_po
+
+    code, out = built
+    name = LANGUAGES[code][0]
+    po = FIXTURES / name / "locales" / code / "LC_MESSAGES" / "messages.po"
+    with po.open(encoding="utf-8") as catalog:
+        message = read_po(catalog).get("One-page summary")
+    assert message is not None
+    kicker = message.string
+    summary = out / "ipcnkr-2005-tokyo-summary.pdf"
+    poppler = subprocess.run(["pdftotext", str(summary), "-"], capture_output=True, text=True)
+    with MUPDF.open(summary) as document:
+        mupdf = document[0].get_text()
+    assert kicker in poppler.stdout.splitlines(), poppler.stdout[:300]
+    assert kicker in mupdf.splitlines(), mupdf[:300]

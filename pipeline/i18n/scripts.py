@@ -95,6 +95,10 @@ JOINED = frozenset(script for script, features in SHAPING.items() if features ==
 # set ragged. Their line breaks between words come from Pango (libthai for
 # Thai: system-packages.txt).
 PHRASE_SPACED = frozenset({"Thai", "Laoo", "Khmr", "Mymr"})
+# Scripts whose letters are never spaced out (tracked): joined letters would come
+# apart, and in Indic, Thai and Lao clusters a mark would stand off its base; the
+# readers copy such gaps as spaces inside a word ("ส รุปห นึ่ง").
+UNTRACKED = JOINED | PHRASE_SPACED | frozenset(s for s, f in SHAPING.items() if f == _INDIC)
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,11 @@ class Script:
     def joined(self) -> bool:
         """Letters join (Arabic, Mongolian): letter-spacing would break the words apart."""
         return self.code in JOINED
+
+    @property
+    def tracked(self) -> bool:
+        """Letters may be spaced out (small capitals, labels): not where they form clusters."""
+        return self.code not in UNTRACKED
 
     @property
     def justified(self) -> bool:

@@ -328,16 +328,16 @@ class FontSet:
                 lines.append(
                     f"{in_summary} {{ font-family: {name(group.name, group.summary)};{weight} }}"
                 )
-        joined = [
+        untracked = [
             code
             for code in dict.fromkeys(
                 [*(c for g in self.plan.groups.values() for c in g.languages), lang]
             )
-            if script_of(code).joined
+            if not script_of(code).tracked
         ]
-        if joined:  # letter-spacing would pull joined letters apart
+        if untracked:  # letter-spacing would pull joined letters and clusters apart
             lines.append(
-                ", ".join(f":lang({code})" for code in joined)
+                ", ".join(f":lang({code})" for code in untracked)
                 + " { letter-spacing: 0 !important; }"
             )
         lines.extend(_justification(self.plan, lang))
