@@ -7,6 +7,7 @@ templates' HTML as rendered (a browser supports `word-break: keep-all`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 
 def for_weasyprint(html: str) -> str:
@@ -15,7 +16,8 @@ def for_weasyprint(html: str) -> str:
 
 
 _HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3"
-_TEXT_NODE = re.compile(r"(<title>.*?</title>)|>([^<]+)<", re.S)
+# Text between tags; a tag, and the text of `<title>`, `<style>` and `<script>`, kept as is.
+_TEXT_NODE = re.compile(r"(<(title|style|script)\b.*?</\2>)|(<[^>]*>)|([^<]+)", re.S)
 _HANGUL_WORD = re.compile(rf"[^\s<>]*[{_HANGUL}][^\s<>]*")
 _UNIT = re.compile(r"&#?\w+;|.", re.S)  # a character, or an escaped one kept whole
 WORD_JOINER = "\u2060"
@@ -34,16 +36,20 @@ def keep_hangul_words(html: str) -> str:
     def word(match: re.Match[str]) -> str:
         return WORD_JOINER.join(_UNIT.findall(match.group(0)))
 
-    def text_node(match: re.Match[str]) -> str:
-        if match.group(1) is not None:
-            return match.group(1)
-        return f">{_HANGUL_WORD.sub(word, match.group(2))}<"
-
-    return _TEXT_NODE.sub(text_node, html)
+    return _in_text(html, lambda text: _HANGUL_WORD.sub(word, text))
 
 
-# A hyphen or dash between two letters or digits, in text (not in a tag or `<title>`).
-_SKIPPED = re.compile(r"(<(title|style|script)\b.*?</\2>)|(<[^>]*>)|([^<]+)", re.S)
+def _in_text(html: str, change: Callable[[str], str]) -> str:
+    """Apply `change` to each run of the document's text, and to nothing else."""
+
+    def node(match: re.Match[str]) -> str:
+        text = match.group(4)
+        return match.group(0) if text is None else change(text)
+
+    return _TEXT_NODE.sub(node, html)
+
+
+# A hyphen or dash between two letters or digits, in text.
 # A run of dashes is joined after its last: a font may set "——" as one glyph,
 # and a joiner inside it made its copied text a stray letter.
 _DASHES = "\\-\u2010-\u2015"
@@ -61,12 +67,7 @@ def keep_hyphenated_words(html: str) -> str:
     than its line still wraps, as any long word does (`overflow-wrap`).
     """
 
-    def part(match: re.Match[str]) -> str:
-        if match.group(4) is None:
-            return match.group(0)
-        return _JOINED_DASH.sub(lambda dash: dash.group(1) + WORD_JOINER, match.group(4))
-
-    return _SKIPPED.sub(part, html)
+    return _in_text(html, lambda text: _JOINED_DASH.sub(lambda d: d.group(1) + WORD_JOINER, text))
 
 
 # Elements whose neighbouring whitespace CSS always drops (no template uses `pre`).
