@@ -603,18 +603,16 @@ def udhr(xml: Path, source: str, site: str, locales: Path | None, records: Path 
     """
     from pipeline.config import sources_folder
     from pipeline.i18n.languages import available_languages
-    from pipeline.records.udhr import archive_text, import_udhr
+    from pipeline.records.udhr import archive_udhr
 
     paths = _manners().project().paths(records=records)
     folder = _locales(locales)
-    corpus = sources_folder(paths.records) / "udhr"
-    copy, record, code = archive_text(xml, corpus, source, site)
-    click.echo(f"Wrote {copy}\nWrote {record}")
     known = available_languages(folder) if folder.is_dir() else {}
-    if code in known:
-        import_udhr(corpus, paths.instruments / "udhr.yaml", known)
-        click.echo(f"Wrote {paths.instruments / 'udhr.yaml'}")
-    else:
+    corpus = sources_folder(paths.records) / "udhr"
+    written, code = archive_udhr(xml, corpus, paths.instruments, known, source, site)
+    for path in written:
+        click.echo(f"Wrote {path}")
+    if paths.instruments / "udhr.yaml" not in written:  # no catalog yet: `i18n init` takes it
         click.echo(f"Next: `briefing i18n init {code} --locale …` takes the official text from it.")
 
 

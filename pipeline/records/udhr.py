@@ -96,6 +96,23 @@ LICENCE = (
 )
 
 
+def archive_udhr(
+    xml: Path, corpus: Path, instruments: Path, languages: Iterable[str], source: str, site: str
+) -> tuple[list[Path], str]:
+    """Archive a UN text (`archive_text`) and, if its language is one of `languages` (it has
+    a catalog already), write its articles into the instruments now, as `i18n init` would.
+
+    Return the files written and the text's language.
+    """
+    copy, record, code = archive_text(xml, corpus, source, site)
+    written = [copy, record]
+    known = list(languages)
+    if code in known:
+        import_udhr(corpus, instruments / "udhr.yaml", known)
+        written.append(instruments / "udhr.yaml")
+    return written, code
+
+
 def archive_text(xml: Path, corpus: Path, source: str, site: str) -> tuple[Path, Path, str]:
     """Copy a "UDHR in Unicode" text into the collection, with its provenance beside it.
 
