@@ -328,13 +328,7 @@ class FontSet:
                 lines.append(
                     f"{in_summary} {{ font-family: {name(group.name, group.summary)};{weight} }}"
                 )
-        untracked = [
-            code
-            for code in dict.fromkeys(
-                [*(c for g in self.plan.groups.values() for c in g.languages), lang]
-            )
-            if not script_of(code).tracked
-        ]
+        untracked = [code for code in _languages(self.plan, lang) if not script_of(code).tracked]
         if untracked:  # letter-spacing would pull joined letters and clusters apart
             lines.append(
                 ", ".join(f":lang({code})" for code in untracked)
@@ -347,6 +341,11 @@ class FontSet:
         return [f.subset for f in self.faces if f.subset is not None]
 
 
+def _languages(plan: FontPlan, lang: str) -> list[str]:
+    """The languages a document's font CSS may meet: its own and every group's."""
+    return list(dict.fromkeys([*(c for g in plan.groups.values() for c in g.languages), lang]))
+
+
 def _justification(plan: FontPlan, lang: str) -> list[str]:
     """Set `--justify`, which justified paragraphs take as their alignment (pack.css).
 
@@ -354,8 +353,7 @@ def _justification(plan: FontPlan, lang: str) -> list[str]:
     ragged; a run in another language inside it (the English fallback) is
     justified as in its own documents. Nothing without such a language.
     """
-    codes = dict.fromkeys([*(c for g in plan.groups.values() for c in g.languages), lang])
-    ragged = [code for code in codes if not script_of(code).justified]
+    ragged = [code for code in _languages(plan, lang) if not script_of(code).justified]
     if not ragged:
         return []
     return [
