@@ -346,7 +346,11 @@ def test_a_list_of_english_names_keeps_each_name_whole_with_its_separator(rtl: P
 _BROKEN_RUNS = """
 return [...document.querySelectorAll('body [dir]')]
   .filter((e) => getComputedStyle(e).display.startsWith('inline') && e.getClientRects().length > 1)
-  .map((e) => e.tagName + ': ' + e.textContent.trim().slice(0, 60));
+  .map((e) => e.tagName + ': ' + e.textContent.trim().slice(0, 60))
+  .concat([...document.querySelectorAll('nav.languages a')]  // a language's name on one line
+    .filter((a) =>
+      a.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(a).lineHeight))
+    .map((a) => 'language ' + a.textContent.trim()));
 """
 
 
